@@ -1,0 +1,36 @@
+# Two commands set everything up from nothing: `make run` (the app) and `make test` (all tests).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: setup run test test-fast browser db clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Debian's Chromium for the real-browser test (Playwright drives it; no browser download).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium is missing: sudo apt-get install -y chromium" >&2; exit 1; fi; fi
+
+db: setup
+	$(PY) -m mapping init --force
+
+run: setup
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: setup browser
+	$(PY) -m pytest tests mapping --doctest-modules -q
+
+test-fast: setup
+	$(PY) -m pytest tests mapping --doctest-modules -q -m "not browser"
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/screenshots data/*.duckdb data/*.duckdb.wal

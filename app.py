@@ -1,0 +1,60 @@
+"""Migration Actors Atlas — entry point.
+
+Declares the pages (st.navigation) and the shared sidebar: language, the actor filters
+shared by every page (kept in the session and in the URL).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from mapping import i18n
+from mapping.model import ACTOR_KINDS, COUNTRIES, TARGET_GROUPS, THEMES, label
+from pages import _ui
+
+st.set_page_config(page_title="Migration Actors Atlas", page_icon="🗺️", layout="wide")
+
+lang = _ui.lang()
+PAGES = {
+    "directory": st.Page("pages/directory.py", title=_ui.tr("nav.directory"), icon="📇", url_path="directory", default=True),
+    "actor": st.Page("pages/actor.py", title=_ui.tr("nav.actor"), icon="🏛️", url_path="actor"),
+    "about": st.Page("pages/about.py", title=_ui.tr("nav.about"), icon="ℹ️", url_path="about"),
+}
+page = st.navigation(list(PAGES.values()))
+
+with st.sidebar:
+    languages = i18n.languages()
+    chosen = st.selectbox(
+        _ui.tr("sidebar.language"), list(languages), index=list(languages).index(lang),
+        format_func=languages.get, key="lang_select",
+    )
+    if chosen != lang:
+        st.session_state["lang"] = chosen
+        st.query_params["lang"] = chosen
+        st.rerun()
+
+    _ui.init_filters_from_url()
+    options = _ui.filter_options(_ui.data_key())
+    st.header(_ui.tr("sidebar.filters"))
+    st.text_input(_ui.tr("filters.search"), key="f_q", placeholder=_ui.tr("filters.search_hint"))
+    st.multiselect(_ui.tr("filters.country"), options["countries"], key="f_countries",
+                   format_func=lambda c: label(COUNTRIES, c, lang))
+    chosen_countries = st.session_state.get("f_countries") or []
+    region_choices = [r for r in options["regions"] if not chosen_countries or r.split("-")[0] in chosen_countries]
+    st.multiselect(_ui.tr("filters.region"), region_choices, key="f_regions",
+                   format_func=lambda r: options["region_names"].get(r, r))
+    st.multiselect(_ui.tr("filters.city"), options["cities"], key="f_cities")
+    st.multiselect(_ui.tr("filters.kind"), options["kinds"], key="f_kinds",
+                   format_func=lambda k: label(ACTOR_KINDS, k, lang))
+    st.multiselect(_ui.tr("filters.theme"), options["themes"], key="f_themes",
+                   format_func=lambda k: label(THEMES, k, lang))
+    st.multiselect(_ui.tr("filters.target_group"), options["target_groups"], key="f_target_groups",
+                   format_func=lambda k: label(TARGET_GROUPS, k, lang))
+    st.multiselect(_ui.tr("filters.project"), options["projects"], key="f_projects",
+                   format_func=lambda p: options["project_labels"].get(p, p))
+    st.button(_ui.tr("filters.reset"), on_click=_ui.reset_filters, key="reset_filters")
+
+_ui.write_filters_to_url(_ui.current_filters())
+if "lang" not in st.query_params or st.query_params["lang"] != lang:
+    st.query_params["lang"] = lang
+
+page.run()

@@ -1,0 +1,131 @@
+"""Pure presentation helpers: frames from the store -> frames and text the pages show.
+
+Examples
+--------
+>>> format_period("2016-01-01", "2022-06-30", "en")
+'2016-01-01 – 2022-06-30'
+>>> format_period("2021-04-12", None, "fr")
+'depuis 2021-04-12'
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .model import ACTOR_KINDS, COUNTRIES, EVENT_KINDS, EVENT_ROLES, PROJECT_ROLES, TARGET_GROUPS, THEMES
+from .model import is_international, label, relation_phrase, split_list
+
+
+def format_period(start: str | None, end: str | None, lang: str = "en") -> str:
+    """A human period from partial ISO dates."""
+    start = start or ""
+    end = end or ""
+    if start and end and start != end:
+        return f"{start} – {end}"
+    if start and end:
+        return start
+    if start:
+        return ("depuis " if lang == "fr" else "since ") + start
+    if end:
+        return ("jusqu'à " if lang == "fr" else "until ") + end
+    return ""
+
+
+def labels(vocabulary, codes, lang: str) -> str:
+    """Comma-joined labels of a list of codes.
+
+    >>> labels(THEMES, ["health", "funding"], "en")
+    'Health and COVID-19 response, Funding'
+    """
+    return ", ".join(label(vocabulary, c, lang) for c in split_list(list(codes) if codes is not None else None))
+
+
+def directory_table(actors: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The directory's table: readable labels, one row per actor, ``id`` kept for selection."""
+    if actors.empty:
+        return pd.DataFrame(columns=["id", "name", "acronym", "kind", "city", "region", "country", "themes"])
+    out = pd.DataFrame({
+        "id": actors["id"],
+        "name": actors["name"],
+        "acronym": actors["acronym"].fillna(""),
+        "kind": actors["kind"].map(lambda k: label(ACTOR_KINDS, k, lang)),
+        "city": actors["city"].fillna(""),
+        "region": actors["region"].fillna(""),
+        "country": [
+            label(COUNTRIES, c, lang) + (" 🌐" if is_international(c) else "") for c in actors["country"]
+        ],
+        "themes": actors["themes"].map(lambda v: labels(THEMES, v, lang)),
+    })
+    return out.reset_index(drop=True)
+
+
+def counts_table(counts: pd.DataFrame, vocabulary, lang: str) -> pd.DataFrame:
+    """Facet counts (``value``, ``n``) with readable labels."""
+    return pd.DataFrame({
+        "label": [label(vocabulary, v, lang) for v in counts["value"]],
+        "n": counts["n"].astype(int),
+    })
+
+
+def partner_groups(relations: pd.DataFrame, lang: str = "en") -> list[tuple[str, pd.DataFrame]]:
+    """Group an actor's relations by how they read from its side ("funded by", "partners with").
+
+    Returns ``[(phrase, frame)]`` where each frame has ``other_id``, ``other_name``,
+    ``project``, ``period`` and ``note``, in a stable order.
+    """
+    if relations.empty:
+        return []
+    rel = relations.copy()
+    rel["phrase"] = [relation_phrase(k, bool(o), lang) for k, o in zip(rel["kind"], rel["outgoing"])]
+    rel["period"] = [format_period(s, e, lang) for s, e in zip(rel["start_date"], rel["end_date"])]
+    groups = []
+    for phrase, frame in rel.groupby("phrase", sort=True):
+        groups.append((str(phrase), frame[["other_id", "other_name", "other_kind", "project", "period", "note"]]
+                       .fillna("").reset_index(drop=True)))
+    return groups
+
+
+def roles_text(roles: str | None, vocabulary, lang: str) -> str:
+    """``"funder|partner"`` -> ``"funder, partner"`` in ``lang``."""
+    return labels(vocabulary, roles, lang)
+
+
+def projects_table(projects: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    return pd.DataFrame({
+        "project": [a if isinstance(a, str) and a else n for a, n in zip(projects["acronym"], projects["name"])],
+        "name": projects["name"],
+        "role": projects["roles"].map(lambda r: roles_text(r, PROJECT_ROLES, lang)),
+        "period": [format_period(s, e, lang) for s, e in zip(projects["start_date"], projects["end_date"])],
+    })
+
+
+def events_table(events: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    return pd.DataFrame({
+        "event": events["name"],
+        "kind": events["kind"].map(lambda k: label(EVENT_KINDS, k, lang)),
+        "role": events["roles"].map(lambda r: roles_text(r, EVENT_ROLES, lang)),
+        "date": [format_period(s, e, lang) for s, e in zip(events["start_date"], events["end_date"])],
+        "place": events["city"].fillna(""),
+    })
+
+
+def target_groups_text(codes, lang: str) -> str:
+    return labels(TARGET_GROUPS, codes, lang)
+
+
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~"
+
+
+def escape(text: object) -> str:
+    """Make user text inert in Markdown and HTML (Streamlit renders both).
+
+    >>> escape("<img src=x onerror=alert(1)>")
+    '&lt;img src=x onerror=alert\\\\(1\\\\)&gt;'
+    >>> escape("Fès")
+    'Fès'
+    """
+    import html
+
+    out = []
+    for ch in html.escape("" if text is None else str(text), quote=True):
+        out.append("\\" + ch if ch in _MD_SPECIAL else ch)
+    return "".join(out)

@@ -1,0 +1,161 @@
+-- Schema of the Migration Actors Atlas (DuckDB).
+-- Blocks start with "-- version: N"; mapping/store.py applies, in order, every block whose
+-- number is above the database's schema_version. Migrations are additive: a new block adds
+-- tables or columns, it never drops or renames what an older database holds.
+
+-- version: 1
+CREATE TABLE IF NOT EXISTS schema_version (
+    version     INTEGER PRIMARY KEY,
+    applied_at  TIMESTAMP DEFAULT current_timestamp,
+    description VARCHAR
+);
+
+-- Settings with defaults and help text, datasette-style.
+CREATE TABLE IF NOT EXISTS settings (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR,
+    help  VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS sources (
+    id        VARCHAR PRIMARY KEY,   -- document file name, URL, or "note:<slug>" for curator notes
+    title     VARCHAR NOT NULL,
+    publisher VARCHAR,
+    date      VARCHAR,
+    language  VARCHAR,
+    url       VARCHAR,
+    note      VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS actors (
+    id            VARCHAR PRIMARY KEY,
+    name          VARCHAR NOT NULL,
+    acronym       VARCHAR,
+    name_fr       VARCHAR,
+    name_en       VARCHAR,
+    name_ar       VARCHAR,
+    other_names   VARCHAR[],
+    kind          VARCHAR NOT NULL,
+    country       VARCHAR NOT NULL,          -- ISO 3166-1 alpha-2
+    region_code   VARCHAR,                   -- ISO 3166-2 admin-1 code (focus countries)
+    region        VARCHAR,
+    city          VARCHAR,
+    lat           DOUBLE,
+    lon           DOUBLE,
+    themes        VARCHAR[],
+    target_groups VARCHAR[],
+    website       VARCHAR,
+    description   VARCHAR,
+    public_email  VARCHAR,
+    public_phone  VARCHAR,
+    contact_name  VARCHAR,                   -- private: curators only
+    contact_role  VARCHAR,                   -- private
+    contact_email VARCHAR,                   -- private
+    valid_from    VARCHAR,
+    valid_to      VARCHAR,
+    note          VARCHAR,
+    status        VARCHAR NOT NULL DEFAULT 'published',
+    created_at    TIMESTAMP DEFAULT current_timestamp,
+    updated_at    TIMESTAMP DEFAULT current_timestamp,
+    version       INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE IF NOT EXISTS projects (
+    id          VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    acronym     VARCHAR,
+    other_names VARCHAR[],
+    kind        VARCHAR NOT NULL,
+    description VARCHAR,
+    start_date  VARCHAR,                     -- ISO date, possibly partial (YYYY or YYYY-MM)
+    end_date    VARCHAR,
+    themes      VARCHAR[],
+    status      VARCHAR NOT NULL DEFAULT 'published',
+    created_at  TIMESTAMP DEFAULT current_timestamp,
+    updated_at  TIMESTAMP DEFAULT current_timestamp,
+    version     INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE IF NOT EXISTS project_roles (
+    project_id VARCHAR NOT NULL,
+    actor_id   VARCHAR NOT NULL,
+    role       VARCHAR NOT NULL,
+    note       VARCHAR,
+    PRIMARY KEY (project_id, actor_id, role)
+);
+
+CREATE TABLE IF NOT EXISTS events (
+    id                 VARCHAR PRIMARY KEY,
+    name               VARCHAR NOT NULL,
+    kind               VARCHAR NOT NULL,
+    project_id         VARCHAR,
+    start_date         VARCHAR,
+    end_date           VARCHAR,
+    city               VARCHAR,
+    country            VARCHAR,
+    region_code        VARCHAR,
+    lat                DOUBLE,
+    lon                DOUBLE,
+    description        VARCHAR,
+    participants_count INTEGER,
+    status             VARCHAR NOT NULL DEFAULT 'published',
+    created_at         TIMESTAMP DEFAULT current_timestamp,
+    updated_at         TIMESTAMP DEFAULT current_timestamp,
+    version            INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE IF NOT EXISTS participations (
+    event_id VARCHAR NOT NULL,
+    actor_id VARCHAR NOT NULL,
+    role     VARCHAR NOT NULL,
+    note     VARCHAR,
+    PRIMARY KEY (event_id, actor_id, role)
+);
+
+CREATE TABLE IF NOT EXISTS relations (
+    id           VARCHAR PRIMARY KEY,
+    source_actor VARCHAR NOT NULL,
+    target_actor VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,
+    project_id   VARCHAR,
+    start_date   VARCHAR,
+    end_date     VARCHAR,
+    note         VARCHAR,
+    status       VARCHAR NOT NULL DEFAULT 'published',
+    created_at   TIMESTAMP DEFAULT current_timestamp,
+    updated_at   TIMESTAMP DEFAULT current_timestamp,
+    version      INTEGER NOT NULL DEFAULT 1
+);
+
+-- Provenance: each record cites one or more sources.
+-- record_type: actor | relation | project | event | project_role | participation
+-- record_id: the record's id ("project|actor|role" for project_role, "event|actor|role" for participation)
+CREATE TABLE IF NOT EXISTS citations (
+    record_type VARCHAR NOT NULL,
+    record_id   VARCHAR NOT NULL,
+    source_id   VARCHAR NOT NULL,
+    quote       VARCHAR
+);
+
+-- Audit log: enough to restore any record (before/after are JSON snapshots).
+CREATE SEQUENCE IF NOT EXISTS changes_seq START 1;
+CREATE TABLE IF NOT EXISTS changes (
+    id          BIGINT PRIMARY KEY DEFAULT nextval('changes_seq'),
+    at          TIMESTAMP DEFAULT current_timestamp,
+    username    VARCHAR NOT NULL,
+    action      VARCHAR NOT NULL,           -- create | update | archive | restore | merge | import | seed
+    record_type VARCHAR NOT NULL,
+    record_id   VARCHAR NOT NULL,
+    before      JSON,
+    after       JSON,
+    note        VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS users (
+    username      VARCHAR PRIMARY KEY,
+    display_name  VARCHAR,
+    role          VARCHAR NOT NULL,          -- curator | admin
+    password_hash VARCHAR NOT NULL,          -- salted slow hash, never plain text
+    active        BOOLEAN NOT NULL DEFAULT true,
+    created_at    TIMESTAMP DEFAULT current_timestamp
+);

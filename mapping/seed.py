@@ -1,0 +1,151 @@
+"""Build the default database from the reviewed seed CSVs in ``data/seed/``.
+
+:func:`read_seed` turns the CSVs into frames shaped like the database tables (lists split,
+places geocoded from the shipped gazetteer, one citation per row and cited document);
+:func:`load_seed` hands them to :meth:`mapping.store.Store.load_seed`, which writes them
+in one transaction. No SQL here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from . import geo
+from .model import split_list
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "seed"
+
+
+class SeedError(ValueError):
+    """The seed CSVs are inconsistent (unknown place, missing source...)."""
+
+
+def _read(name: str, seed_dir: Path) -> pd.DataFrame:
+    path = seed_dir / f"{name}.csv"
+    if not path.exists():
+        return pd.DataFrame()
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _none(value: object) -> object:
+    return None if value == "" else value
+
+
+def _place(city: str, country: str, what: str) -> dict:
+    place = geo.find_place(city, country)
+    if place is None:
+        raise SeedError(f"{what}: place {city!r} ({country}) is not in the gazetteer")
+    return place
+
+
+def _citations(frame: pd.DataFrame, record_type: str, ids: pd.Series) -> list[dict]:
+    rows = []
+    for record_id, sources, quote in zip(ids, frame["source"], frame["quote"]):
+        documents = split_list(sources)
+        if not documents:
+            raise SeedError(f"{record_type} {record_id!r} cites no source")
+        for document in documents:
+            rows.append({"record_type": record_type, "record_id": record_id,
+                         "source_id": document, "quote": _none(quote)})
+    return rows
+
+
+def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
+    """Read and shape every seed CSV.
+
+    Returns
+    -------
+    dict of DataFrame
+        Keys are table names (``sources``, ``actors``, ``projects``, ``project_roles``,
+        ``events``, ``participations``, ``relations``, ``citations``).
+    """
+    out: dict[str, pd.DataFrame] = {}
+    citations: list[dict] = []
+
+    sources = _read("sources", seed_dir)
+    out["sources"] = sources[["id", "title", "publisher", "date", "language", "url", "note"]].map(_none)
+
+    actors = _read("actors", seed_dir)
+    rows = []
+    for rec in actors.to_dict("records"):
+        place = _place(rec["city"], rec["country"], f"actor {rec['id']}")
+        rows.append({
+            "id": rec["id"], "name": rec["name"], "acronym": _none(rec["acronym"]),
+            "name_fr": _none(rec["name_fr"]), "name_en": _none(rec["name_en"]), "name_ar": _none(rec["name_ar"]),
+            "other_names": split_list(rec["other_names"]), "kind": rec["kind"], "country": rec["country"],
+            "region_code": place["region_code"] or None, "region": place["region"] or None,
+            "city": place["place"], "lat": place["lat"], "lon": place["lon"],
+            "themes": split_list(rec["themes"]), "target_groups": split_list(rec["target_groups"]),
+            "website": _none(rec["website"]), "description": _none(rec["description"]),
+            "public_email": _none(rec["public_email"]), "public_phone": _none(rec["public_phone"]),
+            "contact_name": _none(rec["contact_name"]), "contact_role": _none(rec["contact_role"]),
+            "contact_email": _none(rec["contact_email"]),
+            "valid_from": _none(rec["valid_from"]), "valid_to": _none(rec["valid_to"]),
+            "note": _none(rec["note"]), "status": "published",
+        })
+    out["actors"] = pd.DataFrame(rows)
+    citations += _citations(actors, "actor", actors["id"])
+
+    projects = _read("projects", seed_dir)
+    out["projects"] = pd.DataFrame([{
+        "id": r["id"], "name": r["name"], "acronym": _none(r["acronym"]),
+        "other_names": split_list(r["other_names"]), "kind": r["kind"], "description": _none(r["description"]),
+        "start_date": _none(r["start"]), "end_date": _none(r["end"]), "themes": split_list(r["themes"]),
+        "status": "published",
+    } for r in projects.to_dict("records")])
+    citations += _citations(projects, "project", projects["id"])
+
+    roles = _read("project_roles", seed_dir)
+    out["project_roles"] = pd.DataFrame({
+        "project_id": roles["project"], "actor_id": roles["actor"], "role": roles["role"],
+        "note": roles["note"].map(_none),
+    })
+    citations += _citations(roles, "project_role", roles["project"] + "|" + roles["actor"] + "|" + roles["role"])
+
+    events = _read("events", seed_dir)
+    rows = []
+    for rec in events.to_dict("records"):
+        place = _place(rec["city"], rec["country"], f"event {rec['id']}") if rec["city"] else None
+        count = rec.get("participants_count", "")
+        rows.append({
+            "id": rec["id"], "name": rec["name"], "kind": rec["kind"], "project_id": _none(rec["project"]),
+            "start_date": _none(rec["start"]), "end_date": _none(rec["end"]),
+            "city": place["place"] if place else None, "country": _none(rec["country"]),
+            "region_code": (place["region_code"] or None) if place else None,
+            "lat": place["lat"] if place else None, "lon": place["lon"] if place else None,
+            "description": _none(rec["description"]),
+            "participants_count": int(count) if str(count).strip() else None, "status": "published",
+        })
+    out["events"] = pd.DataFrame(rows)
+    if not out["events"].empty:
+        out["events"]["participants_count"] = out["events"]["participants_count"].astype("Int64")
+    citations += _citations(events, "event", events["id"])
+
+    parts = _read("participations", seed_dir)
+    out["participations"] = pd.DataFrame({
+        "event_id": parts["event"], "actor_id": parts["actor"], "role": parts["role"],
+        "note": parts["note"].map(_none),
+    })
+    citations += _citations(parts, "participation", parts["event"] + "|" + parts["actor"] + "|" + parts["role"])
+
+    relations = _read("relations", seed_dir)
+    out["relations"] = pd.DataFrame({
+        "id": relations["id"], "source_actor": relations["source_actor"], "target_actor": relations["target_actor"],
+        "kind": relations["kind"], "project_id": relations["project"].map(_none),
+        "start_date": relations["start"].map(_none), "end_date": relations["end"].map(_none),
+        "note": relations["note"].map(_none), "status": "published",
+    })
+    citations += _citations(relations, "relation", relations["id"])
+
+    out["citations"] = pd.DataFrame(citations)
+    return out
+
+
+def load_seed(store: "Store", seed_dir: Path = SEED_DIR) -> None:
+    """Seed ``store`` from ``seed_dir`` in one transaction."""
+    store.load_seed(read_seed(seed_dir))

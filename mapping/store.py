@@ -1,0 +1,503 @@
+"""The data layer: the only module of the atlas that speaks SQL.
+
+One :class:`Store` owns the DuckDB connection. It creates and migrates the schema
+(``schema.sql``), loads the seed, answers every query the pages need and runs every
+write in a transaction. Values are always bound as parameters; the only strings
+composed into SQL are fixed fragments chosen by this module.
+
+The database path comes from the ``ATLAS_DB`` environment variable, else
+``data/atlas.duckdb``. Any DuckDB path works, including ``:memory:`` and ``md:`` URLs.
+
+Threads (Streamlit runs one per session) each get their own cursor on the shared
+connection: DuckDB connections are not thread-safe, cursors are.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pandas as pd
+
+from .filters import Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "atlas.duckdb"
+SCHEMA_FILE = Path(__file__).resolve().parent / "schema.sql"
+
+#: Columns anonymous viewers never see.
+PRIVATE_COLUMNS = ("contact_name", "contact_role", "contact_email")
+
+#: Columns of the directory / map / graph frames (no private fields, no long text).
+LIST_COLUMNS = (
+    "id", "name", "acronym", "name_ar", "kind", "country", "region_code", "region",
+    "city", "lat", "lon", "themes", "target_groups", "status",
+)
+
+DEFAULT_SETTINGS = {
+    "data_version": ("0", "Bumped by every write; caches are keyed on it."),
+    "site_title": ("Migration Actors Atlas", "Title shown in the header and exports."),
+    "data_licence": ("CC BY 4.0", "Licence under which the atlas data is published."),
+}
+
+# Text that search compares against: names in every language, acronym, other names.
+_SEARCH_TEXT = (
+    "strip_accents(lower(concat_ws(' ', a.name, a.acronym, a.name_fr, a.name_en, a.name_ar, "
+    "array_to_string(coalesce(a.other_names, []), ' '))))"
+)
+
+
+def default_path() -> str:
+    """Database path from ``ATLAS_DB``, else the default file under ``data/``."""
+    return os.environ.get("ATLAS_DB") or str(DEFAULT_DB)
+
+
+def schema_blocks(text: str | None = None) -> list[tuple[int, str]]:
+    """Split ``schema.sql`` into ``(version, sql)`` blocks, in order.
+
+    >>> schema_blocks("-- version: 1\\nCREATE TABLE a (x INT);\\n-- version: 2\\nALTER TABLE a ADD y INT;")
+    [(1, 'CREATE TABLE a (x INT);'), (2, 'ALTER TABLE a ADD y INT;')]
+    """
+    text = SCHEMA_FILE.read_text(encoding="utf-8") if text is None else text
+    parts = re.split(r"^-- version: (\d+)\s*$", text, flags=re.M)
+    return [(int(parts[i]), parts[i + 1].strip()) for i in range(1, len(parts), 2)]
+
+
+def _is_file_path(path: str) -> bool:
+    """False for ``:memory:`` and URLs such as ``md:atlas``; True for plain file paths.
+
+    >>> _is_file_path("data/atlas.duckdb"), _is_file_path("md:atlas"), _is_file_path(":memory:")
+    (True, False, False)
+    """
+    return path != ":memory:" and not re.match(r"^[A-Za-z][\w+.-]+:", path)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return value
+
+
+class Store:
+    """Owns one DuckDB connection and every query of the atlas.
+
+    Parameters
+    ----------
+    path : str, optional
+        DuckDB database path or URL; defaults to :func:`default_path`.
+    seed : bool
+        Load the seed data set when the database has no actors yet.
+    read_only : bool
+        Open the database read-only (no migration, no seed).
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, *, seed: bool = True, read_only: bool = False):
+        self.path = str(path) if path is not None else default_path()
+        if _is_file_path(self.path):
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(self.path, read_only=read_only)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        if not read_only:
+            self.migrate()
+            if seed and self.count("actors") == 0:
+                from .seed import load_seed  # local import: seed builds frames and calls back here
+
+                load_seed(self)
+
+    # -- connection -------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the shared connection."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _df(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
+        return self.cursor().execute(sql, params or []).df()
+
+    def _one(self, sql: str, params: list | tuple | dict | None = None) -> tuple | None:
+        return self.cursor().execute(sql, params or []).fetchone()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run writes atomically; any exception rolls everything back."""
+        with self._write_lock:
+            cur = self._con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+            finally:
+                cur.close()
+
+    # -- schema -----------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        exists = self._one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        )
+        if not exists or not exists[0]:
+            return 0
+        row = self._one("SELECT coalesce(max(version), 0) FROM schema_version")
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> int:
+        """Apply every schema block newer than the database; return the resulting version."""
+        current = self.schema_version()
+        for version, sql in schema_blocks():
+            if version <= current:
+                continue
+            with self.transaction() as cur:
+                cur.execute(sql)
+                cur.execute(
+                    "INSERT INTO schema_version (version, description) VALUES (?, ?)",
+                    [version, f"schema.sql block {version}"],
+                )
+                for key, (value, help_text) in DEFAULT_SETTINGS.items():
+                    cur.execute(
+                        "INSERT INTO settings (key, value, help) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        [key, value, help_text],
+                    )
+            current = version
+        return current
+
+    # -- settings ---------------------------------------------------------------------------
+    def setting(self, key: str) -> str | None:
+        row = self._one("SELECT value FROM settings WHERE key = ?", [key])
+        return row[0] if row else None
+
+    def settings(self) -> pd.DataFrame:
+        return self._df("SELECT key, value, help FROM settings ORDER BY key")
+
+    def data_version(self) -> int:
+        """A number every write bumps: the key of cached reads."""
+        return int(self.setting("data_version") or 0)
+
+    @staticmethod
+    def _bump(cur: duckdb.DuckDBPyConnection) -> None:
+        cur.execute(
+            "UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+        )
+
+    # -- generic ----------------------------------------------------------------------------
+    _TABLES = (
+        "actors", "relations", "projects", "project_roles", "events", "participations",
+        "sources", "citations", "changes", "users",
+    )
+
+    def count(self, table: str) -> int:
+        if table not in self._TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        row = self._one(f"SELECT count(*) FROM {table}")  # table name checked against a fixed list
+        return int(row[0]) if row else 0
+
+    def table(self, table: str) -> pd.DataFrame:
+        """A whole table (for integrity checks, exports and backups)."""
+        if table not in self._TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        return self._df(f"SELECT * FROM {table}")
+
+    # -- seed -------------------------------------------------------------------------------
+    def load_seed(self, frames: dict[str, pd.DataFrame], username: str = "seed") -> None:
+        """Insert the seed frames (built by :mod:`mapping.seed`) in one transaction."""
+        order = ("sources", "actors", "projects", "project_roles", "events", "participations",
+                 "relations", "citations")
+        with self.transaction() as cur:
+            for table in order:
+                frame = frames.get(table)
+                if frame is None or frame.empty:
+                    continue
+                cols = ", ".join(frame.columns)
+                cur.register("seed_frame", frame)
+                cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM seed_frame")  # columns from our own frames
+                cur.unregister("seed_frame")
+            cur.execute(
+                "INSERT INTO changes (username, action, record_type, record_id, after, note) "
+                "VALUES (?, 'seed', 'database', '*', ?, ?)",
+                [username, json.dumps({t: len(frames.get(t, [])) for t in order}), "initial seed"],
+            )
+            self._bump(cur)
+
+    # -- actors: reads ----------------------------------------------------------------------
+    @staticmethod
+    def _actor_where(filters: Filters, include_unpublished: bool) -> tuple[str, list]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if not include_unpublished:
+            clauses.append("a.status = 'published'")
+        else:
+            clauses.append("a.status <> 'archived'")
+        if filters.q:
+            clauses.append(f"{_SEARCH_TEXT} LIKE '%' || strip_accents(lower(?)) || '%'")
+            params.append(filters.q)
+        for column, values in (
+            ("a.country", filters.countries),
+            ("a.region_code", filters.regions),
+            ("a.city", filters.cities),
+            ("a.kind", filters.kinds),
+        ):
+            if values:
+                clauses.append(f"list_contains(?, {column})")
+                params.append(list(values))
+        if filters.themes:
+            clauses.append("list_has_any(a.themes, ?)")
+            params.append(list(filters.themes))
+        if filters.target_groups:
+            clauses.append("list_has_any(a.target_groups, ?)")
+            params.append(list(filters.target_groups))
+        if filters.projects:
+            clauses.append(
+                "(a.id IN (SELECT actor_id FROM project_roles WHERE list_contains(?, project_id))"
+                " OR a.id IN (SELECT p.actor_id FROM participations p JOIN events e ON e.id = p.event_id"
+                " WHERE list_contains(?, e.project_id)))"
+            )
+            params += [list(filters.projects), list(filters.projects)]
+        return " AND ".join(clauses) or "true", params
+
+    def actors(self, filters: Filters | None = None, *, include_unpublished: bool = False,
+               columns: tuple[str, ...] = LIST_COLUMNS, limit: int | None = None) -> pd.DataFrame:
+        """Actors matching ``filters``, sorted by name, with only ``columns``."""
+        filters = filters or Filters()
+        allowed = set(LIST_COLUMNS) | {"website", "description", "other_names", "name_fr", "name_en",
+                                         "public_email", "public_phone", "updated_at", "version"}
+        unknown = set(columns) - allowed
+        if unknown:
+            raise ValueError(f"unknown columns {sorted(unknown)}")
+        where, params = self._actor_where(filters, include_unpublished)
+        sql = f"SELECT {', '.join('a.' + c for c in columns)} FROM actors a WHERE {where} ORDER BY lower(strip_accents(a.name))"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return self._df(sql, params)
+
+    def count_actors(self, filters: Filters | None = None, *, include_unpublished: bool = False) -> int:
+        where, params = self._actor_where(filters or Filters(), include_unpublished)
+        row = self._one(f"SELECT count(*) FROM actors a WHERE {where}", params)
+        return int(row[0]) if row else 0
+
+    def facet_counts(self, facet: str, filters: Filters | None = None, *,
+                     include_unpublished: bool = False) -> pd.DataFrame:
+        """Counts of matching actors by ``country``, ``kind``, ``region_code``, ``theme`` or ``target_group``."""
+        where, params = self._actor_where(filters or Filters(), include_unpublished)
+        expressions = {
+            "country": "a.country",
+            "kind": "a.kind",
+            "region_code": "a.region_code",
+            "city": "a.city",
+            "theme": "unnest(a.themes)",
+            "target_group": "unnest(a.target_groups)",
+        }
+        if facet not in expressions:
+            raise ValueError(f"unknown facet {facet!r}")
+        return self._df(
+            f"SELECT value, count(*) AS n FROM (SELECT {expressions[facet]} AS value FROM actors a WHERE {where}) "
+            "WHERE value IS NOT NULL GROUP BY value ORDER BY n DESC, value",
+            params,
+        )
+
+    def filter_options(self, *, include_unpublished: bool = False) -> dict[str, list[str]]:
+        """Values present in the data for each filter, so widgets never offer empty choices."""
+        where, params = self._actor_where(Filters(), include_unpublished)
+        out: dict[str, list[str]] = {}
+        for key, expr in (("countries", "a.country"), ("kinds", "a.kind"), ("cities", "a.city"),
+                          ("themes", "unnest(a.themes)"), ("target_groups", "unnest(a.target_groups)")):
+            df = self._df(f"SELECT DISTINCT {expr} AS v FROM actors a WHERE {where}", params)
+            out[key] = sorted(v for v in df["v"].tolist() if v)
+        regions = self._df(
+            f"SELECT DISTINCT a.region_code, a.region, a.country FROM actors a WHERE {where} AND a.region_code IS NOT NULL "
+            "ORDER BY a.country, a.region",
+            params,
+        )
+        out["regions"] = regions["region_code"].tolist()
+        out["region_names"] = dict(zip(regions["region_code"], regions["region"]))  # type: ignore[assignment]
+        projects = self._df("SELECT id, coalesce(acronym, name) AS label FROM projects WHERE status = 'published' ORDER BY label")
+        out["projects"] = projects["id"].tolist()
+        out["project_labels"] = dict(zip(projects["id"], projects["label"]))  # type: ignore[assignment]
+        return out
+
+    def actor(self, actor_id: str, *, private: bool = False, include_unpublished: bool = False) -> dict | None:
+        """One organisation file as a dict, or ``None``. Private contact fields only when ``private``."""
+        row = self.cursor().execute("SELECT * FROM actors WHERE id = ?", [actor_id])
+        cols = [d[0] for d in row.description]
+        values = row.fetchone()
+        if values is None:
+            return None
+        record = {c: _jsonable(v) for c, v in zip(cols, values)}
+        if record["status"] != "published" and not include_unpublished:
+            return None
+        if not private:
+            for column in PRIVATE_COLUMNS:
+                record.pop(column, None)
+        return record
+
+    def actor_names(self, ids: list[str] | None = None) -> dict[str, str]:
+        """id -> display name (acronym when the name is long)."""
+        if ids is None:
+            df = self._df("SELECT id, name, acronym FROM actors")
+        else:
+            df = self._df("SELECT id, name, acronym FROM actors WHERE list_contains(?, id)", [list(ids)])
+        return dict(zip(df["id"], df["name"]))
+
+    def actor_relations(self, actor_id: str) -> pd.DataFrame:
+        """Relations touching one actor, seen from its side.
+
+        Columns: relation_id, kind, outgoing (bool), other_id, other_name, other_kind,
+        project_id, project, start_date, end_date, note.
+        """
+        return self._df(
+            """
+            SELECT r.id AS relation_id, r.kind, r.source_actor = ? AS outgoing,
+                   o.id AS other_id, o.name AS other_name, o.kind AS other_kind, o.country AS other_country,
+                   r.project_id, coalesce(p.acronym, p.name) AS project, r.start_date, r.end_date, r.note
+            FROM relations r
+            JOIN actors o ON o.id = CASE WHEN r.source_actor = ? THEN r.target_actor ELSE r.source_actor END
+            LEFT JOIN projects p ON p.id = r.project_id
+            WHERE (r.source_actor = ? OR r.target_actor = ?) AND r.status = 'published' AND o.status = 'published'
+            ORDER BY r.kind, outgoing DESC, o.name
+            """,
+            [actor_id] * 4,
+        )
+
+    def actor_projects(self, actor_id: str) -> pd.DataFrame:
+        return self._df(
+            """
+            SELECT p.id, p.name, p.acronym, p.kind, p.start_date, p.end_date, string_agg(pr.role, '|' ORDER BY pr.role) AS roles
+            FROM project_roles pr JOIN projects p ON p.id = pr.project_id
+            WHERE pr.actor_id = ? AND p.status = 'published'
+            GROUP BY ALL ORDER BY p.start_date NULLS LAST, p.name
+            """,
+            [actor_id],
+        )
+
+    def actor_events(self, actor_id: str) -> pd.DataFrame:
+        return self._df(
+            """
+            SELECT e.id, e.name, e.kind, e.start_date, e.end_date, e.city, e.project_id,
+                   string_agg(pa.role, '|' ORDER BY pa.role) AS roles
+            FROM participations pa JOIN events e ON e.id = pa.event_id
+            WHERE pa.actor_id = ? AND e.status = 'published'
+            GROUP BY ALL ORDER BY e.start_date NULLS LAST, e.name
+            """,
+            [actor_id],
+        )
+
+    def citations(self, record_type: str, record_ids: list[str]) -> pd.DataFrame:
+        """Sources cited by records: record_id, source_id, title, publisher, date, url, quote."""
+        return self._df(
+            """
+            SELECT c.record_id, c.source_id, s.title, s.publisher, s.date, s.url, c.quote
+            FROM citations c LEFT JOIN sources s ON s.id = c.source_id
+            WHERE c.record_type = ? AND list_contains(?, c.record_id)
+            ORDER BY c.record_id, c.source_id
+            """,
+            [record_type, list(record_ids)],
+        )
+
+    def actor_citations(self, actor_id: str) -> pd.DataFrame:
+        """Every source behind an organisation file: the actor itself and its relations, projects, events."""
+        return self._df(
+            """
+            WITH cited AS (
+                SELECT 'actor' AS fact, c.* FROM citations c WHERE c.record_type = 'actor' AND c.record_id = ?
+                UNION ALL
+                SELECT 'relation', c.* FROM citations c JOIN relations r ON c.record_type = 'relation' AND c.record_id = r.id
+                WHERE r.source_actor = ? OR r.target_actor = ?
+                UNION ALL
+                SELECT 'project_role', c.* FROM citations c JOIN project_roles pr
+                  ON c.record_type = 'project_role' AND c.record_id = pr.project_id || '|' || pr.actor_id || '|' || pr.role
+                WHERE pr.actor_id = ?
+                UNION ALL
+                SELECT 'participation', c.* FROM citations c JOIN participations pa
+                  ON c.record_type = 'participation' AND c.record_id = pa.event_id || '|' || pa.actor_id || '|' || pa.role
+                WHERE pa.actor_id = ?
+            )
+            SELECT cited.fact, cited.record_id, cited.source_id, s.title, s.publisher, s.date, s.url, cited.quote
+            FROM cited LEFT JOIN sources s ON s.id = cited.source_id
+            ORDER BY cited.fact, cited.record_id
+            """,
+            [actor_id] * 5,
+        )
+
+    # -- projects, events, sources -------------------------------------------------------------
+    def projects(self) -> pd.DataFrame:
+        return self._df(
+            """
+            SELECT p.id, p.name, p.acronym, p.kind, p.start_date, p.end_date, p.description,
+                   count(DISTINCT pr.actor_id) AS actors
+            FROM projects p LEFT JOIN project_roles pr ON pr.project_id = p.id
+            WHERE p.status = 'published' GROUP BY ALL ORDER BY p.start_date NULLS LAST, p.name
+            """
+        )
+
+    def events(self) -> pd.DataFrame:
+        return self._df(
+            """
+            SELECT e.id, e.name, e.kind, e.project_id, e.start_date, e.end_date, e.city, e.country,
+                   e.lat, e.lon, e.participants_count, count(DISTINCT pa.actor_id) AS actors
+            FROM events e LEFT JOIN participations pa ON pa.event_id = e.id
+            WHERE e.status = 'published' GROUP BY ALL ORDER BY e.start_date NULLS LAST, e.name
+            """
+        )
+
+    def sources(self) -> pd.DataFrame:
+        """Source documents with how many records cite each."""
+        return self._df(
+            """
+            SELECT s.id, s.title, s.publisher, s.date, s.language, s.url, s.note,
+                   count(c.record_id) AS citations
+            FROM sources s LEFT JOIN citations c ON c.source_id = s.id
+            GROUP BY ALL ORDER BY s.id
+            """
+        )
+
+    def relations(self, actor_ids: list[str] | None = None) -> pd.DataFrame:
+        """Published relations between published actors (optionally both ends in ``actor_ids``)."""
+        sql = """
+            SELECT r.id, r.source_actor, r.target_actor, r.kind, r.project_id, r.start_date, r.end_date, r.note
+            FROM relations r
+            JOIN actors s ON s.id = r.source_actor AND s.status = 'published'
+            JOIN actors t ON t.id = r.target_actor AND t.status = 'published'
+            WHERE r.status = 'published'
+        """
+        params: list[Any] = []
+        if actor_ids is not None:
+            sql += " AND list_contains(?, r.source_actor) AND list_contains(?, r.target_actor)"
+            params = [list(actor_ids), list(actor_ids)]
+        return self._df(sql + " ORDER BY r.id", params)
+
+    # -- statistics -------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        """Counts by table, by country and by kind (published actors)."""
+        tables = {t: self.count(t) for t in self._TABLES}
+        by_country = self._df(
+            "SELECT country, count(*) AS n FROM actors WHERE status = 'published' GROUP BY country ORDER BY n DESC, country"
+        )
+        by_kind = self._df(
+            "SELECT kind, count(*) AS n FROM actors WHERE status = 'published' GROUP BY kind ORDER BY n DESC, kind"
+        )
+        return {
+            "database": self.path,
+            "schema_version": self.schema_version(),
+            "data_version": self.data_version(),
+            "tables": tables,
+            "actors_by_country": dict(zip(by_country["country"], by_country["n"].astype(int).tolist())),
+            "actors_by_kind": dict(zip(by_kind["kind"], by_kind["n"].astype(int).tolist())),
+        }

@@ -1,0 +1,101 @@
+"""Streamlit glue shared by app.py and the pages: the cached store, cached reads, the
+language, the shared filters and their URL round trip. No SQL and no business logic here:
+everything is delegated to ``mapping``.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from mapping import i18n
+from mapping.filters import PARAM_NAMES, Filters
+from mapping.store import Store, default_path
+
+FILTER_KEYS = ("f_q", "f_countries", "f_regions", "f_cities", "f_kinds", "f_themes", "f_target_groups", "f_projects")
+_FIELD_OF_KEY = {k: k[2:] for k in FILTER_KEYS}
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return Store(path)
+
+
+def store() -> Store:
+    """The one shared store of this process (path from ``ATLAS_DB``)."""
+    return _store(default_path())
+
+
+def data_key() -> tuple[str, int]:
+    """Cache key of every read: database path and the data version every write bumps."""
+    s = store()
+    return (s.path, s.data_version())
+
+
+# -- cached reads (keyed on data_key; the store itself is not hashed) -------------------------
+@st.cache_data(show_spinner=False, max_entries=64)
+def actors(key: tuple[str, int], filters: Filters) -> "object":
+    return store().actors(filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def facet(key: tuple[str, int], name: str, filters: Filters) -> "object":
+    return store().facet_counts(name, filters)
+
+
+@st.cache_data(show_spinner=False)
+def filter_options(key: tuple[str, int]) -> dict:
+    return store().filter_options()
+
+
+# -- language ---------------------------------------------------------------------------------
+def lang() -> str:
+    """Current interface language (URL ``?lang=`` first, then the browser's preference)."""
+    if "lang" not in st.session_state:
+        header = None
+        try:
+            header = st.context.headers.get("Accept-Language")
+        except Exception:  # AppTest has no request headers
+            header = None
+        st.session_state["lang"] = i18n.normalise_lang(st.query_params.get("lang"), header)
+    return st.session_state["lang"]
+
+
+def tr(key: str, **values: object) -> str:
+    return i18n.t(key, lang(), **values)
+
+
+# -- filters ------------------------------------------------------------------------------------
+def init_filters_from_url() -> None:
+    """Once per session, put the URL's filters into the sidebar widgets' state."""
+    if st.session_state.get("_filters_loaded"):
+        return
+    f = Filters.from_params(st.query_params.to_dict())
+    for key, field in _FIELD_OF_KEY.items():
+        value = getattr(f, field)
+        st.session_state[key] = value if isinstance(value, str) else list(value)
+    st.session_state["_filters_loaded"] = True
+
+
+def current_filters() -> Filters:
+    """The shared filters as the sidebar widgets hold them."""
+    values = {field: st.session_state.get(key) for key, field in _FIELD_OF_KEY.items()}
+    values = {k: v for k, v in values.items() if v}
+    return Filters().with_(**values)
+
+
+def write_filters_to_url(filters: Filters) -> None:
+    """Mirror the filters in the address bar so a copied link reopens the same view."""
+    params = filters.to_params()
+    for name in PARAM_NAMES:
+        if name in params:
+            if st.query_params.get(name) != params[name]:
+                st.query_params[name] = params[name]
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+def reset_filters() -> None:
+    for key in FILTER_KEYS:
+        st.session_state[key] = "" if key == "f_q" else []
+
+
+from mapping.present import escape  # noqa: E402  re-exported for pages

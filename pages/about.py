@@ -1,0 +1,24 @@
+"""About & sources: what the atlas is, its source documents, counts, how to cite, licence."""
+import datetime
+
+import streamlit as st
+
+from pages import _ui
+
+store = _ui.store()
+st.title(_ui.tr("about.title"))
+st.markdown(_ui.tr("about.intro"))
+
+stats = store.stats()
+cols = st.columns(4)
+for col, table in zip(cols, ("actors", "relations", "projects", "events")):
+    col.metric(_ui.tr(f"about.count.{table}"), stats["tables"][table])
+
+st.subheader(_ui.tr("about.sources"))
+sources = store.sources()
+st.dataframe(sources[["id", "title", "publisher", "date", "language", "citations"]], hide_index=True, key="sources")
+
+st.subheader(_ui.tr("about.cite"))
+st.code(_ui.tr("about.citation", year=datetime.date.today().year, version=stats["data_version"]), language=None)
+st.subheader(_ui.tr("about.licence"))
+st.markdown(_ui.tr("about.licence_text", licence=store.setting("data_licence")))

@@ -1,0 +1,88 @@
+"""Organisation file: one actor, its partners, projects, events and the sources of each fact."""
+import streamlit as st
+
+from mapping import present
+from mapping.model import ACTOR_KINDS, COUNTRIES, TARGET_GROUPS, THEMES, is_international, label
+from pages import _ui
+
+lang = _ui.lang()
+store = _ui.store()
+actor_id = st.query_params.get("actor", "")
+actor = store.actor(actor_id) if actor_id else None
+
+if not actor_id:
+    st.title(_ui.tr("actor.title"))
+    st.info(_ui.tr("actor.choose"))
+    names = store.actor_names()
+    choice = st.selectbox(_ui.tr("actor.pick"), sorted(names, key=lambda i: names[i].lower()),
+                          format_func=names.get, index=None, key="actor_pick")
+    if choice:
+        st.query_params["actor"] = choice
+        st.rerun()
+    st.stop()
+
+if actor is None:
+    st.title(_ui.tr("actor.title"))
+    st.error(_ui.tr("actor.unknown", id=actor_id))
+    st.page_link("pages/directory.py", label=_ui.tr("actor.back"))
+    st.stop()
+
+st.title(actor["name"] + (f" ({actor['acronym']})" if actor.get("acronym") else ""))
+names = [(lbl, actor.get(col)) for lbl, col in
+         (("Français", "name_fr"), ("English", "name_en"), ("العربية", "name_ar")) if actor.get(col)]
+for lbl, value in names:
+    direction = "rtl" if lbl == "العربية" else "ltr"
+    st.markdown(f"**{lbl}** : <span dir='{direction}'>{_ui.escape(value)}</span>", unsafe_allow_html=True)
+if actor.get("other_names"):
+    st.caption(_ui.tr("actor.other_names") + " : " + ", ".join(actor["other_names"]))
+
+place = ", ".join(p for p in (actor.get("city"), actor.get("region"), label(COUNTRIES, actor["country"], lang)) if p)
+cols = st.columns(3)
+cols[0].metric(_ui.tr("col.kind"), label(ACTOR_KINDS, actor["kind"], lang))
+cols[1].metric(_ui.tr("actor.place"), place)
+if is_international(actor["country"]):
+    cols[2].info(_ui.tr("actor.international"))
+
+if actor.get("description"):
+    st.write(actor["description"])
+st.markdown(f"**{_ui.tr('col.themes')}** : " + (present.labels(THEMES, actor.get("themes"), lang) or "—"))
+st.markdown(f"**{_ui.tr('actor.target_groups')}** : " + (present.labels(TARGET_GROUPS, actor.get("target_groups"), lang) or "—"))
+
+contact = [(k, actor.get(k)) for k in ("website", "public_email", "public_phone") if actor.get(k)]
+st.subheader(_ui.tr("actor.contact"))
+if contact:
+    for k, v in contact:
+        st.markdown(f"**{_ui.tr('actor.' + k)}** : {_ui.escape(v)}")
+else:
+    st.caption(_ui.tr("actor.no_contact"))
+
+st.subheader(_ui.tr("actor.partners"))
+groups = present.partner_groups(store.actor_relations(actor["id"]), lang)
+if not groups:
+    st.caption(_ui.tr("actor.no_partners"))
+for phrase, frame in groups:
+    st.markdown(f"**{_ui.escape(actor['name'])} — {phrase}**")
+    for rec in frame.to_dict("records"):
+        extra = " · ".join(x for x in (rec["project"], rec["period"]) if x)
+        st.page_link("pages/actor.py", label=rec["other_name"] + (f"  ({extra})" if extra else ""),
+                     query_params={"actor": rec["other_id"], "lang": lang})
+
+projects = store.actor_projects(actor["id"])
+st.subheader(_ui.tr("actor.projects"))
+if projects.empty:
+    st.caption("—")
+else:
+    st.dataframe(present.projects_table(projects, lang), hide_index=True, key="actor_projects")
+
+events = store.actor_events(actor["id"])
+st.subheader(_ui.tr("actor.events"))
+if events.empty:
+    st.caption("—")
+else:
+    st.dataframe(present.events_table(events, lang), hide_index=True, key="actor_events")
+
+st.subheader(_ui.tr("actor.sources"))
+cited = store.actor_citations(actor["id"])
+for rec in cited.drop_duplicates(["fact", "record_id", "source_id"]).to_dict("records"):
+    st.markdown(f"- *{_ui.tr('fact.' + rec['fact'])}* — **{_ui.escape(rec['title'] or rec['source_id'])}** "
+                f"({_ui.escape(rec['source_id'])}) : « {_ui.escape(rec['quote'] or '')} »")

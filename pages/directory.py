@@ -1,0 +1,44 @@
+"""Directory: every actor matching the shared filters, counts, a sortable table, open a file."""
+import streamlit as st
+
+from mapping import exporters, present
+from mapping.model import ACTOR_KINDS, COUNTRIES
+from pages import _ui
+
+lang = _ui.lang()
+filters = _ui.current_filters()
+key = _ui.data_key()
+
+st.title(_ui.tr("directory.title"))
+actors = _ui.actors(key, filters)
+st.subheader(_ui.tr("directory.count", n=len(actors)))
+
+if actors.empty:
+    st.info(_ui.tr("directory.empty"))
+    st.stop()
+
+by_country, by_kind = st.columns(2)
+with by_country:
+    st.caption(_ui.tr("directory.by_country"))
+    st.dataframe(present.counts_table(_ui.facet(key, "country", filters), COUNTRIES, lang),
+                 hide_index=True, column_config={"label": _ui.tr("col.country"), "n": _ui.tr("col.count")},
+                 key="by_country")
+with by_kind:
+    st.caption(_ui.tr("directory.by_kind"))
+    st.dataframe(present.counts_table(_ui.facet(key, "kind", filters), ACTOR_KINDS, lang),
+                 hide_index=True, column_config={"label": _ui.tr("col.kind"), "n": _ui.tr("col.count")},
+                 key="by_kind")
+
+table = present.directory_table(actors, lang)
+st.caption(_ui.tr("directory.open_hint"))
+event = st.dataframe(
+    table, hide_index=True, on_select="rerun", selection_mode="single-row", key="directory_table",
+    column_order=["name", "acronym", "kind", "city", "region", "country", "themes"],
+    column_config={c: _ui.tr(f"col.{c}") for c in ["name", "acronym", "kind", "city", "region", "country", "themes"]},
+)
+rows = event.selection.rows if event is not None else []
+if rows:
+    st.switch_page("pages/actor.py", query_params={"actor": table.iloc[rows[0]]["id"], "lang": lang})
+
+st.download_button(_ui.tr("directory.download"), exporters.to_csv(actors), file_name="atlas-actors.csv",
+                   mime="text/csv", key="download_directory")

@@ -1,0 +1,62 @@
+"""Shared fixtures: every test gets its own fresh database (one fixture module, datasette-style)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from mapping.store import Store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path:
+    """One seeded database file, built once per session and copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "atlas.duckdb"
+    Store(str(path)).close()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path, seeded_template) -> Path:
+    """Path of a fresh copy of the seeded database."""
+    path = tmp_path / "atlas.duckdb"
+    path.write_bytes(seeded_template.read_bytes())
+    return path
+
+
+@pytest.fixture
+def store(db_path) -> Store:
+    s = Store(str(db_path))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def empty_store(tmp_path) -> Store:
+    s = Store(str(tmp_path / "empty.duckdb"), seed=False)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def app_db(db_path, monkeypatch):
+    """Point the Streamlit app at a fresh database and clear Streamlit's process-wide caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("ATLAS_DB", str(db_path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield db_path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: real-browser test (headless Chromium via Playwright)")
+    os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")

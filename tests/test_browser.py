@@ -1,0 +1,143 @@
+"""Real-browser test: headless Debian Chromium driven by Playwright, with every request that
+is not for localhost blocked, so a page that needs the internet fails here."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling interval of the health check, not a wait for rendering
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
+    db = tmp_path_factory.mktemp("browser") / "atlas.duckdb"
+    port = _free_port()
+    env = dict(os.environ, ATLAS_DB=str(db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page whose non-localhost requests are blocked and recorded in ``page.blocked``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.blocked = blocked
+    yield pg
+    context.close()
+
+
+def open_view(page, url: str, shot: str | None = None):
+    """Open ``url`` and wait until Streamlit has finished running the script."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(READY, timeout=60_000)
+    if shot:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
+    return page
+
+
+def test_directory_page(server, page):
+    open_view(page, server + "/directory?lang=en")
+    page.get_by_text("Directory of actors").wait_for()
+    page.get_by_text("actors", exact=False).first.wait_for()
+    assert page.locator("[data-testid='stDataFrame']").count() >= 1
+    open_view(page, server + "/directory?lang=en", "directory")
+    assert page.blocked == [], page.blocked
+
+
+def test_organisation_file_deep_link(server, page):
+    open_view(page, server + "/actor?actor=commune-oujda&lang=en")
+    page.get_by_role("heading", name="Oujda").first.wait_for()
+    page.get_by_text("Partners").first.wait_for()
+    open_view(page, server + "/actor?actor=commune-oujda&lang=en", "actor")
+    assert page.blocked == [], page.blocked
+
+
+def test_unknown_actor_message(server, page):
+    open_view(page, server + "/actor?actor=nope&lang=en")
+    page.get_by_text("No published organisation file").wait_for()
+    assert page.blocked == []
+
+
+def test_about_page(server, page):
+    open_view(page, server + "/about?lang=fr", "about")
+    page.get_by_text("Documents sources").wait_for()
+    assert page.blocked == [], page.blocked

@@ -1,0 +1,135 @@
+"""Unit tests of mapping.store on fresh temporary databases."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from mapping.filters import Filters
+from mapping.store import Store, schema_blocks
+
+
+def test_schema_version_recorded_and_migration_is_idempotent(empty_store):
+    latest = max(v for v, _ in schema_blocks())
+    assert empty_store.schema_version() == latest
+    assert empty_store.migrate() == latest
+    assert empty_store.count("actors") == 0
+
+
+def test_additive_migration_applies_only_new_blocks(tmp_path, monkeypatch):
+    path = tmp_path / "m.duckdb"
+    Store(str(path), seed=False).close()
+    import mapping.store as store_module
+
+    original = store_module.schema_blocks()
+    monkeypatch.setattr(store_module, "schema_blocks",
+                        lambda text=None: original + [(99, "ALTER TABLE actors ADD COLUMN IF NOT EXISTS extra VARCHAR;")])
+    s = Store(str(path), seed=False)
+    assert s.schema_version() == 99
+    cols = s.cursor().execute("SELECT column_name FROM information_schema.columns WHERE table_name='actors'").fetchall()
+    assert ("extra",) in cols
+    s.close()
+
+
+def test_seeded_on_first_open(store):
+    assert store.count("actors") > 30
+    assert store.count("relations") > 20
+    assert store.data_version() >= 1
+
+
+def test_search_is_accent_and_case_insensitive(store):
+    fes = store.actors(Filters(q="fes"))
+    assert any("Fès" in n for n in fes["name"])
+    amappe = store.actors(Filters(q="amappe"))
+    assert "amappe" in set(amappe["id"]) or any("AMAPPE" == a for a in amappe["acronym"].fillna(""))
+    assert store.actors(Filters(q="FÈS"))["id"].tolist() == fes["id"].tolist()
+
+
+def test_search_finds_other_names(store):
+    # The ministry is one actor known by its historic acronym too.
+    old = store.actors(Filters(q="MCMREAM"))
+    new = store.actors(Filters(q="MDCMRE"))
+    assert len(old) == 1 and old["id"].tolist() == new["id"].tolist()
+
+
+def test_filters_narrow_counts(store):
+    everyone = store.count_actors()
+    morocco = store.count_actors(Filters(countries=("MA",)))
+    senegal_municipalities = store.actors(Filters(countries=("SN",), kinds=("municipality",)))
+    assert 0 < morocco < everyone
+    assert set(senegal_municipalities["country"]) == {"SN"}
+    assert len(senegal_municipalities) >= 2
+    oriental = store.actors(Filters(regions=("MA-02",)))
+    assert "Oujda" in set(oriental["city"])
+
+
+def test_theme_and_project_filters(store):
+    econ = store.actors(Filters(themes=("economic_integration",)))
+    assert len(econ) > 0 and all("economic_integration" in list(t) for t in econ["themes"])
+    recosa = store.actors(Filters(projects=("recosa",)))
+    assert 5 < len(recosa) < store.count_actors()
+
+
+def test_facet_counts_sum_to_total(store):
+    counts = store.facet_counts("country")
+    assert int(counts["n"].sum()) == store.count_actors()
+    with pytest.raises(ValueError):
+        store.facet_counts("password_hash")
+
+
+def test_private_contact_hidden_unless_asked(store):
+    with_contact = store.table("actors").dropna(subset=["contact_name"])
+    assert not with_contact.empty
+    actor_id = with_contact.iloc[0]["id"]
+    public = store.actor(actor_id)
+    private = store.actor(actor_id, private=True)
+    assert "contact_name" not in public and "contact_email" not in public
+    assert private["contact_name"] == with_contact.iloc[0]["contact_name"]
+
+
+def test_unknown_actor_is_none(store):
+    assert store.actor("no-such-actor") is None
+
+
+def test_actor_relations_are_seen_from_both_sides(store):
+    rel = store.relations().iloc[0]
+    src = store.actor_relations(rel["source_actor"])
+    dst = store.actor_relations(rel["target_actor"])
+    assert rel["id"] in set(src["relation_id"]) and rel["id"] in set(dst["relation_id"])
+    assert bool(src.set_index("relation_id").loc[rel["id"], "outgoing"]) is True
+    # Self-relations aside, the target sees it as incoming.
+    if rel["source_actor"] != rel["target_actor"]:
+        assert bool(dst.set_index("relation_id").loc[rel["id"], "outgoing"]) is False
+
+
+def test_bound_parameters_resist_injection(store):
+    before = store.count("actors")
+    assert store.actors(Filters(q="'; DROP TABLE actors; --")).empty
+    assert store.actor("x' OR '1'='1") is None
+    assert store.count("actors") == before
+
+
+def test_count_rejects_unknown_table(store):
+    with pytest.raises(ValueError):
+        store.count("actors; DROP TABLE users")
+
+
+def test_transaction_rolls_back_on_error(store):
+    before = store.count("sources")
+    with pytest.raises(duckdb.Error):
+        with store.transaction() as cur:
+            cur.execute("INSERT INTO sources (id, title) VALUES ('x', 'X')")
+            cur.execute("INSERT INTO sources (id, title) VALUES ('x', 'again')")  # duplicate key
+    assert store.count("sources") == before
+
+
+def test_stats_shape(store):
+    stats = store.stats()
+    assert stats["tables"]["actors"] == store.count("actors")
+    assert sum(stats["actors_by_country"].values()) == store.count_actors()
+    assert {"MA", "SN", "CI", "ML"} <= set(stats["actors_by_country"])
+
+
+def test_memory_database_works():
+    s = Store(":memory:")
+    assert s.count("actors") > 0
+    s.close()
