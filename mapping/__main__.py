@@ -4,6 +4,7 @@ Commands
 --------
 init [--db PATH] [--force]   create and seed a database
 stats [--db PATH] [--json]   counts by table, country and kind
+bench NAME [ARGS...]         run benchmarks/bench_NAME.py (prints figures)
 """
 from __future__ import annotations
 
@@ -44,6 +45,21 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    import importlib
+
+    root = str(Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    try:
+        module = importlib.import_module(f"benchmarks.bench_{args.name}")
+    except ModuleNotFoundError:
+        available = sorted(p.stem[len("bench_"):] for p in (Path(root) / "benchmarks").glob("bench_*.py"))
+        print(f"unknown benchmark {args.name!r}; available: {', '.join(available) or 'none'}", file=sys.stderr)
+        return 2
+    return int(module.main(args.args) or 0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mapping", description="Migration Actors Atlas")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -57,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=default_path())
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_stats)
+
+    p = sub.add_parser("bench", help="run a benchmark from benchmarks/ (e.g. map, network, import)")
+    p.add_argument("name")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_bench)
     return parser
 
 

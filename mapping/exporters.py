@@ -2,8 +2,8 @@
 
 Examples
 --------
->>> neutralise("=HYPERLINK(\\"http://x\\")")
-"'=HYPERLINK(\\"http://x\\")"
+>>> neutralise("=SUM(A1:A9)")
+"'=SUM(A1:A9)"
 >>> neutralise("Rabat"), neutralise(-3)
 ('Rabat', -3)
 """

@@ -141,7 +141,7 @@ CREATE TABLE IF NOT EXISTS citations (
 CREATE SEQUENCE IF NOT EXISTS changes_seq START 1;
 CREATE TABLE IF NOT EXISTS changes (
     id          BIGINT PRIMARY KEY DEFAULT nextval('changes_seq'),
-    at          TIMESTAMP DEFAULT current_timestamp,
+    changed_at  TIMESTAMP DEFAULT current_timestamp,
     username    VARCHAR NOT NULL,
     action      VARCHAR NOT NULL,           -- create | update | archive | restore | merge | import | seed
     record_type VARCHAR NOT NULL,

@@ -2,7 +2,7 @@
 
 :func:`read_seed` turns the CSVs into frames shaped like the database tables (lists split,
 places geocoded from the shipped gazetteer, one citation per row and cited document);
-:func:`load_seed` hands them to :meth:`mapping.store.Store.load_seed`, which writes them
+:func:`load_seed` hands them to :meth:`mapping.store.Store.insert_frames`, which writes them
 in one transaction. No SQL here.
 """
 from __future__ import annotations
@@ -148,4 +148,4 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
 
 def load_seed(store: "Store", seed_dir: Path = SEED_DIR) -> None:
     """Seed ``store`` from ``seed_dir`` in one transaction."""
-    store.load_seed(read_seed(seed_dir))
+    store.insert_frames(read_seed(seed_dir))

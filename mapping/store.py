@@ -215,24 +215,30 @@ class Store:
             raise ValueError(f"unknown table {table!r}")
         return self._df(f"SELECT * FROM {table}")
 
-    # -- seed -------------------------------------------------------------------------------
-    def load_seed(self, frames: dict[str, pd.DataFrame], username: str = "seed") -> None:
-        """Insert the seed frames (built by :mod:`mapping.seed`) in one transaction."""
-        order = ("sources", "actors", "projects", "project_roles", "events", "participations",
-                 "relations", "citations")
+    # -- bulk loads (seed, synthetic benchmark data) -------------------------------------------
+    _LOAD_ORDER = ("sources", "actors", "projects", "project_roles", "events", "participations",
+                   "relations", "citations")
+
+    def insert_frames(self, frames: dict[str, pd.DataFrame], *, username: str = "seed",
+                      action: str = "seed", note: str = "initial seed") -> None:
+        """Insert whole frames (table name -> rows) in one transaction, logged as one change."""
+        unknown = set(frames) - set(self._LOAD_ORDER)
+        if unknown:
+            raise ValueError(f"cannot bulk-load {sorted(unknown)}")
         with self.transaction() as cur:
-            for table in order:
+            for table in self._LOAD_ORDER:
                 frame = frames.get(table)
                 if frame is None or frame.empty:
                     continue
                 cols = ", ".join(frame.columns)
-                cur.register("seed_frame", frame)
-                cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM seed_frame")  # columns from our own frames
-                cur.unregister("seed_frame")
+                cur.register("bulk_frame", frame)
+                # table from the fixed list above, columns from our own frames
+                cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM bulk_frame")
+                cur.unregister("bulk_frame")
             cur.execute(
                 "INSERT INTO changes (username, action, record_type, record_id, after, note) "
-                "VALUES (?, 'seed', 'database', '*', ?, ?)",
-                [username, json.dumps({t: len(frames.get(t, [])) for t in order}), "initial seed"],
+                "VALUES (?, ?, 'database', '*', ?, ?)",
+                [username, action, json.dumps({t: len(f) for t, f in frames.items()}), note],
             )
             self._bump(cur)
 

@@ -99,3 +99,21 @@ def reset_filters() -> None:
 
 
 from mapping.present import escape  # noqa: E402  re-exported for pages
+
+
+# -- selection shared by the Map, the Network and the organisation file -------------------------
+def selected_actor() -> str | None:
+    """The selected actor id: the URL's ``?actor=`` (so a link reopens it), else the session's."""
+    from_url = st.query_params.get("actor")
+    if from_url:
+        st.session_state["selected_actor"] = from_url
+    return st.session_state.get("selected_actor") or None
+
+
+def select_actor(actor_id: str | None) -> None:
+    """Select an actor on every page (and in the URL); ``None`` clears the selection."""
+    st.session_state["selected_actor"] = actor_id
+    if actor_id:
+        st.query_params["actor"] = actor_id
+    elif "actor" in st.query_params:
+        del st.query_params["actor"]

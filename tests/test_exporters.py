@@ -1,0 +1,24 @@
+import io
+
+import pandas as pd
+
+from mapping.exporters import neutralise, safe_frame, to_csv
+
+
+def test_formula_cells_are_neutralised():
+    df = pd.DataFrame({"name": ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "Rabat", "\t=x"], "n": [1, 2, 3, 4, 5, 6]})
+    out = safe_frame(df)
+    assert out["name"].tolist()[:4] == ["'=1+1", "'+SUM(A1)", "'-2+3", "'@cmd"]
+    assert out["name"][4] == "Rabat" and out["n"].tolist() == [1, 2, 3, 4, 5, 6]
+
+
+def test_csv_keeps_accents_arabic_and_lists():
+    df = pd.DataFrame({"name": ["Fès", "الرباط"], "themes": [["health", "funding"], []]})
+    text = to_csv(df).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text))
+    assert back["name"].tolist() == ["Fès", "الرباط"]
+    assert back["themes"][0] == "health|funding"
+
+
+def test_neutralise_leaves_numbers():
+    assert neutralise(-5) == -5 and neutralise(None) is None

@@ -1,0 +1,39 @@
+"""The architecture the design card fixes: SQL only in store.py, no streamlit in mapping/, thin pages."""
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL = re.compile(r"\b(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_mapping_never_imports_streamlit():
+    offenders = [p.name for p in (ROOT / "mapping").glob("*.py") if "streamlit" in _imports(p)]
+    assert not offenders
+
+
+def test_only_store_speaks_sql():
+    offenders = []
+    for path in [*ROOT.glob("mapping/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]:
+        if path.name == "store.py":
+            continue
+        if SQL.search(path.read_text(encoding="utf-8")) or "duckdb" in _imports(path):
+            offenders.append(path.name)
+    assert not offenders
+
+
+def test_pages_are_thin():
+    for path in ROOT.glob("pages/*.py"):
+        lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.strip().startswith("#")]
+        assert len(lines) < 200, f"{path.name} has {len(lines)} lines: move logic to mapping/"

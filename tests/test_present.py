@@ -1,0 +1,35 @@
+import pandas as pd
+
+from mapping import present
+
+
+def test_partner_groups_read_from_the_actor_side():
+    rel = pd.DataFrame({
+        "relation_id": ["r1", "r2", "r3"], "kind": ["funds", "funds", "partners_with"],
+        "outgoing": [False, True, False], "other_id": ["bmz", "x", "iom"], "other_name": ["BMZ", "X", "IOM"],
+        "other_kind": ["donor", "ngo", "international_organisation"], "project": ["RECOSA", None, None],
+        "start_date": ["2016", None, None], "end_date": ["2022", None, None], "note": [None, None, None],
+    })
+    groups = dict(present.partner_groups(rel, "en"))
+    assert groups["funded by"]["other_name"].tolist() == ["BMZ"]
+    assert groups["funds"]["other_name"].tolist() == ["X"]
+    assert groups["partners with"]["other_name"].tolist() == ["IOM"]
+    assert groups["funded by"]["period"][0] == "2016 – 2022"
+    fr = dict(present.partner_groups(rel, "fr"))
+    assert "financé par" in fr
+
+
+def test_escape_neutralises_html_and_markdown():
+    out = present.escape("<script>alert('x')</script> **bold** [a](javascript:x)")
+    assert "<" not in out and ">" not in out
+    assert "\\*\\*" in out and "\\[" in out
+
+
+def test_directory_table_labels_and_international_flag():
+    df = pd.DataFrame({"id": ["a", "b"], "name": ["A", "B"], "acronym": [None, "BB"], "kind": ["ngo", "donor"],
+                       "city": ["Oujda", "Bonn"], "region": ["Oriental", None], "country": ["MA", "DE"],
+                       "themes": [["health"], []]})
+    t = present.directory_table(df, "fr")
+    assert t["kind"].tolist() == ["ONG / société civile", "Bailleur de fonds"]
+    assert t["country"].tolist() == ["Maroc", "Allemagne 🌐"]
+    assert t["themes"][0] == "Santé et réponse à la COVID-19"
