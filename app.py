@@ -11,13 +11,13 @@ from mapping import i18n
 from mapping.model import ACTOR_KINDS, COUNTRIES, TARGET_GROUPS, THEMES, label
 from pages import _ui
 
-st.set_page_config(page_title="Migration Actors Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Migration Actors Atlas", layout="wide")
 
 lang = _ui.lang()
 PAGES = {
-    "directory": st.Page("pages/directory.py", title=_ui.tr("nav.directory"), icon="📇", url_path="directory", default=True),
-    "actor": st.Page("pages/actor.py", title=_ui.tr("nav.actor"), icon="🏛️", url_path="actor"),
-    "about": st.Page("pages/about.py", title=_ui.tr("nav.about"), icon="ℹ️", url_path="about"),
+    "directory": st.Page("pages/directory.py", title=_ui.tr("nav.directory"), url_path="directory", default=True),
+    "actor": st.Page("pages/actor.py", title=_ui.tr("nav.actor"), url_path="actor"),
+    "about": st.Page("pages/about.py", title=_ui.tr("nav.about"), url_path="about"),
 }
 page = st.navigation(list(PAGES.values()))
 
@@ -35,21 +35,22 @@ with st.sidebar:
     _ui.init_filters_from_url()
     options = _ui.filter_options(_ui.data_key())
     st.header(_ui.tr("sidebar.filters"))
+    choose = _ui.tr("filters.choose")
     st.text_input(_ui.tr("filters.search"), key="f_q", placeholder=_ui.tr("filters.search_hint"))
-    st.multiselect(_ui.tr("filters.country"), options["countries"], key="f_countries",
+    st.multiselect(_ui.tr("filters.country"), options["countries"], key="f_countries", placeholder=choose,
                    format_func=lambda c: label(COUNTRIES, c, lang))
     chosen_countries = st.session_state.get("f_countries") or []
     region_choices = [r for r in options["regions"] if not chosen_countries or r.split("-")[0] in chosen_countries]
-    st.multiselect(_ui.tr("filters.region"), region_choices, key="f_regions",
+    st.multiselect(_ui.tr("filters.region"), region_choices, key="f_regions", placeholder=choose,
                    format_func=lambda r: options["region_names"].get(r, r))
-    st.multiselect(_ui.tr("filters.city"), options["cities"], key="f_cities")
-    st.multiselect(_ui.tr("filters.kind"), options["kinds"], key="f_kinds",
+    st.multiselect(_ui.tr("filters.city"), options["cities"], key="f_cities", placeholder=choose)
+    st.multiselect(_ui.tr("filters.kind"), options["kinds"], key="f_kinds", placeholder=choose,
                    format_func=lambda k: label(ACTOR_KINDS, k, lang))
-    st.multiselect(_ui.tr("filters.theme"), options["themes"], key="f_themes",
+    st.multiselect(_ui.tr("filters.theme"), options["themes"], key="f_themes", placeholder=choose,
                    format_func=lambda k: label(THEMES, k, lang))
-    st.multiselect(_ui.tr("filters.target_group"), options["target_groups"], key="f_target_groups",
+    st.multiselect(_ui.tr("filters.target_group"), options["target_groups"], key="f_target_groups", placeholder=choose,
                    format_func=lambda k: label(TARGET_GROUPS, k, lang))
-    st.multiselect(_ui.tr("filters.project"), options["projects"], key="f_projects",
+    st.multiselect(_ui.tr("filters.project"), options["projects"], key="f_projects", placeholder=choose,
                    format_func=lambda p: options["project_labels"].get(p, p))
     st.button(_ui.tr("filters.reset"), on_click=_ui.reset_filters, key="reset_filters")
 

@@ -9,6 +9,8 @@ Examples
 """
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from .model import ACTOR_KINDS, COUNTRIES, EVENT_KINDS, EVENT_ROLES, PROJECT_ROLES, TARGET_GROUPS, THEMES
@@ -112,20 +114,20 @@ def target_groups_text(codes, lang: str) -> str:
     return labels(TARGET_GROUPS, codes, lang)
 
 
-_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~"
+_MD_SPECIAL = "\\`*_{}[]()+-.!|~"
 
 
 def escape(text: object) -> str:
     """Make user text inert in Markdown and HTML (Streamlit renders both).
 
+    ``<``, ``>`` and ``&`` become entities, Markdown punctuation is backslash-escaped and a
+    leading ``#`` cannot start a heading.
+
     >>> escape("<img src=x onerror=alert(1)>")
     '&lt;img src=x onerror=alert\\\\(1\\\\)&gt;'
-    >>> escape("Fès")
-    'Fès'
+    >>> escape("Commune d'Oujda"), escape("# title")
+    ("Commune d'Oujda", '\\\\# title')
     """
-    import html
-
-    out = []
-    for ch in html.escape("" if text is None else str(text), quote=True):
-        out.append("\\" + ch if ch in _MD_SPECIAL else ch)
-    return "".join(out)
+    out = "".join("\\" + ch if ch in _MD_SPECIAL else ch
+                  for ch in html.escape("" if text is None else str(text), quote=False))
+    return "\\" + out if out.startswith("#") else out

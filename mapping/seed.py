@@ -49,9 +49,10 @@ def _citations(frame: pd.DataFrame, record_type: str, ids: pd.Series) -> list[di
         documents = split_list(sources)
         if not documents:
             raise SeedError(f"{record_type} {record_id!r} cites no source")
-        for document in documents:
+        # The quote is taken from the first document; the others are cited without one.
+        for position, document in enumerate(documents):
             rows.append({"record_type": record_type, "record_id": record_id,
-                         "source_id": document, "quote": _none(quote)})
+                         "source_id": document, "quote": _none(quote) if position == 0 else None})
     return rows
 
 

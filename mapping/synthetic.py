@@ -6,7 +6,7 @@ recognisable wherever they end up.
 Examples
 --------
 >>> a = synthetic_actors(50, seed=1)
->>> len(a), a["id"].str.startswith("syn-").all(), a["name"].str.startswith("Synthetic").all()
+>>> len(a), bool(a["id"].str.startswith("syn-").all()), bool(a["name"].str.startswith("Synthetic").all())
 (50, True, True)
 >>> r = synthetic_relations(a, 120, seed=1)
 >>> len(r), bool((r["source_actor"] != r["target_actor"]).all())

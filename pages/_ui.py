@@ -30,6 +30,21 @@ def data_key() -> tuple[str, int]:
     return (s.path, s.data_version())
 
 
+def ensure_app() -> None:
+    """Call first in every page: make sure app.py (navigation, sidebar) runs around the page.
+
+    A ``pages/`` folder makes Streamlit start each process (and each AppTest run) in its
+    legacy multipage mode, which runs a deep-linked page script directly, without app.py,
+    until app.py's ``st.navigation`` has run once. Leaving that mode and rerunning brings
+    the request back through app.py, on the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 # -- cached reads (keyed on data_key; the store itself is not hashed) -------------------------
 @st.cache_data(show_spinner=False, max_entries=64)
 def actors(key: tuple[str, int], filters: Filters) -> "object":

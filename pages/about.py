@@ -5,6 +5,8 @@ import streamlit as st
 
 from pages import _ui
 
+_ui.ensure_app()
+
 store = _ui.store()
 st.title(_ui.tr("about.title"))
 st.markdown(_ui.tr("about.intro"))
@@ -16,9 +18,10 @@ for col, table in zip(cols, ("actors", "relations", "projects", "events")):
 
 st.subheader(_ui.tr("about.sources"))
 sources = store.sources()
-st.dataframe(sources[["id", "title", "publisher", "date", "language", "citations"]], hide_index=True, key="sources")
+st.dataframe(sources[["id", "title", "publisher", "date", "language", "citations"]].fillna(""), hide_index=True, key="sources",
+             column_config={c: _ui.tr(f"about.col.{c}") for c in ("id", "title", "publisher", "date", "language", "citations")})
 
 st.subheader(_ui.tr("about.cite"))
-st.code(_ui.tr("about.citation", year=datetime.date.today().year, version=stats["data_version"]), language=None)
+st.code(_ui.tr("about.citation", year=datetime.date.today().year, version=stats["data_version"]), language=None, wrap_lines=True)
 st.subheader(_ui.tr("about.licence"))
 st.markdown(_ui.tr("about.licence_text", licence=store.setting("data_licence")))

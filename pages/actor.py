@@ -5,6 +5,8 @@ from mapping import present
 from mapping.model import ACTOR_KINDS, COUNTRIES, TARGET_GROUPS, THEMES, is_international, label
 from pages import _ui
 
+_ui.ensure_app()
+
 lang = _ui.lang()
 store = _ui.store()
 actor_id = st.query_params.get("actor", "")

@@ -5,6 +5,8 @@ from mapping import exporters, present
 from mapping.model import ACTOR_KINDS, COUNTRIES
 from pages import _ui
 
+_ui.ensure_app()
+
 lang = _ui.lang()
 filters = _ui.current_filters()
 key = _ui.data_key()

@@ -118,7 +118,7 @@ def test_directory_page(server, page):
     open_view(page, server + "/directory?lang=en")
     page.get_by_text("Directory of actors").wait_for()
     page.get_by_text("actors", exact=False).first.wait_for()
-    assert page.locator("[data-testid='stDataFrame']").count() >= 1
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
     open_view(page, server + "/directory?lang=en", "directory")
     assert page.blocked == [], page.blocked
 
@@ -139,5 +139,5 @@ def test_unknown_actor_message(server, page):
 
 def test_about_page(server, page):
     open_view(page, server + "/about?lang=fr", "about")
-    page.get_by_text("Documents sources").wait_for()
+    page.get_by_role("heading", name="Documents sources").wait_for()
     assert page.blocked == [], page.blocked

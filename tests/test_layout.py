@@ -37,3 +37,11 @@ def test_pages_are_thin():
     for path in ROOT.glob("pages/*.py"):
         lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.strip().startswith("#")]
         assert len(lines) < 200, f"{path.name} has {len(lines)} lines: move logic to mapping/"
+
+
+def test_every_page_runs_inside_app_py():
+    # See pages/_ui.py:ensure_app — without it a deep link opens a page without the sidebar.
+    for path in ROOT.glob("pages/*.py"):
+        if path.name.startswith("_"):
+            continue
+        assert "_ui.ensure_app()" in path.read_text(encoding="utf-8"), path.name
