@@ -6,6 +6,8 @@ Examples
 '2016-01-01 – 2022-06-30'
 >>> format_period("2021-04-12", None, "fr")
 'depuis 2021-04-12'
+>>> format_period(float("nan"), None)
+''
 """
 from __future__ import annotations
 
@@ -19,8 +21,9 @@ from .model import is_international, label, relation_phrase, split_list
 
 def format_period(start: str | None, end: str | None, lang: str = "en") -> str:
     """A human period from partial ISO dates."""
-    start = start or ""
-    end = end or ""
+    # Missing dates arrive as None or NaN from DuckDB frames.
+    start = start if isinstance(start, str) else ""
+    end = end if isinstance(end, str) else ""
     if start and end and start != end:
         return f"{start} – {end}"
     if start and end:

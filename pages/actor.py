@@ -39,11 +39,10 @@ if actor.get("other_names"):
     st.caption(_ui.tr("actor.other_names") + " : " + ", ".join(actor["other_names"]))
 
 place = ", ".join(p for p in (actor.get("city"), actor.get("region"), label(COUNTRIES, actor["country"], lang)) if p)
-cols = st.columns(3)
-cols[0].metric(_ui.tr("col.kind"), label(ACTOR_KINDS, actor["kind"], lang))
-cols[1].metric(_ui.tr("actor.place"), place)
+st.markdown(f"**{_ui.tr('col.kind')}** : {label(ACTOR_KINDS, actor['kind'], lang)} · "
+            f"**{_ui.tr('actor.place')}** : {_ui.escape(place)}")
 if is_international(actor["country"]):
-    cols[2].info(_ui.tr("actor.international"))
+    st.info(_ui.tr("actor.international"))
 
 if actor.get("description"):
     st.write(actor["description"])
