@@ -123,6 +123,28 @@ def test_directory_page(server, page):
     assert page.blocked == [], page.blocked
 
 
+def test_directory_row_opens_its_file_and_the_link_survives_reload(server, page):
+    from mapping.filters import Filters
+    from mapping.store import Store
+
+    n = Store(":memory:").count_actors(Filters(countries=("SN",)))  # same seed as the server's database
+    open_view(page, server + "/directory?lang=en&country=SN")
+    page.get_by_text(f"{n} actors").wait_for()
+    table = page.locator("[data-testid='stDataFrame']").nth(2)
+    table.wait_for()
+    box = table.bounding_box()
+    # The grid is a canvas: click the first row's selection cell (below the header row).
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
+    page.wait_for_url("**/actor?**")
+    assert "actor=" in page.url
+    page.wait_for_selector(READY)
+    title = page.locator("h1").first.inner_text()
+    page.reload()
+    page.wait_for_selector(READY)
+    assert page.locator("h1").first.inner_text() == title
+    assert page.blocked == []
+
+
 def test_organisation_file_deep_link(server, page):
     open_view(page, server + "/actor?actor=commune-oujda&lang=en")
     page.get_by_role("heading", name="Oujda").first.wait_for()
