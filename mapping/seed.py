@@ -56,6 +56,15 @@ def _citations(frame: pd.DataFrame, record_type: str, ids: pd.Series) -> list[di
     return rows
 
 
+def _link_table(frame: pd.DataFrame, owner: str, record_type: str) -> tuple[pd.DataFrame, list[dict]]:
+    """An actor's role in a project or event (``owner``), and its citations keyed "owner|actor|role"."""
+    table = pd.DataFrame({
+        f"{owner}_id": frame[owner], "actor_id": frame["actor"], "role": frame["role"],
+        "note": frame["note"].map(_none),
+    })
+    return table, _citations(frame, record_type, frame[owner] + "|" + frame["actor"] + "|" + frame["role"])
+
+
 def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
     """Read and shape every seed CSV.
 
@@ -101,12 +110,8 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
     } for r in projects.to_dict("records")])
     citations += _citations(projects, "project", projects["id"])
 
-    roles = _read("project_roles", seed_dir)
-    out["project_roles"] = pd.DataFrame({
-        "project_id": roles["project"], "actor_id": roles["actor"], "role": roles["role"],
-        "note": roles["note"].map(_none),
-    })
-    citations += _citations(roles, "project_role", roles["project"] + "|" + roles["actor"] + "|" + roles["role"])
+    out["project_roles"], cited = _link_table(_read("project_roles", seed_dir), "project", "project_role")
+    citations += cited
 
     events = _read("events", seed_dir)
     rows = []
@@ -127,12 +132,8 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
         out["events"]["participants_count"] = out["events"]["participants_count"].astype("Int64")
     citations += _citations(events, "event", events["id"])
 
-    parts = _read("participations", seed_dir)
-    out["participations"] = pd.DataFrame({
-        "event_id": parts["event"], "actor_id": parts["actor"], "role": parts["role"],
-        "note": parts["note"].map(_none),
-    })
-    citations += _citations(parts, "participation", parts["event"] + "|" + parts["actor"] + "|" + parts["role"])
+    out["participations"], cited = _link_table(_read("participations", seed_dir), "event", "participation")
+    citations += cited
 
     relations = _read("relations", seed_dir)
     out["relations"] = pd.DataFrame({

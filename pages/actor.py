@@ -68,19 +68,15 @@ for phrase, frame in groups:
         st.page_link("pages/actor.py", label=rec["other_name"] + (f"  ({extra})" if extra else ""),
                      query_params={"actor": rec["other_id"], "lang": lang})
 
-projects = store.actor_projects(actor["id"])
-st.subheader(_ui.tr("actor.projects"))
-if projects.empty:
-    st.caption("—")
-else:
-    st.dataframe(present.projects_table(projects, lang), hide_index=True, key="actor_projects")
-
-events = store.actor_events(actor["id"])
-st.subheader(_ui.tr("actor.events"))
-if events.empty:
-    st.caption("—")
-else:
-    st.dataframe(present.events_table(events, lang), hide_index=True, key="actor_events")
+for section, rows, table in (("projects", store.actor_projects(actor["id"]), present.projects_table),
+                             ("events", store.actor_events(actor["id"]), present.events_table)):
+    st.subheader(_ui.tr(f"actor.{section}"))
+    if rows.empty:
+        st.caption("—")
+    else:
+        shown = table(rows, lang)
+        st.dataframe(shown, hide_index=True, key=f"actor_{section}",
+                     column_config={c: _ui.tr(f"col.{c}") for c in shown.columns})
 
 st.subheader(_ui.tr("actor.sources"))
 cited = store.actor_citations(actor["id"])
