@@ -83,6 +83,11 @@ _KIND_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2
 EDGE_COLOURS = dict(zip(RELATION_KINDS, itertools.cycle(_KIND_COLOURS)))
 EDGE_STYLES = {"relation": "solid", "project_role": "dashed", "participation": "dotted", "event_project": "dotted"}
 
+#: Node colours: one per actor kind (then projects, events), or per community; enough for every
+#: kind so two kinds never share a colour (a theme palette of 10 would cycle).
+NODE_COLOURS = ("#1f6fb2", "#e4572e", "#29a36a", "#8e5cc4", "#f2a541", "#17becf", "#d6457c", "#7f8c3b",
+                "#5a4636", "#4cc3ff", "#b22222", "#2e4057", "#9ccb4f", "#c49a6c", "#6b6bd6", "#888888")
+
 _RNG_LOCK = threading.Lock()  # igraph draws from one process-wide generator: one seeded user at a time
 
 
@@ -102,10 +107,16 @@ def _clean(value: object) -> object:
     return value
 
 
-def _short(name: str, acronym: object) -> str:
-    """A readable node label: the name, or the acronym when the name is long."""
+def _short(name: str, acronym: object = None, width: int = 28) -> str:
+    """A readable node label: the name, else the acronym, else the name cut, when it is long.
+
+    >>> _short("Ministère délégué chargé des Marocains résidant à l'étranger", "MDCMRE"), _short("A" * 40)
+    ('MDCMRE', 'AAAAAAAAAAAAAAAAAAAAAAAAAAA…')
+    """
     acronym = _clean(acronym)
-    return str(acronym) if acronym and len(name) > 28 else name
+    if len(name) <= width:
+        return name
+    return str(acronym) if acronym else name[:width - 1] + "…"
 
 
 # -- building ----------------------------------------------------------------------------------
@@ -150,7 +161,7 @@ def build_graph(actors: pd.DataFrame, relations: pd.DataFrame, roles: pd.DataFra
     )
     if roles is not None and not roles.empty:
         for pid, name, kind in roles[["project_id", "project_name", "project_kind"]].drop_duplicates().itertuples(index=False):
-            g.add_node(f"project:{pid}", node_type="project", name=name, label=name, kind=kind, country=None)
+            g.add_node(f"project:{pid}", node_type="project", name=name, label=_short(name), kind=kind, country=None)
         g.add_edges_from(
             (a, f"project:{p}", {"edge_type": "project_role", "kind": r, "directed": True, "project_id": p})
             for p, a, r in zip(roles["project_id"], roles["actor_id"], roles["role"]) if a in g
@@ -158,8 +169,7 @@ def build_graph(actors: pd.DataFrame, relations: pd.DataFrame, roles: pd.DataFra
     if participations is not None and not participations.empty:
         events = participations[["event_id", "event_name", "event_kind", "project_id"]].drop_duplicates("event_id")
         for eid, name, kind, pid in events.itertuples(index=False):
-            g.add_node(f"event:{eid}", node_type="event", name=name, label=_short(name, None) if len(name) <= 28
-                       else name[:26] + "…", kind=kind, country=None)
+            g.add_node(f"event:{eid}", node_type="event", name=name, label=_short(name), kind=kind, country=None)
             if _clean(pid) and f"project:{pid}" in g:
                 g.add_edge(f"event:{eid}", f"project:{pid}", edge_type="event_project", kind="part_of",
                            directed=True, project_id=pid)
@@ -446,7 +456,7 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
                color_by: str = "kind", size_by: str = "degree", community: Mapping[str, int] | None = None,
                highlight: Iterable[str] = (), highlight_edges: set[frozenset] | None = None,
                selected: str | None = None, label_top: int = 25, max_communities: int = 12,
-               lang: str = "en") -> dict:
+               aspect: float = 1.6, lang: str = "en") -> dict:
     """An ECharts option (graph series) for ``st.echarts_chart``.
 
     Nodes are emitted in ``list(g.nodes)`` order, so a selection's ``data_indices`` map back to
@@ -454,12 +464,13 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
     :data:`METRICS`; edges coloured by relation kind, dashed/dotted for project and event links,
     with an arrow where direction matters. Only the ``label_top`` most central nodes (by
     ``size_by``), the highlighted ones and the selected one carry a label. Every text is escaped.
+    ``aspect`` stretches the layout's x axis to fill a chart wider than high.
     """
     nodes = list(g.nodes)
     values = node_metrics[size_by].reindex(nodes).fillna(0).to_numpy(dtype=float)
     top = values.max() if len(values) and values.max() > 0 else 1.0
     sizes = 8 + 32 * np.sqrt(values / top)
-    labelled = {nodes[i] for i in np.argsort(-values, kind="stable")[:label_top]}
+    labelled = {nodes[i] for i in np.argsort(-values, kind="stable")[:label_top] if values[i] > 0}
     marked = set(highlight)
     labelled |= marked | ({selected} if selected else set())
     community = community or {}
@@ -480,11 +491,12 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
             return position[node_category(g.nodes[n], lang)]
 
     data = []
-    for n, size, value in zip(nodes, sizes, values):
+    for i, (n, size, value) in enumerate(zip(nodes, sizes, values)):
         d = g.nodes[n]
         x, y = positions[n]
-        item = {
-            "name": _text(d.get("label", n)), "x": x, "y": y, "symbolSize": round(float(size), 1),
+        x *= aspect
+        item = {  # "id" keeps nodes apart: ECharts would otherwise key them by their (shared) names
+            "id": str(i), "name": _text(d.get("label", n)), "x": x, "y": y, "symbolSize": round(float(size), 1),
             "category": category(n), "value": round(float(value), 4),
             "label": {"show": n in labelled},
             "tooltip": {"formatter": f"<b>{_text(d.get('name', n))}</b><br/>{_text(_kind_label(d, lang))}"
@@ -510,7 +522,7 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
             style.update({"width": 4, "opacity": 1.0, "color": "#e4572e"} if on_path else {"opacity": 0.12})
         phrase = edge_phrase(d.get("kind", ""), edge_type, True, lang)
         links.append({
-            "source": index[u], "target": index[v], "lineStyle": style,
+            "source": str(index[u]), "target": str(index[v]), "lineStyle": style,
             "symbol": ["none", "arrow"] if d.get("directed") else ["none", "none"],
             "tooltip": {"formatter": f"{_text(g.nodes[u].get('label', u))} — {_text(phrase)} — "
                                      f"{_text(g.nodes[v].get('label', v))}"},
@@ -524,7 +536,8 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
         "series": [{
             "type": "graph", "layout": "none", "roam": True, "draggable": False,
             "selectedMode": "single", "scaleLimit": {"min": 0.2, "max": 12},
-            "categories": [{"name": _text(x)} for x in names],
+            "categories": [{"name": _text(x), "itemStyle": {"color": NODE_COLOURS[i % len(NODE_COLOURS)]}}
+                           for i, x in enumerate(names)],
             "data": data, "links": links,
             "edgeSymbolSize": [0, 7],
             "label": {"position": "right", "fontSize": 12},
@@ -576,3 +589,44 @@ def edges_table(g: nx.MultiDiGraph, lang: str = "en") -> pd.DataFrame:
     } for u, v, d in g.edges(data=True)]
     return pd.DataFrame(rows, columns=["source", "source_name", "target", "target_name", "relation", "kind",
                                        "edge_type", "directed", "relation_id"])
+
+
+# -- what a page draws ----------------------------------------------------------------------------
+def project_relations(relations: pd.DataFrame, project_id: str) -> pd.DataFrame:
+    """The relations that belong in a project's network: those of the project and those of none.
+
+    >>> r = pd.DataFrame({"id": [1, 2, 3], "project_id": ["recosa", "recomig", None]})
+    >>> project_relations(r, "recosa")["id"].tolist()
+    [1, 3]
+    """
+    return relations[relations["project_id"].isna() | (relations["project_id"] == project_id)]
+
+
+def drawn_subgraph(g: nx.MultiDiGraph, focus: Iterable[str] = (), hops: int = 1, limit: int = 2000) -> nx.MultiDiGraph:
+    """What a page draws: the neighbourhood (``hops``) of the ``focus`` nodes, or the whole graph
+    when there is no focus, cut to the ``limit`` most connected nodes (the focus always kept).
+
+    >>> chain = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("x", "y")])
+    >>> sorted(drawn_subgraph(chain, ["a", "d"], hops=1)), drawn_subgraph(chain).number_of_nodes()
+    (['a', 'b', 'c', 'd'], 6)
+    """
+    focus = [n for n in focus if n in g]
+    if focus:
+        near: set[str] = set()
+        for node in focus:
+            near |= set(ego_graph(g, node, hops))
+        g = g.subgraph(near)
+    return top_nodes(g, limit, keep=focus).copy()
+
+
+def annotated(g: nx.MultiDiGraph, node_metrics: pd.DataFrame, community: Mapping[str, int],
+              positions: Mapping[str, tuple[float, float]]) -> nx.MultiDiGraph:
+    """A copy of ``g`` whose nodes carry their metrics, community and drawn position (for Gephi)."""
+    out = g.copy()
+    for n, d in out.nodes(data=True):
+        if n in node_metrics.index:
+            d.update({m: float(node_metrics.at[n, m]) for m in METRICS})
+        d["community"] = int(community.get(n, -1)) + 1
+        if n in positions:
+            d["x"], d["y"] = positions[n]
+    return out
