@@ -597,6 +597,30 @@ def edges_table(g: nx.MultiDiGraph, lang: str = "en") -> pd.DataFrame:
 
 
 # -- what a page draws ----------------------------------------------------------------------------
+#: Above this many actors only the most connected are analysed (metrics, communities): a
+#: continent-sized selection (50,000 actors) would take seconds per view even with igraph.
+ANALYSE_LIMIT = 10_000
+
+
+def trim_frames(actors: pd.DataFrame, relations: pd.DataFrame,
+                limit: int = ANALYSE_LIMIT) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``limit`` actors with the most relations (ties by id) and the relations among them.
+
+    >>> a = pd.DataFrame({"id": ["a", "b", "c", "d"]})
+    >>> r = pd.DataFrame({"source_actor": ["a", "a", "b"], "target_actor": ["b", "c", "d"]})
+    >>> kept, links = trim_frames(a, r, 2)
+    >>> kept["id"].tolist(), len(links)
+    (['a', 'b'], 1)
+    """
+    if len(actors) <= limit:
+        return actors, relations
+    degree = pd.concat([relations["source_actor"], relations["target_actor"]]).value_counts()
+    ranked = pd.DataFrame({"id": actors["id"].to_numpy(), "n": degree.reindex(actors["id"]).fillna(0).to_numpy()})
+    keep = set(ranked.sort_values(["n", "id"], ascending=[False, True], kind="stable")["id"].head(limit))
+    kept = actors[actors["id"].isin(keep)]
+    return kept, relations[relations["source_actor"].isin(keep) & relations["target_actor"].isin(keep)]
+
+
 def project_relations(relations: pd.DataFrame, project_id: str) -> pd.DataFrame:
     """The relations that belong in a project's network: those of the project and those of none.
 

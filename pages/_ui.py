@@ -139,7 +139,8 @@ def select_actor(actor_id: str | None) -> None:
 def network(key: tuple[str, int], filters: Filters, context: bool, project: str | None = None) -> dict:
     """The actor graph for ``filters`` (or one ``project``'s network) with its metrics and communities.
 
-    ``context`` adds the projects and events that link actors as nodes of their own.
+    ``context`` adds the projects and events that link actors as nodes of their own. Beyond
+    ``graph.ANALYSE_LIMIT`` actors only the most connected are kept (``actors`` says how many matched).
     """
     from mapping import graph
 
@@ -147,15 +148,16 @@ def network(key: tuple[str, int], filters: Filters, context: bool, project: str 
     if project:
         filters = filters.with_(projects=(project,))
     actors = s.actors(filters)
-    ids = actors["id"].tolist()
-    relations = s.relations_among(ids)
-    only = [project] if project else None
+    matched = len(actors)
+    relations = s.relations_among(actors["id"].tolist())
+    actors, relations = graph.trim_frames(actors, relations)
     if project:
         relations = graph.project_relations(relations, project)
+    ids, only = actors["id"].tolist(), [project] if project else None
     g = graph.build_graph(actors, relations,
                           s.project_role_edges(ids, only) if context or project else None,
                           s.participation_edges(ids, only) if context or project else None)
-    return {"graph": g, "metrics": graph.metrics(g), "community": graph.communities(g)}
+    return {"graph": g, "metrics": graph.metrics(g), "community": graph.communities(g), "actors": matched}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

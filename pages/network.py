@@ -78,6 +78,8 @@ elif mode == "path":
 
 drawing = _ui.network_drawing(key, filters, context, project, focus, hops, LIMIT)
 drawn = drawing["graph"]
+if view["actors"] > graph.ANALYSE_LIMIT:
+    st.warning(_ui.tr("network.analysed", kept=graph.ANALYSE_LIMIT, total=view["actors"]))
 if drawn.number_of_nodes() < drawing["total"] and not focus:
     st.info(_ui.tr("network.truncated", shown=drawn.number_of_nodes(), total=drawing["total"]))
 if view["metrics"].attrs.get("estimated"):
