@@ -131,11 +131,23 @@ def test_directory_row_opens_its_file_and_the_link_survives_reload(server, page)
     open_view(page, server + "/directory?lang=en&country=SN")
     page.get_by_text(f"{n} actors").wait_for()
     table = page.locator("[data-testid='stDataFrame']").nth(2)
-    table.wait_for()
-    box = table.bounding_box()
-    # The grid is a canvas: click the first row's selection cell (below the header row).
-    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
-    page.wait_for_url("**/actor?**")
+    table.locator("canvas").first.wait_for()
+    # Mouse clicks at coordinates do not scroll: bring the grid into view first, whatever the
+    # fonts of the machine do to the layout above it.
+    table.scroll_into_view_if_needed()
+    for _attempt in range(3):
+        box = table.bounding_box()
+        # The grid is a canvas: click the first row's selection cell (below the header row).
+        # A canvas that was still being laid out can swallow a click, hence the few attempts.
+        page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
+        try:
+            page.wait_for_url("**/actor?**", timeout=10_000)
+            break
+        except Exception:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"row-click-miss-{_attempt}.png"), full_page=True)
+    else:
+        pytest.fail("clicking the first row never opened an organisation file")
     assert "actor=" in page.url
     page.wait_for_selector(READY)
     title = page.locator("h1").first.inner_text()
