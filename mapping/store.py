@@ -507,3 +507,52 @@ class Store:
             "actors_by_country": dict(zip(by_country["country"], by_country["n"].astype(int).tolist())),
             "actors_by_kind": dict(zip(by_kind["kind"], by_kind["n"].astype(int).tolist())),
         }
+
+    # -- network page (issue 5): project roles and event participations as graph edges -----------
+    # ``IN (SELECT unnest(?))`` rather than ``list_contains``: DuckDB plans it as a hash semi-join,
+    # which stays fast when the filtered graph holds tens of thousands of actors.
+    def relations_among(self, actor_ids: list[str]) -> pd.DataFrame:
+        """Published relations whose two ends are both in ``actor_ids`` (the filtered graph's edges)."""
+        return self._df(
+            """
+            SELECT r.id, r.source_actor, r.target_actor, r.kind, r.project_id
+            FROM relations r
+            WHERE r.status = 'published'
+              AND r.source_actor IN (SELECT unnest(?)) AND r.target_actor IN (SELECT unnest(?))
+            ORDER BY r.id
+            """,
+            [list(actor_ids), list(actor_ids)],
+        )
+
+    def project_role_edges(self, actor_ids: list[str], project_ids: list[str] | None = None) -> pd.DataFrame:
+        """Roles of ``actor_ids`` in published projects (optionally only ``project_ids``).
+
+        Columns: project_id, project_name (acronym when there is one), project_kind, actor_id, role.
+        """
+        sql = """
+            SELECT pr.project_id, coalesce(p.acronym, p.name) AS project_name, p.kind AS project_kind,
+                   pr.actor_id, pr.role
+            FROM project_roles pr JOIN projects p ON p.id = pr.project_id AND p.status = 'published'
+            WHERE pr.actor_id IN (SELECT unnest(?))
+        """
+        params: list[Any] = [list(actor_ids)]
+        if project_ids is not None:
+            sql += " AND pr.project_id IN (SELECT unnest(?))"
+            params.append(list(project_ids))
+        return self._df(sql + " ORDER BY pr.project_id, pr.actor_id, pr.role", params)
+
+    def participation_edges(self, actor_ids: list[str], project_ids: list[str] | None = None) -> pd.DataFrame:
+        """Parts of ``actor_ids`` in published events (optionally only events of ``project_ids``).
+
+        Columns: event_id, event_name, event_kind, project_id, actor_id, role.
+        """
+        sql = """
+            SELECT pa.event_id, e.name AS event_name, e.kind AS event_kind, e.project_id, pa.actor_id, pa.role
+            FROM participations pa JOIN events e ON e.id = pa.event_id AND e.status = 'published'
+            WHERE pa.actor_id IN (SELECT unnest(?))
+        """
+        params: list[Any] = [list(actor_ids)]
+        if project_ids is not None:
+            sql += " AND e.project_id IN (SELECT unnest(?))"
+            params.append(list(project_ids))
+        return self._df(sql + " ORDER BY pa.event_id, pa.actor_id, pa.role", params)

@@ -105,3 +105,86 @@ def test_about_page_lists_sources(app_db):
     sources = at.dataframe[0].value
     assert len(sources) == 5
     assert any(m.label == "Actors" and int(m.value) > 30 for m in at.metric)
+
+
+
+# -- network page ------------------------------------------------------------------------------
+def _network(**params) -> AppTest:
+    at = _app(lang="en", **params)
+    at.switch_page("pages/network.py").run()
+    assert not at.exception
+    return at
+
+
+def _chart_nodes(at: AppTest) -> list[str]:
+    """Node names the page's ECharts graph draws (unescaped: names are escaped in the spec)."""
+    import html
+    import json
+
+    [chart] = at.get("echarts_chart")
+    return [html.unescape(n["name"]) for n in json.loads(chart.proto.spec)["series"][0]["data"]]
+
+
+def test_network_page_draws_the_filtered_graph(app_db):
+    at = _network()
+    assert at.title[0].value == "Who works with whom"
+    names = _chart_nodes(at)
+    assert "GIZ" in names and "RECOSA" in names  # actors and, by default, the projects linking them
+    metrics = at.dataframe[0].value  # the metrics table, the only one
+    assert len(metrics) == len(names)
+    assert metrics["betweenness"].iloc[0] == metrics["betweenness"].max()  # brokers first
+    at.checkbox(key="net_context").uncheck().run()
+    assert not at.exception
+    actors_only = _chart_nodes(at)
+    assert "RECOSA" not in actors_only and "GIZ" in actors_only
+    at.multiselect(key="f_countries").set_value(["SN"]).run()
+    assert not at.exception
+    assert "GIZ" not in _chart_nodes(at)  # the sidebar filters apply
+
+
+def test_network_project_view_shows_recosa_roles(app_db):
+    at = _network()
+    at.radio(key="net_mode").set_value("project").run()
+    assert not at.exception
+    assert at.selectbox(key="net_project").value == "recosa"
+    labels = set(_chart_nodes(at))
+    for name in ("RECOSA", "GIZ", "BMZ", "MDCMRE", "Commune d'Oujda"):
+        assert name in labels, name
+    assert "Commune de Kaolack" not in labels  # not a RECOSA actor
+    table = at.dataframe[0].value  # the metrics table, the only one
+    recosa = table[table["name"] == "RECOSA"].iloc[0]
+    store = Store(str(app_db))
+    roles = store.project_role_edges(store.actors()["id"].tolist(), ["recosa"])
+    assert recosa["degree"] >= roles["actor_id"].nunique()
+
+
+def test_network_ego_view_grows_with_hops(app_db):
+    at = _network(actor="commune-kaolack")
+    at.radio(key="net_mode").set_value("ego").run()
+    assert at.selectbox(key="net_ego").value == "commune-kaolack"  # the shared selection
+    one = len(_chart_nodes(at))
+    at.slider(key="net_hops").set_value(2).run()
+    assert not at.exception
+    assert len(_chart_nodes(at)) > one > 1
+
+
+def test_network_path_finder_sentences_and_no_path(app_db):
+    at = _network()
+    at.radio(key="net_mode").set_value("path").run()
+    at.selectbox(key="net_from").set_value("commune-kaolack").run()
+    at.selectbox(key="net_to").set_value("uclg-africa").run()
+    assert not at.exception
+    sentences = [m.value for m in at.markdown if "→" in m.value or "←" in m.value]
+    assert sentences and all(s.startswith("- Commune de Kaolack") for s in sentences)
+    assert any("spoke at" in s and "organised by" in s for s in sentences)
+    # without projects and events, Kaolack has no relation at all: a clear message, no crash
+    at.checkbox(key="net_context").uncheck().run()
+    assert not at.exception
+    assert any("No chain of relations" in w.value for w in at.warning)
+
+
+def test_network_selected_actor_links_to_its_file(app_db):
+    at = _network(actor="giz")
+    assert "Selected: **Deutsche Gesellschaft" in " ".join(m.value for m in at.markdown)
+    [link] = [p for p in at.get("page_link") if "organisation file" in p.proto.label]
+    assert link.proto.page.endswith("actor") and "giz" in link.proto.query_string

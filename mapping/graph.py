@@ -1,0 +1,661 @@
+"""Who works with whom: frames -> networkx graph; metrics, communities, paths, ego nets,
+layout and an ECharts chart spec. Pure functions, no Streamlit.
+
+networkx is the graph model and the API. Where networkx is too slow for an interactive page
+(spring layout, exact betweenness and closeness on thousands of nodes), the work is handed to
+python-igraph behind the same function (``engine="igraph"``, the default); ``engine="networkx"``
+runs the plain networkx algorithm, which the tests and the benchmark compare against.
+
+The graph is a :class:`networkx.MultiDiGraph`. Nodes are actors (``node_type="actor"``) and,
+when asked for, the projects and events that bring them together (``"project"``, ``"event"``).
+Edges keep the direction of the source data and say whether it matters (``directed``).
+Metrics, paths and communities read the undirected simple view (:func:`collapse`), where the
+weight of a pair is the number of links between the two nodes.
+
+Examples
+--------
+>>> import pandas as pd
+>>> actors = pd.DataFrame({"id": ["a", "b", "c"], "name": ["Alpha", "Beta", "Gamma"],
+...                        "kind": ["donor", "development_agency", "municipality"]})
+>>> relations = pd.DataFrame({"id": ["r1", "r2"], "source_actor": ["a", "b"],
+...                           "target_actor": ["b", "c"], "kind": ["funds", "supports"]})
+>>> g = build_graph(actors, relations)
+>>> g.number_of_nodes(), g.number_of_edges()
+(3, 2)
+>>> path_sentences(g, shortest_paths(g, "c", "a"))
+['Gamma ← supported by ← Beta ← funded by ← Alpha']
+"""
+from __future__ import annotations
+
+import contextlib
+import html
+import itertools
+import random
+import threading
+from typing import Iterable, Iterator, Mapping
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .model import ACTOR_KINDS, EVENT_KINDS, PROJECT_KINDS, RELATION_KINDS, label, relation_phrase
+
+#: Above this many nodes, betweenness and closeness are estimated from sampled sources.
+EXACT_LIMIT = 3000
+#: Number of sampled sources (pivots) for the estimates (Brandes & Pich 2007; Eppstein & Wang 2001).
+PIVOTS = 200
+#: Seed of every random choice (layout, communities, pivots): the same data gives the same picture.
+SEED = 7
+#: Above this many nodes the layout uses Fruchterman-Reingold's grid approximation.
+GRID_FROM = 200
+METRICS = ("degree", "weighted_degree", "betweenness", "closeness")
+
+#: How an actor's part in a project or an event reads, from the actor (``en``) or from the
+#: project/event (``en_rev``); the same shape as ``model.RELATION_KINDS`` so one function phrases both.
+CONTEXT_PHRASES: dict[str, dict[str, str]] = {
+    "commissioner": {"en": "commissioned", "fr": "a mandaté", "en_rev": "commissioned by", "fr_rev": "mandaté par"},
+    "funder": {"en": "funds", "fr": "finance", "en_rev": "funded by", "fr_rev": "financé par"},
+    "co_funder": {"en": "co-funds", "fr": "cofinance", "en_rev": "co-funded by", "fr_rev": "cofinancé par"},
+    "implementer": {"en": "implements", "fr": "met en œuvre", "en_rev": "implemented by", "fr_rev": "mis en œuvre par"},
+    "lead_executing_agency": {"en": "leads", "fr": "pilote", "en_rev": "led by", "fr_rev": "piloté par"},
+    "partner": {"en": "is a partner in", "fr": "est partenaire de", "en_rev": "with partner", "fr_rev": "avec pour partenaire"},
+    "partner_municipality": {"en": "takes part in", "fr": "participe à", "en_rev": "with partner municipality", "fr_rev": "avec la commune partenaire"},
+    "partner_country": {"en": "takes part in", "fr": "participe à", "en_rev": "with partner country", "fr_rev": "avec le pays partenaire"},
+    "beneficiary": {"en": "benefits from", "fr": "bénéficie de", "en_rev": "benefiting", "fr_rev": "au bénéfice de"},
+    "organiser": {"en": "organised", "fr": "a organisé", "en_rev": "organised by", "fr_rev": "organisé par"},
+    "host": {"en": "hosted", "fr": "a accueilli", "en_rev": "hosted by", "fr_rev": "accueilli par"},
+    "speaker": {"en": "spoke at", "fr": "est intervenu à", "en_rev": "with speaker", "fr_rev": "avec pour intervenant"},
+    "participant": {"en": "took part in", "fr": "a participé à", "en_rev": "attended by", "fr_rev": "avec la participation de"},
+    "observer": {"en": "observed", "fr": "a observé", "en_rev": "observed by", "fr_rev": "observé par"},
+    "trainer": {"en": "trained at", "fr": "a formé à", "en_rev": "with trainer", "fr_rev": "avec pour formateur"},
+    "part_of": {"en": "is part of", "fr": "fait partie de", "en_rev": "includes", "fr_rev": "comprend"},
+}
+
+NODE_TYPES: dict[str, dict[str, str]] = {
+    "project": {"en": "Project", "fr": "Projet"},
+    "event": {"en": "Event", "fr": "Événement"},
+    "community": {"en": "Community {n}", "fr": "Communauté {n}"},
+    "other_communities": {"en": "Other communities", "fr": "Autres communautés"},
+}
+
+# Edge look: relations get a colour of their kind and a solid line; the links to projects and
+# events are grey, dashed (project roles) or dotted (event parts), so the actor-to-actor web stands out.
+_KIND_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                 "#bcbd22", "#ff7f0e", "#7f7f7f")
+EDGE_COLOURS = dict(zip(RELATION_KINDS, itertools.cycle(_KIND_COLOURS)))
+EDGE_STYLES = {"relation": "solid", "project_role": "dashed", "participation": "dotted", "event_project": "dotted"}
+
+#: Node colours: one per actor kind (then projects, events), or per community; enough for every
+#: kind so two kinds never share a colour (a theme palette of 10 would cycle).
+NODE_COLOURS = ("#1f6fb2", "#e4572e", "#29a36a", "#8e5cc4", "#f2a541", "#17becf", "#d6457c", "#7f8c3b",
+                "#5a4636", "#4cc3ff", "#b22222", "#2e4057", "#9ccb4f", "#c49a6c", "#6b6bd6", "#888888")
+
+_RNG_LOCK = threading.Lock()  # igraph draws from one process-wide generator: one seeded user at a time
+
+
+def _text(value: object) -> str:
+    """Escape text for a chart: HTML-inert and without ECharts ``{a}`` template braces.
+
+    >>> _text("<b>{a}</b> & Co")
+    '&lt;b&gt;&#123;a&#125;&lt;/b&gt; &amp; Co'
+    """
+    return html.escape("" if value is None else str(value), quote=False).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _clean(value: object) -> object:
+    """``None`` for missing cells (NaN, pandas NA, empty text), the value otherwise."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value == "":
+        return None
+    return value
+
+
+def _short(name: str, acronym: object = None, width: int = 28) -> str:
+    """A readable node label: the name, else the acronym, else the name cut, when it is long.
+
+    >>> _short("Ministère délégué chargé des Marocains résidant à l'étranger", "MDCMRE"), _short("A" * 40)
+    ('MDCMRE', 'AAAAAAAAAAAAAAAAAAAAAAAAAAA…')
+    """
+    acronym = _clean(acronym)
+    if len(name) <= width:
+        return name
+    return str(acronym) if acronym else name[:width - 1] + "…"
+
+
+# -- building ----------------------------------------------------------------------------------
+def build_graph(actors: pd.DataFrame, relations: pd.DataFrame, roles: pd.DataFrame | None = None,
+                participations: pd.DataFrame | None = None) -> nx.MultiDiGraph:
+    """The actor graph.
+
+    Parameters
+    ----------
+    actors : DataFrame
+        ``id``, ``name``, ``kind`` and optionally ``acronym``, ``country`` (``Store.actors()``).
+    relations : DataFrame
+        ``id``, ``source_actor``, ``target_actor``, ``kind`` (``Store.relations_among()``);
+        relations to actors not in ``actors`` are left out.
+    roles : DataFrame, optional
+        ``project_id``, ``project_name``, ``project_kind``, ``actor_id``, ``role``
+        (``Store.project_role_edges()``): adds project nodes linked to their actors.
+    participations : DataFrame, optional
+        ``event_id``, ``event_name``, ``event_kind``, ``project_id``, ``actor_id``, ``role``
+        (``Store.participation_edges()``): adds event nodes, linked to their projects when present.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Node attributes ``node_type``, ``name``, ``label``, ``kind``, ``country``; edge attributes
+        ``edge_type``, ``kind``, ``directed`` and ``id`` (relations) or ``project_id``.
+    """
+    g = nx.MultiDiGraph()
+    acronyms = actors["acronym"] if "acronym" in actors else itertools.repeat(None)
+    countries = actors["country"] if "country" in actors else itertools.repeat(None)
+    g.add_nodes_from(
+        (i, {"node_type": "actor", "name": n, "label": _short(n, a), "kind": k, "country": _clean(c)})
+        for i, n, k, a, c in zip(actors["id"], actors["name"], actors["kind"], acronyms, countries)
+    )
+    keep = relations["source_actor"].isin(g) & relations["target_actor"].isin(g)
+    rel = relations[keep]
+    projects = rel["project_id"] if "project_id" in rel else itertools.repeat(None)
+    g.add_edges_from(
+        (s, t, {"edge_type": "relation", "kind": k, "id": i, "project_id": _clean(p),
+                "directed": bool(RELATION_KINDS.get(k, {}).get("directed", False))})
+        for i, s, t, k, p in zip(rel["id"], rel["source_actor"], rel["target_actor"], rel["kind"], projects)
+    )
+    if roles is not None and not roles.empty:
+        for pid, name, kind in roles[["project_id", "project_name", "project_kind"]].drop_duplicates().itertuples(index=False):
+            g.add_node(f"project:{pid}", node_type="project", name=name, label=_short(name), kind=kind, country=None)
+        g.add_edges_from(
+            (a, f"project:{p}", {"edge_type": "project_role", "kind": r, "directed": True, "project_id": p})
+            for p, a, r in zip(roles["project_id"], roles["actor_id"], roles["role"]) if a in g
+        )
+    if participations is not None and not participations.empty:
+        events = participations[["event_id", "event_name", "event_kind", "project_id"]].drop_duplicates("event_id")
+        for eid, name, kind, pid in events.itertuples(index=False):
+            g.add_node(f"event:{eid}", node_type="event", name=name, label=_short(name), kind=kind, country=None)
+            if _clean(pid) and f"project:{pid}" in g:
+                g.add_edge(f"event:{eid}", f"project:{pid}", edge_type="event_project", kind="part_of",
+                           directed=True, project_id=pid)
+        g.add_edges_from(
+            (a, f"event:{e}", {"edge_type": "participation", "kind": r, "directed": True})
+            for e, a, r in zip(participations["event_id"], participations["actor_id"], participations["role"]) if a in g
+        )
+    return g
+
+
+def collapse(g: nx.MultiDiGraph) -> nx.Graph:
+    """The undirected simple view: one edge per linked pair, ``weight`` = number of links.
+
+    >>> m = nx.MultiDiGraph([("a", "b"), ("b", "a"), ("b", "c")])
+    >>> sorted(collapse(m).edges(data="weight"))
+    [('a', 'b', 2), ('b', 'c', 1)]
+    """
+    simple = nx.Graph()
+    simple.add_nodes_from(g.nodes)
+    weights: dict[tuple, int] = {}
+    for u, v in g.edges():
+        if u == v:
+            continue
+        key = (u, v) if (v, u) not in weights else (v, u)
+        weights[key] = weights.get(key, 0) + 1
+    simple.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
+    return simple
+
+
+def _to_igraph(simple: nx.Graph):
+    import igraph as ig
+
+    nodes = list(simple.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    h = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in simple.edges()], directed=False)
+    h.es["weight"] = [w for _, _, w in simple.edges(data="weight", default=1)]
+    return h, nodes
+
+
+@contextlib.contextmanager
+def _seeded_igraph(seed: int) -> Iterator[None]:
+    """igraph's generator seeded with ``seed`` for the block (then Python's again), under a lock."""
+    import igraph as ig
+
+    with _RNG_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
+
+
+# -- metrics and communities ----------------------------------------------------------------------
+def _igraph_centralities(simple: nx.Graph, exact_limit: int, pivots: int, seed: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Betweenness and closeness scaled as networkx scales them (normalised betweenness,
+    Wasserman-Faust closeness); estimated from ``pivots`` sampled sources above ``exact_limit``."""
+    h, nodes = _to_igraph(simple)
+    n = len(nodes)
+    if n < 3:
+        return np.zeros(n), np.zeros(n), False
+    size = np.array(h.connected_components().sizes())[h.connected_components().membership]
+    estimated = n > exact_limit
+    if not estimated:
+        between = np.array(h.betweenness(directed=False), dtype=float)
+        close = np.nan_to_num(np.array(h.closeness(), dtype=float))
+    else:
+        sources = np.random.default_rng(seed).choice(n, size=min(pivots, n), replace=False).tolist()
+        between = np.array(h.betweenness(directed=False, sources=sources), dtype=float) * n / len(sources)
+        dist = np.array(h.distances(source=sources), dtype=float)
+        dist[~np.isfinite(dist)] = np.nan
+        with np.errstate(invalid="ignore", divide="ignore"):
+            reached = np.sum(dist > 0, axis=0)  # a source is at distance 0 from itself: not a sample
+            mean = np.nansum(dist, axis=0) / reached
+            close = np.where(reached > 0, 1.0 / mean, 0.0)
+    between *= 2.0 / ((n - 1) * (n - 2))
+    close *= (size - 1) / (n - 1)
+    return between, close, estimated
+
+
+def metrics(g: nx.MultiDiGraph, *, engine: str = "igraph", exact_limit: int = EXACT_LIMIT,
+            pivots: int = PIVOTS, seed: int = SEED) -> pd.DataFrame:
+    """Degree, weighted degree, betweenness and closeness of every node.
+
+    ``degree`` counts distinct neighbours, ``weighted_degree`` counts links (a pair linked twice
+    counts 2). Betweenness (normalised) finds brokers; closeness is networkx's (Wasserman-Faust
+    scaling for disconnected graphs). With ``engine="igraph"`` and more than ``exact_limit`` nodes
+    both are estimated from ``pivots`` sampled sources and ``frame.attrs["estimated"]`` is True.
+
+    >>> m = metrics(nx.MultiDiGraph([("a", "b"), ("b", "c")]))
+    >>> int(m.loc["b", "degree"]), float(m.loc["b", "betweenness"]), round(float(m.loc["a", "closeness"]), 3)
+    (2, 1.0, 0.667)
+    """
+    simple = collapse(g)
+    nodes = list(simple.nodes)
+    if engine == "networkx":
+        between = nx.betweenness_centrality(simple)
+        close = nx.closeness_centrality(simple)
+        b = np.array([between[n] for n in nodes])
+        c = np.array([close[n] for n in nodes])
+        estimated = False
+    elif engine == "igraph":
+        b, c, estimated = _igraph_centralities(simple, exact_limit, pivots, seed)
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    frame = pd.DataFrame({
+        "id": nodes,
+        "degree": [simple.degree(n) for n in nodes],
+        "weighted_degree": [simple.degree(n, weight="weight") for n in nodes],
+        "betweenness": b,
+        "closeness": c,
+    }).set_index("id", drop=False)
+    frame.index.name = None
+    frame.attrs["estimated"] = estimated
+    return frame
+
+
+def communities(g: nx.MultiDiGraph, *, engine: str = "igraph", seed: int = SEED) -> dict[str, int]:
+    """Louvain communities (weighted, fixed seed): node -> community number, 0 the largest.
+
+    >>> two = nx.MultiDiGraph(list(itertools.combinations("abcd", 2)) + list(itertools.combinations("wxyz", 2)))
+    >>> c = communities(two)
+    >>> c["a"] == c["d"] != c["w"] == c["z"]
+    True
+    """
+    simple = collapse(g)
+    if engine == "networkx":
+        groups = nx.community.louvain_communities(simple, weight="weight", seed=seed)
+    elif engine == "igraph":
+        h, nodes = _to_igraph(simple)
+        with _seeded_igraph(seed):
+            membership = h.community_multilevel(weights="weight").membership
+        by_id: dict[int, list[str]] = {}
+        for node, m in zip(nodes, membership):
+            by_id.setdefault(m, []).append(node)
+        groups = list(by_id.values())
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    ordered = sorted(groups, key=lambda grp: (-len(grp), min(map(str, grp))))
+    return {node: i for i, grp in enumerate(ordered) for node in grp}
+
+
+# -- layout ----------------------------------------------------------------------------------------
+def layout(g: nx.MultiDiGraph, *, engine: str = "igraph", seed: int = SEED) -> dict[str, tuple[float, float]]:
+    """Node positions in [0, 1000]², the same for the same graph and seed.
+
+    ``engine="igraph"`` runs Fruchterman-Reingold in C (grid-accelerated above ``GRID_FROM`` nodes);
+    ``engine="networkx"`` runs ``nx.spring_layout`` (the same algorithm, in Python/NumPy).
+
+    >>> pos = layout(nx.MultiDiGraph([("a", "b"), ("b", "c")]))
+    >>> pos == layout(nx.MultiDiGraph([("a", "b"), ("b", "c")]))
+    True
+    """
+    simple = collapse(g)
+    nodes = list(simple.nodes)
+    if not nodes:
+        return {}
+    if engine == "networkx":
+        raw = nx.spring_layout(simple, seed=seed)
+        coords = np.array([raw[n] for n in nodes], dtype=float)
+    elif engine == "igraph":
+        h, _ = _to_igraph(simple)
+        with _seeded_igraph(seed):
+            # igraph uses its grid approximation only above 1,000 nodes, and the exact O(n²)
+            # version takes 2 s at 1,000; the grid is as good to the eye from a few hundred on.
+            fr = h.layout_fruchterman_reingold(grid=len(nodes) > GRID_FROM)
+            coords = np.array(fr.coords, dtype=float).reshape(len(nodes), 2)
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    low, span = coords.min(axis=0), np.ptp(coords, axis=0)
+    span[span == 0] = 1.0
+    coords = (coords - low) / span * 1000.0
+    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, coords)}
+
+
+# -- sub-graphs --------------------------------------------------------------------------------------
+def ego_graph(g: nx.MultiDiGraph, center: str, hops: int = 1) -> nx.MultiDiGraph:
+    """``center`` and every node within ``hops`` links of it (either direction), with their links.
+
+    >>> chain = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d")])
+    >>> sorted(ego_graph(chain, "b", 1)), sorted(ego_graph(chain, "b", 2))
+    (['a', 'b', 'c'], ['a', 'b', 'c', 'd'])
+    """
+    if center not in g:
+        return nx.MultiDiGraph()
+    reach = nx.single_source_shortest_path_length(g.to_undirected(as_view=True), center, cutoff=hops)
+    return g.subgraph(reach).copy()
+
+
+def top_nodes(g: nx.MultiDiGraph, limit: int, keep: Iterable[str] = ()) -> nx.MultiDiGraph:
+    """The ``limit`` most connected nodes (by links) and ``keep``, with the links among them:
+    what is drawn when a graph is too large to draw whole.
+
+    >>> star = nx.MultiDiGraph([("hub", x) for x in "abc"] + [("d", "e")])
+    >>> sorted(top_nodes(star, 2))
+    ['a', 'hub']
+    """
+    if g.number_of_nodes() <= limit:
+        return g
+    ranked = sorted(g.degree, key=lambda nd: (-nd[1], str(nd[0])))[:limit]
+    chosen = {n for n, _ in ranked} | {n for n in keep if n in g}
+    return g.subgraph(chosen).copy()
+
+
+# -- paths ---------------------------------------------------------------------------------------
+def shortest_paths(g: nx.MultiDiGraph, source: str, target: str, limit: int = 5) -> list[list[str]]:
+    """Up to ``limit`` shortest chains between two nodes, links read in either direction;
+    ``[]`` when they are not connected (or not in the graph).
+
+    >>> diamond = nx.MultiDiGraph([("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("x", "y")])
+    >>> shortest_paths(diamond, "a", "d")
+    [['a', 'b', 'd'], ['a', 'c', 'd']]
+    >>> shortest_paths(diamond, "a", "x")
+    []
+    """
+    if source not in g or target not in g:
+        return []
+    try:
+        found = nx.all_shortest_paths(g.to_undirected(as_view=True), source, target)
+        return sorted(itertools.islice(found, limit))
+    except nx.NetworkXNoPath:
+        return []
+
+
+def edge_phrase(kind: str, edge_type: str, outgoing: bool, lang: str = "en") -> str:
+    """How a link reads from one end: ``relation_phrase`` for relations, roles otherwise.
+
+    >>> edge_phrase("speaker", "participation", outgoing=True), edge_phrase("organiser", "participation", False)
+    ('spoke at', 'organised by')
+    """
+    if edge_type == "relation":
+        return relation_phrase(kind, outgoing, lang)
+    entry = CONTEXT_PHRASES.get(kind)
+    if not entry:
+        return kind
+    return entry.get(lang if outgoing else f"{lang}_rev") or entry["en" if outgoing else "en_rev"]
+
+
+def _hop(g: nx.MultiDiGraph, u: str, v: str, lang: str) -> str:
+    """`` → phrase → `` (u acts on v), `` ← phrase ← `` (v acts on u) or `` — phrase — ``."""
+    candidates = [(0 if d.get("edge_type") == "relation" else 1, d.get("kind", ""), True, d)
+                  for d in (g.get_edge_data(u, v) or {}).values()]
+    candidates += [(0 if d.get("edge_type") == "relation" else 1, d.get("kind", ""), False, d)
+                   for d in (g.get_edge_data(v, u) or {}).values()]
+    _, kind, forward, data = min(candidates, key=lambda c: c[:3])
+    phrase = edge_phrase(kind, data.get("edge_type", "relation"), forward, lang)
+    if not data.get("directed"):
+        return f" — {phrase} — "
+    return f" → {phrase} → " if forward else f" ← {phrase} ← "
+
+
+def path_sentences(g: nx.MultiDiGraph, paths: list[list[str]], lang: str = "en") -> list[str]:
+    """Each chain as a sentence, e.g. ``Kaolack → spoke at → Closing webinar ← organised by ← UCLG Africa``."""
+    out = []
+    for path in paths:
+        parts = [g.nodes[path[0]].get("name", path[0])]
+        for u, v in zip(path, path[1:]):
+            parts += [_hop(g, u, v, lang), g.nodes[v].get("name", v)]
+        out.append("".join(parts))
+    return out
+
+
+def path_edges(paths: list[list[str]]) -> set[frozenset]:
+    """The linked pairs along the chains (to highlight them).
+
+    >>> sorted(sorted(p) for p in path_edges([["a", "b", "c"]]))
+    [['a', 'b'], ['b', 'c']]
+    """
+    return {frozenset(pair) for path in paths for pair in zip(path, path[1:])}
+
+
+# -- chart ------------------------------------------------------------------------------------
+def node_category(data: Mapping, lang: str = "en") -> str:
+    """The legend entry of a node when colouring by kind."""
+    if data.get("node_type") == "project":
+        return NODE_TYPES["project"][lang]
+    if data.get("node_type") == "event":
+        return NODE_TYPES["event"][lang]
+    return label(ACTOR_KINDS, data.get("kind"), lang)
+
+
+def _kind_label(data: Mapping, lang: str) -> str:
+    vocabulary = {"project": PROJECT_KINDS, "event": EVENT_KINDS}.get(data.get("node_type"), ACTOR_KINDS)
+    return label(vocabulary, data.get("kind"), lang)
+
+
+def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]], node_metrics: pd.DataFrame, *,
+               color_by: str = "kind", size_by: str = "degree", community: Mapping[str, int] | None = None,
+               highlight: Iterable[str] = (), highlight_edges: set[frozenset] | None = None,
+               selected: str | None = None, label_top: int = 25, max_communities: int = 12,
+               aspect: float = 1.6, lang: str = "en") -> dict:
+    """An ECharts option (graph series) for ``st.echarts_chart``.
+
+    Nodes are emitted in ``list(g.nodes)`` order, so a selection's ``data_indices`` map back to
+    node ids through that list. Colour by ``"kind"`` or ``"community"``; size by one of
+    :data:`METRICS`; edges coloured by relation kind, dashed/dotted for project and event links,
+    with an arrow where direction matters. Only the ``label_top`` most central nodes (by
+    ``size_by``), the highlighted ones and the selected one carry a label. Every text is escaped.
+    ``aspect`` stretches the layout's x axis to fill a chart wider than high.
+    """
+    nodes = list(g.nodes)
+    values = node_metrics[size_by].reindex(nodes).fillna(0).to_numpy(dtype=float)
+    top = values.max() if len(values) and values.max() > 0 else 1.0
+    sizes = 8 + 32 * np.sqrt(values / top)
+    labelled = {nodes[i] for i in np.argsort(-values, kind="stable")[:label_top] if values[i] > 0}
+    marked = set(highlight)
+    labelled |= marked | ({selected} if selected else set())
+    community = community or {}
+
+    if color_by == "community":
+        shown = min(max_communities, (max(community.values()) + 1) if community else 0)
+        names = [NODE_TYPES["community"][lang].format(n=i + 1) for i in range(shown)]
+        if any(c >= shown for c in community.values()):
+            names.append(NODE_TYPES["other_communities"][lang])
+
+        def category(n: str) -> int:
+            return min(community.get(n, shown), len(names) - 1)
+    else:
+        names = sorted({node_category(d, lang) for _, d in g.nodes(data=True)})
+        position = {name: i for i, name in enumerate(names)}
+
+        def category(n: str) -> int:
+            return position[node_category(g.nodes[n], lang)]
+
+    data = []
+    for i, (n, size, value) in enumerate(zip(nodes, sizes, values)):
+        d = g.nodes[n]
+        x, y = positions[n]
+        x *= aspect
+        item = {  # "id" keeps nodes apart: ECharts would otherwise key them by their (shared) names
+            "id": str(i), "name": _text(d.get("label", n)), "x": x, "y": y, "symbolSize": round(float(size), 1),
+            "category": category(n), "value": round(float(value), 4),
+            "label": {"show": n in labelled},
+            "tooltip": {"formatter": f"<b>{_text(d.get('name', n))}</b><br/>{_text(_kind_label(d, lang))}"
+                                     + (f" · {_text(d['country'])}" if d.get("country") else "")},
+        }
+        if marked and n not in marked:
+            item["itemStyle"] = {"opacity": 0.25}
+        if n == selected or n in marked:
+            item["itemStyle"] = {"borderColor": "#111111", "borderWidth": 3}
+        data.append(item)
+
+    index = {n: i for i, n in enumerate(nodes)}
+    links = []
+    for u, v, d in g.edges(data=True):
+        if u == v:
+            continue
+        edge_type = d.get("edge_type", "relation")
+        colour = EDGE_COLOURS.get(d.get("kind"), "#999999") if edge_type == "relation" else "#9aa5b1"
+        style = {"color": colour, "type": EDGE_STYLES.get(edge_type, "solid"), "width": 1.2, "opacity": 0.7,
+                 "curveness": 0.08}
+        if highlight_edges is not None and marked:
+            on_path = frozenset((u, v)) in highlight_edges
+            style.update({"width": 4, "opacity": 1.0, "color": "#e4572e"} if on_path else {"opacity": 0.12})
+        phrase = edge_phrase(d.get("kind", ""), edge_type, True, lang)
+        links.append({
+            "source": str(index[u]), "target": str(index[v]), "lineStyle": style,
+            "symbol": ["none", "arrow"] if d.get("directed") else ["none", "none"],
+            "tooltip": {"formatter": f"{_text(g.nodes[u].get('label', u))} — {_text(phrase)} — "
+                                     f"{_text(g.nodes[v].get('label', v))}"},
+        })
+
+    big = len(nodes) > 500
+    return {
+        "tooltip": {"trigger": "item", "confine": True},
+        "legend": [{"data": [_text(x) for x in names], "type": "scroll", "top": 0}],
+        "animation": not big,
+        "series": [{
+            "type": "graph", "layout": "none", "roam": True, "draggable": False,
+            "selectedMode": "single", "scaleLimit": {"min": 0.2, "max": 12},
+            "categories": [{"name": _text(x), "itemStyle": {"color": NODE_COLOURS[i % len(NODE_COLOURS)]}}
+                           for i, x in enumerate(names)],
+            "data": data, "links": links,
+            "edgeSymbolSize": [0, 7],
+            "label": {"position": "right", "fontSize": 12},
+            "emphasis": {"focus": "adjacency", "label": {"show": True}},
+            "select": {"itemStyle": {"borderColor": "#111111", "borderWidth": 3}},
+            "top": 40,
+        }],
+    }
+
+
+def selected_node(g: nx.MultiDiGraph, event: object) -> str | None:
+    """The node a click on :func:`chart_spec`'s chart selected (``st.echarts_chart`` state), or None."""
+    selection = (event or {}).get("selection") or {}
+    for group in selection.get("selected", []):
+        if group.get("data_type") in ("node", "main") and group.get("data_indices"):
+            nodes = list(g.nodes)
+            i = group["data_indices"][0]
+            return nodes[i] if 0 <= i < len(nodes) else None
+    return None
+
+
+# -- tables -----------------------------------------------------------------------------------------
+def metrics_table(g: nx.MultiDiGraph, node_metrics: pd.DataFrame, community: Mapping[str, int] | None = None,
+                  lang: str = "en") -> pd.DataFrame:
+    """One row per node of ``g``: name, type, country, the metrics and the community, most central first."""
+    nodes = list(g.nodes)
+    m = node_metrics.reindex(nodes)
+    table = pd.DataFrame({
+        "id": nodes,
+        "name": [g.nodes[n].get("name", n) for n in nodes],
+        "kind": [_kind_label(g.nodes[n], lang) for n in nodes],
+        "country": [g.nodes[n].get("country") or "" for n in nodes],
+        "degree": m["degree"].fillna(0).astype(int).to_numpy(),
+        "weighted_degree": m["weighted_degree"].fillna(0).astype(int).to_numpy(),
+        "betweenness": m["betweenness"].fillna(0).round(4).to_numpy(),
+        "closeness": m["closeness"].fillna(0).round(4).to_numpy(),
+        "community": [(community or {}).get(n, -1) + 1 for n in nodes],
+    })
+    return table.sort_values(["betweenness", "degree", "name"], ascending=[False, False, True]).reset_index(drop=True)
+
+
+def edges_table(g: nx.MultiDiGraph, lang: str = "en") -> pd.DataFrame:
+    """One row per link: both ends (ids and names), how it reads, kind, type, direction."""
+    rows = [{
+        "source": u, "source_name": g.nodes[u].get("name", u), "target": v, "target_name": g.nodes[v].get("name", v),
+        "relation": edge_phrase(d.get("kind", ""), d.get("edge_type", "relation"), True, lang),
+        "kind": d.get("kind"), "edge_type": d.get("edge_type"), "directed": bool(d.get("directed")),
+        "relation_id": d.get("id") or "",
+    } for u, v, d in g.edges(data=True)]
+    return pd.DataFrame(rows, columns=["source", "source_name", "target", "target_name", "relation", "kind",
+                                       "edge_type", "directed", "relation_id"])
+
+
+# -- what a page draws ----------------------------------------------------------------------------
+#: Above this many actors only the most connected are analysed (metrics, communities): a
+#: continent-sized selection (50,000 actors) would take seconds per view even with igraph.
+ANALYSE_LIMIT = 10_000
+
+
+def trim_frames(actors: pd.DataFrame, relations: pd.DataFrame,
+                limit: int = ANALYSE_LIMIT) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``limit`` actors with the most relations (ties by id) and the relations among them.
+
+    >>> a = pd.DataFrame({"id": ["a", "b", "c", "d"]})
+    >>> r = pd.DataFrame({"source_actor": ["a", "a", "b"], "target_actor": ["b", "c", "d"]})
+    >>> kept, links = trim_frames(a, r, 2)
+    >>> kept["id"].tolist(), len(links)
+    (['a', 'b'], 1)
+    """
+    if len(actors) <= limit:
+        return actors, relations
+    degree = pd.concat([relations["source_actor"], relations["target_actor"]]).value_counts()
+    ranked = pd.DataFrame({"id": actors["id"].to_numpy(), "n": degree.reindex(actors["id"]).fillna(0).to_numpy()})
+    keep = set(ranked.sort_values(["n", "id"], ascending=[False, True], kind="stable")["id"].head(limit))
+    kept = actors[actors["id"].isin(keep)]
+    return kept, relations[relations["source_actor"].isin(keep) & relations["target_actor"].isin(keep)]
+
+
+def project_relations(relations: pd.DataFrame, project_id: str) -> pd.DataFrame:
+    """The relations that belong in a project's network: those of the project and those of none.
+
+    >>> r = pd.DataFrame({"id": [1, 2, 3], "project_id": ["recosa", "recomig", None]})
+    >>> project_relations(r, "recosa")["id"].tolist()
+    [1, 3]
+    """
+    return relations[relations["project_id"].isna() | (relations["project_id"] == project_id)]
+
+
+def drawn_subgraph(g: nx.MultiDiGraph, focus: Iterable[str] = (), hops: int = 1, limit: int = 2000) -> nx.MultiDiGraph:
+    """What a page draws: the neighbourhood (``hops``) of the ``focus`` nodes, or the whole graph
+    when there is no focus, cut to the ``limit`` most connected nodes (the focus always kept).
+
+    >>> chain = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("x", "y")])
+    >>> sorted(drawn_subgraph(chain, ["a", "d"], hops=1)), drawn_subgraph(chain).number_of_nodes()
+    (['a', 'b', 'c', 'd'], 6)
+    """
+    focus = [n for n in focus if n in g]
+    if focus:
+        near: set[str] = set()
+        for node in focus:
+            near |= set(ego_graph(g, node, hops))
+        g = g.subgraph(near)
+    return top_nodes(g, limit, keep=focus).copy()
+
+
+def annotated(g: nx.MultiDiGraph, node_metrics: pd.DataFrame, community: Mapping[str, int],
+              positions: Mapping[str, tuple[float, float]]) -> nx.MultiDiGraph:
+    """A copy of ``g`` whose nodes carry their metrics, community and drawn position (for Gephi)."""
+    out = g.copy()
+    for n, d in out.nodes(data=True):
+        if n in node_metrics.index:
+            d.update({m: float(node_metrics.at[n, m]) for m in METRICS})
+        d["community"] = int(community.get(n, -1)) + 1
+        if n in positions:
+            d["x"], d["y"] = positions[n]
+    return out

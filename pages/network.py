@@ -1,0 +1,123 @@
+"""Network: who works with whom — the graph of the filtered actors, a project's network, an
+actor's ego network, the shortest chains between two actors, metrics and exports."""
+import streamlit as st
+
+from mapping import exporters, graph
+from pages import _ui
+
+_ui.ensure_app()
+
+LIMIT = 2000  # nodes drawn at most; larger graphs show their most connected nodes
+MODES = ("whole", "project", "ego", "path")
+
+lang = _ui.lang()
+key = _ui.data_key()
+filters = _ui.current_filters()
+st.title(_ui.tr("network.title"))
+
+# Labels are resolved now, not in format_func callbacks, which may run outside this script's session.
+labels = {x: _ui.tr(f"network.{group}.{x}") for group, xs in
+          (("mode", MODES), ("color", ("kind", "community")), ("metric", graph.METRICS)) for x in xs}
+mode = st.radio(_ui.tr("network.mode"), MODES, horizontal=True, key="net_mode", format_func=labels.get)
+left, middle, right = st.columns(3)
+color_by = left.selectbox(_ui.tr("network.color_by"), ("kind", "community"), key="net_color",
+                          format_func=labels.get)
+size_by = middle.selectbox(_ui.tr("network.size_by"), graph.METRICS, key="net_size",
+                           format_func=labels.get)
+context = right.checkbox(_ui.tr("network.context"), value=True, key="net_context",
+                         help=_ui.tr("network.context_help"), disabled=mode == "project")
+
+project = None
+if mode == "project":
+    options = _ui.filter_options(key)
+    projects = options["projects"]
+    project = st.selectbox(_ui.tr("network.project"), projects, key="net_project",
+                           index=projects.index("recosa") if "recosa" in projects else 0,
+                           format_func=options["project_labels"].get)
+
+view = _ui.network(key, filters, context, project)
+g = view["graph"]
+if g.number_of_nodes() == 0:
+    st.info(_ui.tr("network.empty"))
+    st.stop()
+
+actor_names = {n: d["name"] for n, d in g.nodes(data=True) if d["node_type"] == "actor"}
+actor_ids = sorted(actor_names, key=lambda n: actor_names[n].lower())
+selected = _ui.selected_actor()
+focus: tuple[str, ...] = ()
+hops = 1
+paths: list[list[str]] = []
+
+
+def _index_of(actor: str | None) -> int | None:
+    return actor_ids.index(actor) if actor in actor_names else None
+
+
+if mode == "ego":
+    a, b = st.columns([3, 1])
+    center = a.selectbox(_ui.tr("network.ego_actor"), actor_ids, index=_index_of(selected) or 0,
+                         format_func=actor_names.get, key="net_ego")
+    hops = b.slider(_ui.tr("network.hops"), 1, 3, 1, key="net_hops")
+    focus = (center,)
+elif mode == "path":
+    a, b = st.columns(2)
+    start = a.selectbox(_ui.tr("network.path_from"), actor_ids, index=_index_of(selected),
+                        format_func=actor_names.get, key="net_from", placeholder=_ui.tr("network.pick"))
+    end = b.selectbox(_ui.tr("network.path_to"), actor_ids, index=None, format_func=actor_names.get,
+                      key="net_to", placeholder=_ui.tr("network.pick"))
+    if start and end and start != end:
+        paths = graph.shortest_paths(g, start, end, limit=5)
+        if paths:
+            st.success(_ui.tr("network.paths_found", n=len(paths), hops=len(paths[0]) - 1))
+            for sentence in graph.path_sentences(g, paths, lang):
+                st.markdown("- " + _ui.escape(sentence))
+            if g.number_of_nodes() > LIMIT:  # too large to draw whole: draw the chains' surroundings
+                focus = tuple(dict.fromkeys(n for p in paths for n in p))
+        else:
+            st.warning(_ui.tr("network.no_path", a=actor_names[start], b=actor_names[end]))
+
+drawing = _ui.network_drawing(key, filters, context, project, focus, hops, LIMIT)
+drawn = drawing["graph"]
+if view["actors"] > graph.ANALYSE_LIMIT:
+    st.warning(_ui.tr("network.analysed", kept=graph.ANALYSE_LIMIT, total=view["actors"]))
+if drawn.number_of_nodes() < drawing["total"] and not focus:
+    st.info(_ui.tr("network.truncated", shown=drawn.number_of_nodes(), total=drawing["total"]))
+if view["metrics"].attrs.get("estimated"):
+    st.caption(_ui.tr("network.estimated", pivots=graph.PIVOTS))
+
+path_nodes = [n for p in paths for n in p]
+spec = graph.chart_spec(drawn, drawing["positions"], view["metrics"], color_by=color_by, size_by=size_by,
+                        community=view["community"], highlight=path_nodes,
+                        highlight_edges=graph.path_edges(paths), selected=selected, lang=lang)
+event = st.echarts_chart(spec, on_select="rerun", key="network_chart", height=680, renderer="canvas",
+                         alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawn.number_of_edges()))
+st.caption(_ui.tr("network.legend_edges"))
+
+clicked = graph.selected_node(drawn, event)
+if clicked != st.session_state.get("_net_clicked"):  # act on a new click only, not on a kept selection
+    st.session_state["_net_clicked"] = clicked
+    if clicked in actor_names and clicked != selected:
+        _ui.select_actor(clicked)
+        selected = clicked
+if selected in actor_names:
+    st.markdown(_ui.tr("network.selected", name=_ui.escape(actor_names[selected])))
+    st.page_link("pages/actor.py", label=_ui.tr("network.open_file"), icon="🏛️",
+                 query_params={"actor": selected, "lang": lang})
+
+st.subheader(_ui.tr("network.metrics"))
+table = graph.metrics_table(drawn, view["metrics"], view["community"], lang)
+columns = ["name", "kind", "country", "degree", "weighted_degree", "betweenness", "closeness", "community"]
+st.dataframe(table, hide_index=True, key="net_metrics", column_order=columns,
+             column_config={c: _ui.tr(f"network.col.{c}") for c in columns})
+
+annotated = graph.annotated(drawn, view["metrics"], view["community"], drawing["positions"])
+stem = f"atlas-network-{project or mode}"
+downloads = (  # built only when clicked (deferred), so a large graph does not slow every rerun
+    ("metrics", lambda: exporters.to_csv(table), "-nodes.csv", "text/csv"),
+    ("edges", lambda: exporters.to_csv(graph.edges_table(drawn, lang)), "-edges.csv", "text/csv"),
+    ("graphml", lambda: exporters.to_graphml(annotated), ".graphml", "application/graphml+xml"),
+    ("gexf", lambda: exporters.to_gexf(annotated), ".gexf", "application/xml"),
+)
+for column, (name, make, suffix, mime) in zip(st.columns(len(downloads)), downloads):
+    column.download_button(_ui.tr(f"network.download.{name}"), make, file_name=stem + suffix, mime=mime,
+                           key=f"net_dl_{name}")
