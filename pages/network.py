@@ -101,7 +101,7 @@ if clicked != st.session_state.get("_net_clicked"):  # act on a new click only, 
         selected = clicked
 if selected in actor_names:
     st.markdown(_ui.tr("network.selected", name=_ui.escape(actor_names[selected])))
-    st.page_link("pages/actor.py", label=_ui.tr("network.open_file"), icon="🏛️",
+    st.page_link("pages/actor.py", label=_ui.tr("network.open_file"),
                  query_params={"actor": selected, "lang": lang})
 
 st.subheader(_ui.tr("network.metrics"))

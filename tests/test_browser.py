@@ -104,14 +104,18 @@ def page(browser):
     context.close()
 
 
-def open_view(page, url: str, shot: str | None = None):
-    """Open ``url`` and wait until Streamlit has finished running the script."""
+def open_view(page, url: str):
+    """Open ``url`` and wait until Streamlit has finished running the script. The ready state can
+    show before the first run starts, so callers then wait for the content they expect."""
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector(READY, timeout=60_000)
-    if shot:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
     return page
+
+
+def snap(page, name: str) -> None:
+    """Save a full-page screenshot under tests/screenshots (gitignored) for a human to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_directory_page(server, page):
@@ -119,7 +123,7 @@ def test_directory_page(server, page):
     page.get_by_text("Directory of actors").wait_for()
     page.get_by_text("actors", exact=False).first.wait_for()
     page.locator("[data-testid='stDataFrame']").first.wait_for()
-    open_view(page, server + "/directory?lang=en", "directory")
+    snap(page, "directory")
     assert page.blocked == [], page.blocked
 
 
@@ -144,8 +148,7 @@ def test_directory_row_opens_its_file_and_the_link_survives_reload(server, page)
             page.wait_for_url("**/actor?**", timeout=10_000)
             break
         except Exception:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"row-click-miss-{_attempt}.png"), full_page=True)
+            snap(page, f"row-click-miss-{_attempt}")
     else:
         pytest.fail("clicking the first row never opened an organisation file")
     assert "actor=" in page.url
@@ -161,7 +164,7 @@ def test_organisation_file_deep_link(server, page):
     open_view(page, server + "/actor?actor=commune-oujda&lang=en")
     page.get_by_role("heading", name="Oujda").first.wait_for()
     page.get_by_text("Partners").first.wait_for()
-    open_view(page, server + "/actor?actor=commune-oujda&lang=en", "actor")
+    snap(page, "actor")
     assert page.blocked == [], page.blocked
 
 
@@ -172,6 +175,26 @@ def test_unknown_actor_message(server, page):
 
 
 def test_about_page(server, page):
-    open_view(page, server + "/about?lang=fr", "about")
+    open_view(page, server + "/about?lang=fr")
     page.get_by_role("heading", name="Documents sources").wait_for()
+    snap(page, "about")
+    assert page.blocked == [], page.blocked
+
+
+def test_network_page_draws_the_graph_offline(server, page):
+    open_view(page, server + "/network?lang=en")
+    chart = page.locator("[data-testid='stEChartsChart'] canvas").first
+    chart.wait_for()
+    box = chart.bounding_box()
+    assert box["width"] > 300 and box["height"] > 300
+    # The chart must have painted something: a blank canvas is a single colour.
+    colours = page.evaluate(
+        """() => { const c = document.querySelector("[data-testid='stEChartsChart'] canvas");
+                   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                   const seen = new Set();
+                   for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2] + ',' + d[i+3]);
+                   return seen.size; }""")
+    assert colours > 5, colours
+    page.get_by_text("Metrics").first.wait_for()
+    snap(page, "network")
     assert page.blocked == [], page.blocked
