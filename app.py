@@ -17,6 +17,7 @@ lang = _ui.lang()
 PAGES = {
     "directory": st.Page("pages/directory.py", title=_ui.tr("nav.directory"), url_path="directory", default=True),
     "actor": st.Page("pages/actor.py", title=_ui.tr("nav.actor"), url_path="actor"),
+    "map": st.Page("pages/map.py", title=_ui.tr("nav.map"), url_path="map"),
     "network": st.Page("pages/network.py", title=_ui.tr("nav.network"), url_path="network"),
     "about": st.Page("pages/about.py", title=_ui.tr("nav.about"), url_path="about"),
 }
@@ -34,6 +35,7 @@ with st.sidebar:
         st.rerun()
 
     _ui.init_filters_from_url()
+    _ui.apply_pending_filters()
     options = _ui.filter_options(_ui.data_key())
     st.header(_ui.tr("sidebar.filters"))
     choose = _ui.tr("filters.choose")

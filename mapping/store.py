@@ -556,3 +556,46 @@ class Store:
             sql += " AND e.project_id IN (SELECT unnest(?))"
             params.append(list(project_ids))
         return self._df(sql + " ORDER BY pa.event_id, pa.actor_id, pa.role", params)
+
+    # -- map page (issue 4): choropleth counts and partnership lines ------------------------------
+    def region_counts(self, filters: Filters | None = None, *, kind: str | None = None,
+                      theme: str | None = None) -> pd.DataFrame:
+        """Published actors matching ``filters`` per admin-1 region (optionally only one ``kind``
+        or ``theme``). Columns: country, region_code, n."""
+        where, params = self._actor_where(filters or Filters(), False)
+        if kind:
+            where += " AND a.kind = ?"
+            params.append(kind)
+        if theme:
+            where += " AND list_contains(a.themes, ?)"
+            params.append(theme)
+        return self._df(
+            f"SELECT a.country, a.region_code, count(*) AS n FROM actors a WHERE {where} "
+            "AND a.region_code IS NOT NULL GROUP BY ALL ORDER BY a.region_code", params)
+
+    def map_links(self, *, actor_id: str | None = None, project_id: str | None = None) -> pd.DataFrame:
+        """Published relations of one actor, or of one project (relations made under it and
+        between two of its participants), with both ends' names and coordinates.
+
+        Columns: id, kind, source_actor, target_actor, source_name, target_name, source_lat,
+        source_lon, target_lat, target_lon.
+        """
+        if not actor_id and not project_id:
+            raise ValueError("give actor_id or project_id")
+        if actor_id:
+            condition, params = "(r.source_actor = ? OR r.target_actor = ?)", [actor_id, actor_id]
+        else:
+            condition = ("(r.project_id = ? OR (r.source_actor IN (SELECT actor_id FROM project_roles WHERE project_id = ?)"
+                         " AND r.target_actor IN (SELECT actor_id FROM project_roles WHERE project_id = ?)))")
+            params = [project_id] * 3
+        return self._df(
+            f"""
+            SELECT r.id, r.kind, r.source_actor, r.target_actor,
+                   coalesce(s.acronym, s.name) AS source_name, coalesce(t.acronym, t.name) AS target_name,
+                   s.lat AS source_lat, s.lon AS source_lon, t.lat AS target_lat, t.lon AS target_lon
+            FROM relations r
+            JOIN actors s ON s.id = r.source_actor AND s.status = 'published'
+            JOIN actors t ON t.id = r.target_actor AND t.status = 'published'
+            WHERE r.status = 'published' AND {condition}
+            ORDER BY r.id
+            """, params)

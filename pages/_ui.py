@@ -108,6 +108,20 @@ def write_filters_to_url(filters: Filters) -> None:
             del st.query_params[name]
 
 
+def queue_filter(key: str, value: str) -> None:
+    """Add ``value`` to the sidebar filter ``key`` on the next run (a widget's state cannot change
+    once it is drawn in this run); the caller reruns the app."""
+    st.session_state.setdefault("_pending_filters", []).append((key, value))
+
+
+def apply_pending_filters() -> None:
+    """Apply :func:`queue_filter` requests; app.py calls it before drawing the sidebar."""
+    for key, value in st.session_state.pop("_pending_filters", []):
+        current = list(st.session_state.get(key) or [])
+        if value not in current:
+            st.session_state[key] = current + [value]
+
+
 def reset_filters() -> None:
     for key in FILTER_KEYS:
         st.session_state[key] = "" if key == "f_q" else []
@@ -169,3 +183,22 @@ def network_drawing(key: tuple[str, int], filters: Filters, context: bool, proje
     whole = network(key, filters, context, project)["graph"]
     drawn = graph.drawn_subgraph(whole, focus, hops, limit)
     return {"graph": drawn, "positions": graph.layout(drawn), "total": whole.number_of_nodes()}
+
+
+# -- map page: the filtered actors' map columns, choropleth counts and partnership lines --------------
+MAP_COLUMNS = ("id", "name", "kind", "country", "region_code", "city", "lat", "lon", "themes")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def map_actors(key: tuple[str, int], filters: Filters) -> "object":
+    return store().actors(filters, columns=MAP_COLUMNS)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def region_counts(key: tuple[str, int], filters: Filters, kind: str | None, theme: str | None) -> "object":
+    return store().region_counts(filters, kind=kind, theme=theme)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def map_links(key: tuple[str, int], actor_id: str | None, project_id: str | None) -> "object":
+    return store().map_links(actor_id=actor_id, project_id=project_id)

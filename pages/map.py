@@ -1,0 +1,95 @@
+"""Map: where the actors are — points by kind over the shipped boundaries, regions coloured by
+count, partnership lines, all drawn without the internet."""
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapping import maps
+from mapping.model import ACTOR_KINDS, THEMES, is_international, label
+from pages import _ui
+
+_ui.ensure_app()
+
+lang = _ui.lang()
+key = _ui.data_key()
+filters = _ui.current_filters()
+tr = _ui.tr
+st.title(tr("map.title"))
+
+options = _ui.filter_options(key)
+# Region colouring: off, every actor, or one kind / one theme ("kind:ngo", "theme:health").
+shading = ["off", "all"] + [f"kind:{k}" for k in ACTOR_KINDS] + [f"theme:{t}" for t in THEMES]
+shading_labels = {"off": tr("map.shade.off"), "all": tr("map.shade.all")}
+shading_labels |= {f"kind:{k}": tr("map.shade.kind", kind=label(ACTOR_KINDS, k, lang)) for k in ACTOR_KINDS}
+shading_labels |= {f"theme:{t}": tr("map.shade.theme", theme=label(THEMES, t, lang)) for t in THEMES}
+projects = options["projects"]
+
+left, middle, right = st.columns([2, 2, 1])
+shade = left.selectbox(tr("map.shade"), shading, index=1, key="map_shade", format_func=shading_labels.get)
+project = middle.selectbox(tr("map.links_project"), projects, index=None, key="map_project",
+                           placeholder=tr("map.links_project_none"),
+                           format_func=lambda p: options["project_labels"].get(p, p))
+tiles = right.toggle(tr("map.tiles"), key="map_tiles", help=tr("map.tiles_help"))
+b1, b2, _ = st.columns([1, 1, 4])
+if b1.button(tr("map.fit"), key="map_fit", help=tr("map.fit_help")):
+    st.session_state["map_view"] = st.session_state.get("map_view", 0) + 1
+    st.session_state["map_fitted"] = True
+if b2.button(tr("map.reset"), key="map_reset"):
+    _ui.select_actor(None)
+    for name in ("map_fitted", "map_project", "_map_last_hit"):
+        st.session_state.pop(name, None)
+    st.session_state["map_view"] = st.session_state.get("map_view", 0) + 1
+    st.rerun()
+
+actors = _ui.map_actors(key, filters)
+selected = _ui.selected_actor()
+kind = shade.split(":", 1)[1] if shade.startswith("kind:") else None
+theme = shade.split(":", 1)[1] if shade.startswith("theme:") else None
+counts = None if shade == "off" else _ui.region_counts(key, filters, kind, theme)
+links = _ui.map_links(key, None, project) if project else (
+    _ui.map_links(key, selected, None) if selected else None)
+st.caption(tr("map.count", n=len(actors)) + (" · " + tr("map.links_count", n=len(links)) if links is not None else ""))
+
+
+@st.fragment
+def show_map() -> None:
+    # Fit to what is shown: the partnership lines' ends, else the filtered actors.
+    fit = None
+    if st.session_state.get("map_fitted"):
+        ends = actors[actors["id"].isin(set(links["source_actor"]) | set(links["target_actor"]))] \
+            if links is not None and len(links) else actors
+        fit = maps.fit_bounds(ends)
+    m = maps.explore(actors, region_counts=counts, metric=shading_labels[shade] if counts is not None else "",
+                     links=links, fit=fit, tiles=tiles, lang=lang)
+    # Only the clicked feature comes back: panning and zooming do not rerun the page.
+    state = st_folium(m, key=f"atlas_map_{st.session_state.get('map_view', 0)}", height=620,
+                      use_container_width=True, returned_objects=["last_active_drawing"])
+    hit = maps.clicked(state)
+    if hit and hit != st.session_state.get("_map_last_hit"):
+        st.session_state["_map_last_hit"] = hit
+        what, value = hit
+        if what == "actor":
+            _ui.select_actor(value)
+        else:
+            _ui.queue_filter("f_regions", value)
+        st.rerun(scope="app")
+
+
+show_map()
+
+if selected:
+    actor = _ui.store().actor(selected)
+    if actor:
+        with st.container(border=True):
+            st.subheader(_ui.escape(actor["name"]), anchor=False)
+            place = ", ".join(_ui.escape(x) for x in (actor.get("city"), actor.get("region")) if x)
+            st.markdown(f"**{_ui.escape(label(ACTOR_KINDS, actor['kind'], lang))}** · {place}")
+            if actor.get("themes"):
+                st.markdown(tr("map.themes") + " " + ", ".join(_ui.escape(label(THEMES, t, lang)) for t in actor["themes"]))
+            st.page_link("pages/actor.py", label=tr("map.open_file"), query_params={"actor": selected, "lang": lang})
+
+abroad = actors[actors["country"].map(is_international).astype(bool)]
+if len(abroad):
+    with st.expander(tr("map.international", n=len(abroad))):
+        for row in abroad.itertuples(index=False):
+            st.page_link("pages/actor.py", label=_ui.escape(f"{row.name} — {row.city or row.country}"),
+                         query_params={"actor": row.id, "lang": lang})
