@@ -29,16 +29,24 @@ project = middle.selectbox(tr("map.links_project"), projects, index=None, key="m
                            placeholder=tr("map.links_project_none"),
                            format_func=lambda p: options["project_labels"].get(p, p))
 tiles = right.toggle(tr("map.tiles"), key="map_tiles", help=tr("map.tiles_help"))
-b1, b2, _ = st.columns([1, 1, 4])
-if b1.button(tr("map.fit"), key="map_fit", help=tr("map.fit_help")):
+
+
+# Callbacks, not `if st.button(...)`: they run before the script, so a rerun cannot swallow them.
+def _fit() -> None:
     st.session_state["map_view"] = st.session_state.get("map_view", 0) + 1
     st.session_state["map_fitted"] = True
-if b2.button(tr("map.reset"), key="map_reset"):
+
+
+def _reset() -> None:
     _ui.select_actor(None)
     for name in ("map_fitted", "map_project", "_map_last_hit"):
         st.session_state.pop(name, None)
     st.session_state["map_view"] = st.session_state.get("map_view", 0) + 1
-    st.rerun()
+
+
+b1, b2, _ = st.columns([1, 1, 4])
+b1.button(tr("map.fit"), key="map_fit", help=tr("map.fit_help"), on_click=_fit)
+b2.button(tr("map.reset"), key="map_reset", on_click=_reset)
 
 actors = _ui.map_actors(key, filters)
 selected = _ui.selected_actor()

@@ -1,6 +1,10 @@
 """AppTest of every page: runs without exception on the seeded data and shows what it must."""
 from __future__ import annotations
 
+import html
+import json
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -118,9 +122,6 @@ def _network(**params) -> AppTest:
 
 def _chart_nodes(at: AppTest) -> list[str]:
     """Node names the page's ECharts graph draws (unescaped: names are escaped in the spec)."""
-    import html
-    import json
-
     [chart] = at.get("echarts_chart")
     return [html.unescape(n["name"]) for n in json.loads(chart.proto.spec)["series"][0]["data"]]
 
@@ -188,3 +189,100 @@ def test_network_selected_actor_links_to_its_file(app_db):
     assert "Selected: **Deutsche Gesellschaft" in " ".join(m.value for m in at.markdown)
     [link] = [p for p in at.get("page_link") if "organisation file" in p.proto.label]
     assert link.proto.page.endswith("actor") and "giz" in link.proto.query_string
+
+
+# -- map page ----------------------------------------------------------------------------------
+def _map(**params) -> AppTest:
+    at = _app(lang="en", **params)
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    return at
+
+
+def _map_script(at: AppTest) -> str:
+    """The Leaflet script the page hands to streamlit-folium."""
+    [component] = at.get("component_instance")
+    assert component.proto.component_name.endswith("st_folium")
+    return json.loads(component.proto.json_args)["script"]
+
+
+def _map_ids(at: AppTest) -> list[str]:
+    """Ids of the actors drawn on the page's map (from the embedded payloads)."""
+    payloads = re.findall(r"var p = (\{.*?\});\n", _map_script(at))
+    return [row[3] for p in payloads for row in json.loads(p.replace("<\\/", "</"))["rows"]]
+
+
+def test_map_page_draws_the_filtered_actors(app_db):
+    store = Store(str(app_db))
+    at = _map()
+    assert at.title[0].value == "Map of actors"
+    located = store.actors(columns=("id", "lat")).dropna(subset=["lat"])
+    assert sorted(_map_ids(at)) == sorted(located["id"])
+    assert at.caption[0].value.startswith(f"{store.count_actors()} actors on the map")
+    at.multiselect(key="f_countries").set_value(["SN"]).run()
+    assert not at.exception
+    senegal = store.actors(Filters(countries=("SN",)), columns=("id",))["id"]
+    assert sorted(_map_ids(at)) == sorted(senegal) and 0 < len(senegal) < len(located)
+    assert at.query_params["country"] == "SN"
+
+
+def test_map_page_filters_from_the_url_and_offline_assets(app_db):
+    at = _map(kind="municipality")
+    ids = _map_ids(at)
+    assert ids
+    kinds = set(Store(str(app_db)).actors(columns=("id", "kind")).set_index("id").loc[ids, "kind"])
+    assert kinds == {"municipality"}
+    [component] = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    assert all(link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"])
+    assert args["returned_objects"] == ["last_active_drawing"]  # panning does not rerun the page
+
+
+def test_map_region_shading_follows_the_choice(app_db):
+    at = _map()
+    assert json.dumps("Regions — Number of actors") in _map_script(at)  # the layer control's name
+    at.selectbox(key="map_shade").set_value("kind:municipality").run()
+    assert not at.exception
+    assert json.dumps("Regions — Number of actors — Municipality") in _map_script(at)
+    at.selectbox(key="map_shade").set_value("off").run()
+    assert "Regions" not in _map_script(at)
+
+
+def test_map_selected_actor_shows_its_panel_and_partnerships(app_db):
+    at = _map(actor="giz")
+    assert any("Deutsche Gesellschaft" in s.value for s in at.subheader)
+    [link] = [p for p in at.get("page_link") if p.proto.label == "Open the organisation file"]
+    assert link.proto.page.endswith("actor") and "giz" in link.proto.query_string
+    n = len(Store(str(app_db)).map_links(actor_id="giz"))
+    assert f"{n} partnerships drawn" in at.caption[0].value
+    assert '"Partnerships"' in _map_script(at)
+    at.button(key="map_reset").click().run()
+    assert not at.exception
+    assert "actor" not in at.query_params
+    assert not any("Deutsche Gesellschaft" in s.value for s in at.subheader)
+
+
+def test_map_project_partnerships(app_db):
+    at = _map()
+    at.selectbox(key="map_project").set_value("recosa").run()
+    assert not at.exception
+    n = len(Store(str(app_db)).map_links(project_id="recosa"))
+    assert f"{n} partnerships drawn" in at.caption[0].value
+
+
+def test_map_region_click_filters_every_page(app_db):
+    # A click on a region queues a sidebar filter (the widget is drawn already in that run).
+    at = _map()
+    at.session_state["_pending_filters"] = [("f_regions", "MA-02")]
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="f_regions").value == ["MA-02"]
+    oriental = Store(str(app_db)).actors(Filters(regions=("MA-02",)), columns=("id",))["id"]
+    assert sorted(_map_ids(at)) == sorted(oriental) and len(oriental) > 0
+
+
+def test_map_lists_international_partners(app_db):
+    at = _map()
+    [box] = [e for e in at.expander if "International partners" in e.label]
+    labels = [p.proto.label for p in box.get("page_link")]
+    assert any(label.startswith("BMZ") or "Bundesministerium" in label for label in labels)

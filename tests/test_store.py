@@ -133,3 +133,36 @@ def test_memory_database_works():
     s = Store(":memory:")
     assert s.count("actors") > 0
     s.close()
+
+
+# -- map queries -------------------------------------------------------------------------------
+def test_region_counts_sum_to_the_located_actors_and_follow_filters(store):
+    counts = store.region_counts()
+    with_region = store.actors(columns=("id", "region_code")).dropna(subset=["region_code"])
+    assert counts["n"].sum() == len(with_region)
+    assert counts["region_code"].is_unique
+    senegal = store.region_counts(Filters(countries=("SN",)))
+    assert set(senegal["country"]) == {"SN"} and senegal["n"].sum() < counts["n"].sum()
+    municipalities = store.region_counts(kind="municipality")
+    assert municipalities["n"].sum() == store.count_actors(Filters(kinds=("municipality",))) - \
+        store.actors(Filters(kinds=("municipality",)), columns=("region_code",))["region_code"].isna().sum()
+    themed = store.region_counts(theme="health")
+    assert 0 < themed["n"].sum() <= counts["n"].sum()
+
+
+def test_map_links_of_an_actor_and_of_a_project(store):
+    giz = store.map_links(actor_id="giz")
+    assert len(giz) > 0
+    assert ((giz["source_actor"] == "giz") | (giz["target_actor"] == "giz")).all()
+    recosa = store.map_links(project_id="recosa")
+    assert len(recosa) > 0
+    assert {"source_lat", "target_lon", "source_name", "kind"} <= set(recosa.columns)
+    assert store.map_links(actor_id="no-such-actor").empty
+    with pytest.raises(ValueError):
+        store.map_links()
+
+
+def test_unpublished_actors_never_reach_the_map(store):
+    store.cursor().execute("UPDATE actors SET status = 'draft' WHERE id = 'giz'")
+    assert store.map_links(actor_id="giz").empty
+    assert "giz" not in set(store.actors(columns=("id",))["id"])
