@@ -240,14 +240,14 @@ class ActorLayer(JSCSSMixin, Layer):
                    ("markerclusterdefaultcss", "MarkerCluster.Default.css")]
 
     def __init__(self, actors: pd.DataFrame, *, name: str, lang: str = "en", cluster: bool = True,
-                 radius: float = 6, international: bool = False, show: bool = True):
+                 cluster_radius: int = 45, radius: float = 6, international: bool = False, show: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "ActorLayer"
         self.count = int(actors.dropna(subset=["lat", "lon"]).shape[0])
         # "</" cannot close the script: every text is already escaped, this guards the JSON itself.
         self.payload = json.dumps(actor_payload(actors, lang), ensure_ascii=False,
                                   separators=(",", ":")).replace("</", "<\\/")
-        self.cluster_js = ("L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, "
+        self.cluster_js = (f"L.markerClusterGroup({{chunkedLoading: true, maxClusterRadius: {int(cluster_radius)}, "
                            "spiderfyOnMaxZoom: true, showCoverageOnHover: false})"
                            if cluster else "L.featureGroup()")
         self.radius = radius
@@ -261,7 +261,7 @@ def explore_actors(actors: pd.DataFrame, m: folium.Map | None = None, *, lang: s
     """Draw ``actors`` (rows of :meth:`Store.actors`) as points coloured by kind, with a legend.
 
     Actors in the four focus countries cluster together; international partners (Bonn, Madrid,
-    Paris…) form their own layer with a ringed style.
+    Paris…) form their own layer with a ringed style, grouped only where they share a place.
 
     Examples
     --------
@@ -276,7 +276,9 @@ def explore_actors(actors: pd.DataFrame, m: folium.Map | None = None, *, lang: s
     ActorLayer(actors[~abroad], name=t("map.layer.actors", lang), lang=lang, cluster=cluster,
                radius=radius).add_to(m)
     if abroad.any():
-        ActorLayer(actors[abroad], name=t("map.layer.international", lang), lang=lang, cluster=False,
+        # Clustered only where points (nearly) coincide, e.g. BMZ and GIZ in Bonn: a click on
+        # the pair spreads them out, so each stays clickable.
+        ActorLayer(actors[abroad], name=t("map.layer.international", lang), lang=lang, cluster_radius=10,
                    radius=radius + 1, international=True).add_to(m)
     found = set(actors["kind"].tolist())
     present = [k for k in ACTOR_KINDS if k in found]

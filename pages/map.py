@@ -3,7 +3,7 @@ count, partnership lines, all drawn without the internet."""
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping import maps
+from mapping import geo, maps
 from mapping.model import ACTOR_KINDS, THEMES, is_international, label
 from pages import _ui
 
@@ -75,6 +75,10 @@ def show_map() -> None:
     if hit and hit != st.session_state.get("_map_last_hit"):
         st.session_state["_map_last_hit"] = hit
         what, value = hit
+        if what == "region" and value not in options["regions"]:
+            # A filter on a region without actors would match nothing: say so instead.
+            st.info(tr("map.region_empty", region=geo.region_name(value, lang) or value))
+            return
         if what == "actor":
             _ui.select_actor(value)
         else:

@@ -198,3 +198,70 @@ def test_network_page_draws_the_graph_offline(server, page):
     page.get_by_text("Metrics").first.wait_for()
     snap(page, "network")
     assert page.blocked == [], page.blocked
+
+
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def test_map_page_draws_actors_offline_and_a_region_click_filters(server, page):
+    from mapping import geo
+    from mapping.filters import Filters
+    from mapping.store import Store
+
+    store = Store(":memory:")  # the same seed as the server's database
+    open_view(page, server + "/map?lang=en")
+    page.get_by_text(f"{store.count_actors()} actors on the map").wait_for()
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".marker-cluster").first.wait_for(timeout=60_000)
+    assert frame.locator(".marker-cluster").count() > 0
+    # The background is the shipped outlines, drawn on the canvas: a blank map is one colour.
+    leaflet = next(f for f in page.frames if f is not page.main_frame and f.evaluate("() => typeof L") == "object")
+    colours = leaflet.evaluate(
+        """() => { const c = document.querySelector('canvas.leaflet-zoom-animated');
+                   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                   const seen = new Set();
+                   for (let i = 0; i < d.length; i += 4 * 89) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2]);
+                   return seen.size; }""")
+    assert colours > 5, colours
+    assert frame.get_by_text("Type of actor").count() == 1  # the legend
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    snap(page, "map")
+    assert page.blocked == [], page.blocked
+
+    def click_region(code: str) -> None:
+        point = geo.regions().set_index("region_code").loc[code].geometry.representative_point()
+        xy = leaflet.evaluate("([lat, lon]) => { const p = window.map_div.latLngToContainerPoint([lat, lon]);"
+                              " return [p.x, p.y]; }", [point.y, point.x])
+        page.locator(MAP_FRAME).click(position={"x": xy[0], "y": xy[1]})
+
+    # A region without actors: a message, not a filter that would match nothing.
+    click_region("ML-6")
+    page.get_by_text("No actor is recorded in Timbuktu yet.").wait_for()
+    # Hide the actors (layer control) so no marker covers the region, then click Oriental.
+    frame.get_by_role("checkbox", name="Actors", exact=True).uncheck()
+    click_region("MA-02")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('region') === 'MA-02'", timeout=30_000)
+    n = store.count_actors(Filters(regions=("MA-02",)))
+    page.get_by_text(f"{n} actors on the map").wait_for()
+    assert page.blocked == [], page.blocked
+
+
+def test_map_click_on_an_actor_selects_it(server, page):
+    from mapping.store import Store
+
+    actor = Store(":memory:").actor("expertise-france")
+    open_view(page, server + "/map?lang=en")
+    page.locator(MAP_FRAME).wait_for()
+    leaflet = next(f for f in page.frames if f is not page.main_frame and f.evaluate("() => typeof L") == "object")
+    leaflet.wait_for_function("() => window.map_div !== undefined")
+    # Centre on Paris, where Expertise France is the only actor, and click its point.
+    xy = leaflet.evaluate("([lat, lon]) => { window.map_div.setView([lat, lon], 9, {animate: false});"
+                          " const p = window.map_div.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+                          [actor["lat"], actor["lon"]])
+    page.locator(MAP_FRAME).click(position={"x": xy[0], "y": xy[1]})
+    page.wait_for_function("() => new URLSearchParams(location.search).get('actor') === 'expertise-france'",
+                           timeout=30_000)
+    page.get_by_role("heading", name=actor["name"]).wait_for()
+    page.get_by_text("Open the organisation file").wait_for()
+    snap(page, "map-selected")
+    assert page.blocked == [], page.blocked
