@@ -30,6 +30,11 @@ PACKAGES: dict[str, dict[str, str]] = {
         "dist/MarkerCluster.Default.css": "markercluster/MarkerCluster.Default.css",
         "MIT-LICENCE.txt": "markercluster/LICENSE",
     },
+    # Client-side clustering of the actor layer: indexes 50,000 points in a fraction of a second.
+    "supercluster@8.0.1": {
+        "dist/supercluster.min.js": "supercluster/supercluster.min.js",
+        "LICENSE": "supercluster/LICENSE",
+    },
     "jquery@3.7.1": {
         "dist/jquery.min.js": "jquery/jquery.min.js",
         "LICENSE.txt": "jquery/LICENSE",
