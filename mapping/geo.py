@@ -32,8 +32,8 @@ GAZETTEER_FILE = GEO_DIR / "gazetteer.csv"
 
 CRS = "EPSG:4326"
 
-__all__ = ["regions", "countries", "gazetteer", "find_place", "locate", "assign_regions",
-           "region_name", "bounds", "normalize"]
+__all__ = ["regions", "countries", "outline_geojson", "gazetteer", "find_place", "locate",
+           "assign_regions", "region_name", "bounds", "normalize"]
 
 
 # --------------------------------------------------------------------------- loading
@@ -110,6 +110,28 @@ def countries() -> gpd.GeoDataFrame:
     ['MA', 'CI', 'ML', 'SN']
     """
     return _countries().copy()
+
+
+@lru_cache(maxsize=2)
+def outline_geojson(level: str) -> str:
+    """GeoJSON text of the shipped outlines, each feature carrying only its code.
+
+    Serialised once per process: every map render sends these outlines, and encoding them again
+    each time cost more than drawing 2,000 actors.
+
+    Parameters
+    ----------
+    level : {"countries", "regions"}
+        Features keyed by ``country`` or by ``region_code``.
+
+    Examples
+    --------
+    >>> fc = json.loads(outline_geojson("regions"))
+    >>> len(fc["features"]), sorted(fc["features"][0]["properties"])
+    (54, ['region_code'])
+    """
+    frame, key = {"countries": (_countries, "country"), "regions": (_regions, "region_code")}[level]
+    return frame()[[key, "geometry"]].to_json(separators=(",", ":"))
 
 
 def gazetteer() -> pd.DataFrame:

@@ -7,8 +7,8 @@ passes the result to streamlit-folium, the benchmark and the tests render it to 
 Why the points are not ``folium.Marker`` objects: each Marker is a separate JavaScript statement
 with its own popup element, so 10,000 of them make a page of several megabytes that takes seconds
 to build and parse. Here the actors travel as one compact JSON array (coordinates rounded, codes
-instead of labels) and the browser creates canvas circle markers from it inside one marker
-cluster group, with popups built only when opened.
+instead of labels); the browser indexes it with supercluster and draws, on each move, only the
+clusters and canvas circle markers in view, with popups built only when opened.
 
 Offline: :func:`offline` points every JavaScript/CSS asset of the map at the copies served by the
 app under ``/app/static/vendor`` (fetched by ``scripts/fetch_static.py``) and refuses any asset it
@@ -45,6 +45,7 @@ ASSETS: dict[str, str | None] = {
     "bootstrap": "bootstrap/bootstrap.bundle.min.js",
     "awesome_markers": "awesome-markers/leaflet.awesome-markers.js",
     "markerclusterjs": "markercluster/leaflet.markercluster.js",
+    "supercluster": "supercluster/supercluster.min.js",
     "leaflet_css": "leaflet/leaflet.css",
     "bootstrap_css": "bootstrap/bootstrap.min.css",
     "glyphicons_css": None,
@@ -73,6 +74,16 @@ def _esc(value: object) -> str:
 
 
 # -- offline assets ----------------------------------------------------------------------------
+def _js(value: object) -> str:
+    """``value`` as a compact JavaScript literal that is safe inside a ``<script>`` element.
+
+    >>> _js({"a": "</script>"})
+    '{"a":"<\\\\/script>"}'
+    """
+    # "</" cannot close the script: texts are escaped already, this guards the JSON itself.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
 def _walk(element) -> Iterable:
     yield element
     for child in getattr(element, "_children", {}).values():
@@ -118,6 +129,67 @@ def offline(m: folium.Map, base: str = STATIC_URL) -> folium.Map:
     return m
 
 
+class _Text(Element):
+    """Text rendered as is. branca wraps each element's rendered script in ``Element(text)``,
+    which compiles the text as a Jinja template: for the outlines and actors, hundreds of
+    kilobytes of JSON lexed for nothing on every render."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _ScriptOnly:
+    """Mixin for elements whose template defines only a ``script`` macro: their (large) script
+    goes to the page as :class:`_Text`, and their children render as usual."""
+
+    def render(self, **kwargs):
+        script = self._template.module.__dict__["script"]
+        self.get_root().script.add_child(_Text(script(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Outlines(_ScriptOnly, MacroElement):
+    """Land and region lines from the shipped geometry, drawn under everything and not clickable.
+
+    The region geometry is kept in ``<name>.regions`` so the choropleth reuses it: the outlines
+    travel once per page, as text serialised once per process (:func:`mapping.geo.outline_geojson`).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = {countries: {{ this.countries }}, regions: {{ this.regions }}};
+        L.geoJSON({{ this.get_name() }}.countries, {interactive: false,
+            style: {fillColor: "{{ this.land }}", fillOpacity: 1, color: "{{ this.border }}", weight: 1.5}
+        }).addTo({{ this._parent.get_name() }});
+        L.geoJSON({{ this.get_name() }}.regions, {interactive: false,
+            style: {fill: false, color: "{{ this.border }}", weight: 0.6, dashArray: "3 3"}
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Outlines"
+        self.countries = geo.outline_geojson("countries")
+        self.regions = geo.outline_geojson("regions")
+        self.land, self.border = LAND, BORDER
+
+
+def _outlines(m: folium.Map) -> _Outlines:
+    """The map's outlines element, added first if ``m`` has none (a map not from :func:`base_map`)."""
+    for child in m._children.values():
+        if isinstance(child, _Outlines):
+            return child
+    outlines = _Outlines()
+    m.add_child(outlines, index=0)
+    return outlines
+
+
 # -- base map ----------------------------------------------------------------------------------
 def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, lang: str = "en",
              height: str | int = "100%") -> folium.Map:
@@ -135,7 +207,7 @@ def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, la
     Examples
     --------
     >>> html_ = base_map().get_root().render()
-    >>> "Morocco" in html_ and "tile.openstreetmap" not in html_
+    >>> '"region_code":"MA-02"' in html_ and "tile.openstreetmap" not in html_
     True
     """
     # maxZoom must be explicit without a tile layer: marker clustering refuses a map without it.
@@ -145,19 +217,7 @@ def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, la
         folium.TileLayer("OpenStreetMap", name=t("map.layer.osm", lang), overlay=True, show=False,
                          max_zoom=MAX_ZOOM).add_to(m)
     m.get_root().header.add_child(Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
-    outline = geo.countries()
-    outline["label"] = [_esc(label(COUNTRIES, c, lang)) for c in outline["country"]]
-    folium.GeoJson(
-        outline[["country", "label", "geometry"]].to_json(),
-        name=t("map.layer.countries", lang), control=False, interactive=False,
-        style_function=lambda _: {"fillColor": LAND, "fillOpacity": 1, "color": BORDER, "weight": 1.5},
-    ).add_to(m)
-    regions = geo.regions()
-    folium.GeoJson(
-        regions[["region_code", "geometry"]].to_json(), name=t("map.layer.region_lines", lang),
-        control=False, interactive=False,
-        style_function=lambda _: {"fill": False, "color": BORDER, "weight": 0.6, "dashArray": "3 3"},
-    ).add_to(m)
+    _Outlines().add_to(m)
     m.fit_bounds(bounds or geo.bounds())
     return m
 
@@ -205,51 +265,129 @@ def actor_payload(actors: pd.DataFrame, lang: str = "en") -> dict:
     }
 
 
-class ActorLayer(JSCSSMixin, Layer):
-    """Actors as canvas circle markers in one marker-cluster group, built in the browser from
-    :func:`actor_payload`. A clicked marker carries ``feature.properties.id`` so streamlit-folium
-    reports which actor it was (``last_active_drawing``)."""
+class ActorLayer(JSCSSMixin, _ScriptOnly, Layer):
+    """Actors as canvas circle markers built in the browser from :func:`actor_payload`, clustered
+    by supercluster (a k-d tree index: 50,000 points in a fraction of a second, where
+    Leaflet.markercluster needs seconds). Only what is in view is drawn, again on every move.
+
+    A clicked actor carries ``feature.properties.id`` so streamlit-folium reports which actor it
+    was (``last_active_drawing``); cluster icons sit in a plain layer group, so clicking one zooms
+    in without reporting anything. Actors sharing one place (same city coordinates) are spread
+    in a circle when their cluster cannot be split by zooming."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
             var p = {{ this.payload }};
-            var group = {{ this.cluster_js }};
-            var markers = new Array(p.rows.length);
-            for (var i = 0; i < p.rows.length; i++) {
-                var r = p.rows[i], k = p.kinds[r[2]] || p.other;
-                var mk = L.circleMarker([r[0], r[1]], {radius: {{ this.radius }}, color: "#ffffff",
+            var clusterRadius = {{ this.cluster_radius }}, MAX_CLUSTER_ZOOM = {{ this.max_cluster_zoom }};
+            function actorMarker(r, at) {
+                var k = p.kinds[r[2]] || p.other;
+                var mk = L.circleMarker(at || [r[0], r[1]], {radius: {{ this.radius }}, color: "#ffffff",
                     weight: {{ this.weight }}, fillColor: k.colour, fillOpacity: 0.9, dashArray: {{ this.dash }}});
                 mk.feature = {type: "Feature", properties: {id: r[3]}};
                 mk.bindTooltip(r[4]);
-                mk.bindPopup((function (r, k) { return function () {
+                mk.bindPopup(function () {
                     var themes = r[6] ? r[6].split(".").map(function (t) { return p.themes[+t]; }).join(", ") : "";
                     return "<div class='atlas-popup'><b>" + r[4] + "</b><br>" + k.label +
                         (r[5] >= 0 ? " · " + p.cities[r[5]] : "") + (themes ? "<br><small>" + themes + "</small>" : "") +
-                        "</div>"; }; })(r, k));
-                markers[i] = mk;
+                        "</div>"; });
+                return mk;
             }
-            if (group.addLayers) { group.addLayers(markers); } else { markers.forEach(function (mk) { group.addLayer(mk); }); }
-            return group;
+            var index = null;
+            if (clusterRadius > 0) {
+                var features = new Array(p.rows.length);
+                for (var i = 0; i < p.rows.length; i++) {
+                    features[i] = {type: "Feature", properties: {i: i},
+                                   geometry: {type: "Point", coordinates: [p.rows[i][1], p.rows[i][0]]}};
+                }
+                index = new Supercluster({radius: clusterRadius, maxZoom: MAX_CLUSTER_ZOOM, minPoints: 2});
+                index.load(features);
+            }
+            var ActorLayer = L.Layer.extend({
+                onAdd: function (map) {
+                    this._points = L.featureGroup().addTo(map);    // actors: a click selects
+                    this._clusters = L.layerGroup().addTo(map);    // cluster icons: a click zooms
+                    this._spider = L.featureGroup().addTo(map);    // actors spread around one place
+                    this._legs = L.layerGroup().addTo(map);
+                    map.on("moveend", this._update, this);
+                    map.on("zoomstart", this._unspider, this);
+                    this._update();
+                    // Benchmarks and tests wait on this count of actor layers drawn.
+                    window.atlasDrawn = (window.atlasDrawn || 0) + 1;
+                },
+                onRemove: function (map) {
+                    map.off("moveend", this._update, this);
+                    map.off("zoomstart", this._unspider, this);
+                    [this._points, this._clusters, this._spider, this._legs].forEach(function (g) { map.removeLayer(g); });
+                },
+                _update: function () {
+                    var map = this._map, self = this;
+                    this._points.clearLayers();
+                    this._clusters.clearLayers();
+                    if (!index) {
+                        p.rows.forEach(function (r) { self._points.addLayer(actorMarker(r)); });
+                        return;
+                    }
+                    var b = map.getBounds().pad(0.25);
+                    index.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+                                      Math.min(Math.round(map.getZoom()), MAX_CLUSTER_ZOOM + 1)).forEach(function (c) {
+                        var at = [c.geometry.coordinates[1], c.geometry.coordinates[0]];
+                        if (!c.properties.cluster) {
+                            self._points.addLayer(actorMarker(p.rows[c.properties.i]));
+                            return;
+                        }
+                        if (c.properties.cluster_id === self._spidered) { return; }
+                        var n = c.properties.point_count;
+                        var icon = L.divIcon({html: "<div><span>" + c.properties.point_count_abbreviated + "</span></div>",
+                            className: "marker-cluster marker-cluster-" + (n < 10 ? "small" : n < 100 ? "medium" : "large"),
+                            iconSize: L.point(40, 40)});
+                        var m = L.marker(at, {icon: icon, title: String(n)});
+                        m.on("click", function () {
+                            var z = index.getClusterExpansionZoom(c.properties.cluster_id);
+                            if (z > MAX_CLUSTER_ZOOM && map.getZoom() >= MAX_CLUSTER_ZOOM - 2) { self._spiderfy(c, at); }
+                            else { map.setView(at, Math.min(z, map.getMaxZoom())); }
+                        });
+                        self._clusters.addLayer(m);
+                    });
+                },
+                _spiderfy: function (c, at) {
+                    var map = this._map, self = this;
+                    this._unspider();
+                    var leaves = index.getLeaves(c.properties.cluster_id, Infinity);
+                    var centre = map.latLngToLayerPoint(at);
+                    var reach = Math.max(28, leaves.length * 4);
+                    leaves.forEach(function (leaf, j) {
+                        var angle = 2 * Math.PI * j / leaves.length;
+                        var spot = map.layerPointToLatLng(centre.add(L.point(Math.cos(angle) * reach, Math.sin(angle) * reach)));
+                        self._legs.addLayer(L.polyline([at, spot], {color: "#444", weight: 1, interactive: false}));
+                        self._spider.addLayer(actorMarker(p.rows[leaf.properties.i], spot));
+                    });
+                    this._spidered = c.properties.cluster_id;
+                    this._update();
+                },
+                _unspider: function () {
+                    this._spider.clearLayers();
+                    this._legs.clearLayers();
+                    this._spidered = null;
+                }
+            });
+            return new ActorLayer();
         })();
         {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
         {% endmacro %}
     """)
-    default_js = [("markerclusterjs", "leaflet.markercluster.js")]
+    default_js = [("supercluster", "supercluster.min.js")]
     default_css = [("markerclustercss", "MarkerCluster.css"),
                    ("markerclusterdefaultcss", "MarkerCluster.Default.css")]
 
-    def __init__(self, actors: pd.DataFrame, *, name: str, lang: str = "en", cluster: bool = True,
-                 cluster_radius: int = 45, radius: float = 6, international: bool = False, show: bool = True):
+    def __init__(self, actors: pd.DataFrame, *, name: str, lang: str = "en", cluster_radius: int = 60,
+                 radius: float = 6, international: bool = False, show: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "ActorLayer"
         self.count = int(actors.dropna(subset=["lat", "lon"]).shape[0])
-        # "</" cannot close the script: every text is already escaped, this guards the JSON itself.
-        self.payload = json.dumps(actor_payload(actors, lang), ensure_ascii=False,
-                                  separators=(",", ":")).replace("</", "<\\/")
-        self.cluster_js = (f"L.markerClusterGroup({{chunkedLoading: true, maxClusterRadius: {int(cluster_radius)}, "
-                           "spiderfyOnMaxZoom: true, showCoverageOnHover: false})"
-                           if cluster else "L.featureGroup()")
+        self.payload = _js(actor_payload(actors, lang))
+        self.cluster_radius = int(cluster_radius)  # pixels; 0 draws every actor on its own
+        self.max_cluster_zoom = MAX_ZOOM - 2
         self.radius = radius
         # International partners: a dark ring, dashed, so they read as "elsewhere" at a glance.
         self.weight = 2.5 if international else 1
@@ -273,7 +411,7 @@ def explore_actors(actors: pd.DataFrame, m: folium.Map | None = None, *, lang: s
     """
     m = m or base_map(lang=lang)
     abroad = actors["country"].map(is_international).astype(bool)
-    ActorLayer(actors[~abroad], name=t("map.layer.actors", lang), lang=lang, cluster=cluster,
+    ActorLayer(actors[~abroad], name=t("map.layer.actors", lang), lang=lang, cluster_radius=60 if cluster else 0,
                radius=radius).add_to(m)
     if abroad.any():
         # Clustered only where points (nearly) coincide, e.g. BMZ and GIZ in Bonn: a click on
@@ -319,6 +457,49 @@ def colour_for(value: float, breaks: list[float]) -> str | None:
     return CHOROPLETH[-1]
 
 
+class _RegionLayer(_ScriptOnly, Layer):
+    """Regions filled by class colour over the shared outline geometry (only the figures are sent
+    per render). A region's tooltip gives name, country and count; a click reports
+    ``feature.properties.region_code`` to streamlit-folium."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var figures = {{ this.figures }}, aliases = {{ this.aliases }};
+            var group = L.geoJSON({{ this.geometry.get_name() }}.regions, {
+                style: function (f) {
+                    var fill = (figures[f.properties.region_code] || [])[3];
+                    return {fillColor: fill || "{{ this.land }}", fillOpacity: fill ? 0.75 : 0,
+                            color: "#5b6770", weight: 0.8};
+                },
+                onEachFeature: function (f, layer) {
+                    var q = figures[f.properties.region_code] || ["", "", 0, null];
+                    layer.feature = {type: "Feature", geometry: f.geometry,
+                                     properties: {region_code: f.properties.region_code, n: q[2]}};
+                    // Every text was escaped in Python, so it may be inserted as HTML.
+                    layer.bindTooltip("<table>" + [0, 1, 2].map(function (j) {
+                        return "<tr><th style='text-align:left;padding-right:8px'>" + aliases[j] +
+                               "</th><td>" + q[j] + "</td></tr>"; }).join("") + "</table>", {sticky: true});
+                    layer.on("mouseover", function () { layer.setStyle({weight: 2.5, color: "#111111"}); });
+                    layer.on("mouseout", function () { group.resetStyle(layer); });
+                }
+            });
+            return group;
+        })();
+        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, figures: dict[str, list], *, aliases: list[str], geometry: _Outlines, name: str,
+                 show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "RegionLayer"
+        self.figures = _js(figures)
+        self.aliases = _js(aliases)
+        self.geometry = geometry  # named at render: streamlit-folium renames elements first
+        self.land = LAND
+
+
 def explore_regions(counts: pd.DataFrame, m: folium.Map | None = None, *, metric: str = "",
                     lang: str = "en") -> folium.Map:
     """Choropleth of admin-1 regions: ``counts`` has ``region_code`` and ``n``.
@@ -335,25 +516,14 @@ def explore_regions(counts: pd.DataFrame, m: folium.Map | None = None, *, metric
     """
     m = m or base_map(lang=lang)
     regions = geo.regions()
-    n = regions["region_code"].map(dict(zip(counts["region_code"], counts["n"]))).fillna(0).astype(int)
+    n = regions["region_code"].map(dict(zip(counts["region_code"], counts["n"]))).fillna(0).astype(int).tolist()
     breaks = class_breaks(n)
-    regions["n"] = n
-    regions["fill"] = [colour_for(v, breaks) for v in n]
-    name_col = "name_en" if lang == "en" else "name"
-    regions["label"] = [_esc(x) for x in regions[name_col].fillna(regions["name"])]
-    regions["country_label"] = [_esc(label(COUNTRIES, c, lang)) for c in regions["country"]]
-    layer = folium.GeoJson(
-        regions[["region_code", "label", "country_label", "n", "fill", "geometry"]].to_json(),
-        name=t("map.layer.regions", lang) + (f" — {metric}" if metric else ""),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"] or LAND,
-                                  "fillOpacity": 0.75 if f["properties"]["fill"] else 0.0,
-                                  "color": "#5b6770", "weight": 0.8},
-        highlight_function=lambda _: {"weight": 2.5, "color": "#111111"},
-        tooltip=folium.GeoJsonTooltip(["label", "country_label", "n"],
-                                      aliases=[_esc(t("map.layer.region", lang)), _esc(t("map.layer.country", lang)),
-                                               _esc(metric or t("map.layer.actors", lang))]),
-    )
-    layer.add_to(m)
+    names = regions["name_en" if lang == "en" else "name"].fillna(regions["name"])
+    figures = {code: [_esc(name), _esc(label(COUNTRIES, country, lang)), v, colour_for(v, breaks)]
+               for code, name, country, v in zip(regions["region_code"], names, regions["country"], n)}
+    aliases = [t("map.layer.region", lang), t("map.layer.country", lang), metric or t("map.layer.actors", lang)]
+    _RegionLayer(figures, aliases=[_esc(x) for x in aliases], geometry=_outlines(m),
+                 name=t("map.layer.regions", lang) + (f" — {metric}" if metric else "")).add_to(m)
     low = 1
     entries = []
     for bound, colour in zip(breaks, (colour_for(b, breaks) for b in breaks)):
@@ -418,7 +588,7 @@ class _Legend(MacroElement):
     def __init__(self, html_: str, position: str):
         super().__init__()
         self._name = "Legend"
-        self.html = json.dumps(html_).replace("</", "<\\/")
+        self.html = _js(html_)
         self.position = position
 
 

@@ -203,6 +203,34 @@ def test_network_page_draws_the_graph_offline(server, page):
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
+def _leaflet(page):
+    """The map's frame once its actors are drawn and the iframe has its final height (it starts
+    small and grows, and a click computed before that lands outside it)."""
+    page.locator(MAP_FRAME).wait_for()
+    leaflet = next(f for f in page.frames if f is not page.main_frame and f.evaluate("() => typeof L") == "object")
+    leaflet.wait_for_function("() => window.atlasDrawn >= 1")
+    page.wait_for_function(
+        """(sel) => { const f = document.querySelector(sel);
+                      const inner = f && f.contentDocument && f.contentDocument.getElementById('map_div');
+                      return inner && inner.offsetHeight > 300 && Math.abs(f.offsetHeight - inner.offsetHeight) < 30; }""",
+        arg=MAP_FRAME)
+    return leaflet
+
+
+def _map_point(leaflet, lat: float, lon: float, zoom: int | None = None) -> list[float]:
+    """Pixel position of (lat, lon) in the map container, after any zoom animation (the initial
+    fit) has ended — an animation still running would move the point, or undo ``zoom``."""
+    xy = leaflet.evaluate(
+        """async ([lat, lon, zoom]) => {
+               const m = window.map_div, frame = () => new Promise(r => requestAnimationFrame(r));
+               while (m._animatingZoom) { await frame(); }
+               if (zoom !== null) { m.setView([lat, lon], zoom, {animate: false}); await frame(); }
+               const p = m.latLngToContainerPoint([lat, lon]), s = m.getSize();
+               return [p.x, p.y, s.x, s.y]; }""", [lat, lon, zoom])
+    assert 0 < xy[0] < xy[2] and 0 < xy[1] < xy[3], xy
+    return xy[:2]
+
+
 def test_map_page_draws_actors_offline_and_a_region_click_filters(server, page):
     from mapping import geo
     from mapping.filters import Filters
@@ -215,7 +243,7 @@ def test_map_page_draws_actors_offline_and_a_region_click_filters(server, page):
     frame.locator(".marker-cluster").first.wait_for(timeout=60_000)
     assert frame.locator(".marker-cluster").count() > 0
     # The background is the shipped outlines, drawn on the canvas: a blank map is one colour.
-    leaflet = next(f for f in page.frames if f is not page.main_frame and f.evaluate("() => typeof L") == "object")
+    leaflet = _leaflet(page)
     colours = leaflet.evaluate(
         """() => { const c = document.querySelector('canvas.leaflet-zoom-animated');
                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -228,14 +256,18 @@ def test_map_page_draws_actors_offline_and_a_region_click_filters(server, page):
     snap(page, "map")
     assert page.blocked == [], page.blocked
 
-    def click_region(code: str) -> None:
+    def click_region(code: str, hover_text: str | None = None) -> None:
         point = geo.regions().set_index("region_code").loc[code].geometry.representative_point()
-        xy = leaflet.evaluate("([lat, lon]) => { const p = window.map_div.latLngToContainerPoint([lat, lon]);"
-                              " return [p.x, p.y]; }", [point.y, point.x])
-        page.locator(MAP_FRAME).click(position={"x": xy[0], "y": xy[1]})
+        xy = _map_point(leaflet, point.y, point.x)
+        target = frame.locator("#map_div")
+        if hover_text:  # the choropleth's tooltip: region, country, count
+            target.hover(position={"x": xy[0], "y": xy[1]})
+            frame.locator(".leaflet-tooltip", has_text=hover_text).wait_for()
+        target.click(position={"x": xy[0], "y": xy[1]})
 
     # A region without actors: a message, not a filter that would match nothing.
-    click_region("ML-6")
+    click_region("ML-6", hover_text="Timbuktu")
+    assert "Mali" in frame.locator(".leaflet-tooltip").first.inner_text()
     page.get_by_text("No actor is recorded in Timbuktu yet.").wait_for()
     # Hide the actors (layer control) so no marker covers the region, then click Oriental.
     frame.get_by_role("checkbox", name="Actors", exact=True).uncheck()
@@ -251,17 +283,31 @@ def test_map_click_on_an_actor_selects_it(server, page):
 
     actor = Store(":memory:").actor("expertise-france")
     open_view(page, server + "/map?lang=en")
-    page.locator(MAP_FRAME).wait_for()
-    leaflet = next(f for f in page.frames if f is not page.main_frame and f.evaluate("() => typeof L") == "object")
-    leaflet.wait_for_function("() => window.map_div !== undefined")
+    leaflet = _leaflet(page)
     # Centre on Paris, where Expertise France is the only actor, and click its point.
-    xy = leaflet.evaluate("([lat, lon]) => { window.map_div.setView([lat, lon], 9, {animate: false});"
-                          " const p = window.map_div.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
-                          [actor["lat"], actor["lon"]])
-    page.locator(MAP_FRAME).click(position={"x": xy[0], "y": xy[1]})
+    xy = _map_point(leaflet, actor["lat"], actor["lon"], zoom=9)
+    page.frame_locator(MAP_FRAME).locator("#map_div").click(position={"x": xy[0], "y": xy[1]})
     page.wait_for_function("() => new URLSearchParams(location.search).get('actor') === 'expertise-france'",
                            timeout=30_000)
     page.get_by_role("heading", name=actor["name"]).wait_for()
     page.get_by_text("Open the organisation file").wait_for()
     snap(page, "map-selected")
+    assert page.blocked == [], page.blocked
+
+
+def test_map_actors_sharing_a_place_spread_out_and_stay_clickable(server, page):
+    from mapping.store import Store
+
+    bonn = Store(":memory:").actor("bmz")  # GIZ is recorded at the same coordinates
+    open_view(page, server + "/map?lang=en")
+    leaflet = _leaflet(page)
+    xy = _map_point(leaflet, bonn["lat"], bonn["lon"], zoom=16)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".marker-cluster", has_text="2").first.wait_for()
+    frame.locator("#map_div").click(position={"x": xy[0], "y": xy[1]})
+    # Spread in a circle of 28 px around the place (maps.ActorLayer): click the first, due east.
+    frame.locator("#map_div").click(position={"x": xy[0] + 28, "y": xy[1]})
+    page.wait_for_function("() => ['bmz', 'giz'].includes(new URLSearchParams(location.search).get('actor'))",
+                           timeout=30_000)
+    page.get_by_text("Open the organisation file").wait_for()
     assert page.blocked == [], page.blocked

@@ -8,7 +8,7 @@ import folium
 import pandas as pd
 import pytest
 
-from mapping import maps
+from mapping import geo, maps
 from mapping.model import ACTOR_KINDS, label
 from mapping.synthetic import synthetic_actors
 
@@ -37,7 +37,7 @@ def test_no_external_url_anywhere_in_the_page(store, actors):
     assert URL.findall(page) == []
     for src in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page):
         assert src.startswith(maps.STATIC_URL), src
-    assert "leaflet.markercluster.js" in page and "jquery.min.js" in page
+    assert "supercluster.min.js" in page and "jquery.min.js" in page
 
 
 def test_every_referenced_asset_is_shipped(actors):
@@ -125,19 +125,36 @@ def _geojson(page: str) -> list[dict]:
     return [json.loads(d) for d in re.findall(r"geo_json_\w+_add\((\{.*?\})\);", page, re.S)]
 
 
+def _figures(page: str) -> tuple[dict, list]:
+    """The choropleth's per-region figures and tooltip aliases embedded in the page."""
+    figures, aliases = re.search(r"var figures = (\{.*?\}), aliases = (\[.*?\]);", page).groups()
+    return json.loads(figures), json.loads(aliases)
+
+
 def test_choropleth_colours_and_tooltip(store):
     counts = store.region_counts()
     page = _html(maps.explore_regions(counts, metric="Actors"))
-    [choropleth] = [g for g in _geojson(page) if "n" in g["features"][0]["properties"]]
-    props = {f["properties"]["region_code"]: f["properties"] for f in choropleth["features"]}
+    figures, aliases = _figures(page)
+    props = {code: dict(zip(["label", "country_label", "n", "fill"], row)) for code, row in figures.items()}
+    assert len(props) == len(geo.regions())
     busiest = counts.sort_values("n").iloc[-1]
     assert props[busiest["region_code"]]["n"] == busiest["n"]
     assert props[busiest["region_code"]]["fill"] == maps.CHOROPLETH[-1]
     empty = [c for c, p in props.items() if c not in set(counts["region_code"])]
     assert empty and all(props[c]["n"] == 0 and props[c]["fill"] is None for c in empty)
     assert props["MA-02"]["label"] == "Oriental" and props["MA-02"]["country_label"] == "Morocco"
-    assert "GeoJsonTooltip" in page or "bindTooltip" in page
-    assert "Region" in page and "Actors" in page  # tooltip aliases and legend title
+    assert aliases == ["Region", "Country", "Actors"] and "bindTooltip" in page
+    # A click reports the region's code, which the page turns into a filter.
+    assert "properties: {region_code: f.properties.region_code" in page
+
+
+def test_outline_geometry_is_sent_once_and_shared_by_the_choropleth(store, actors):
+    page = _html(maps.explore(actors, region_counts=store.region_counts()))
+    regions = geo.outline_geojson("regions")
+    assert page.count(regions) == 1
+    assert page.count(geo.outline_geojson("countries")) == 1
+    outlines = re.search(r"var (outlines_\w+) = \{countries:", page).group(1)
+    assert f"L.geoJSON({outlines}.regions" in page and page.count(f"{outlines}.regions") == 2
 
 
 def test_class_breaks_and_colours():
