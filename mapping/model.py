@@ -14,6 +14,8 @@ Examples
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -212,6 +214,18 @@ def split_list(value: object) -> list[str]:
     if text.lower() == "nan":
         return []
     return [part.strip() for part in text.split("|") if part.strip()]
+
+
+def slugify(text: str) -> str:
+    """A stable ASCII id from a name.
+
+    >>> slugify("Commune d'Oujda"), slugify("Conseil régional de l'Oriental")
+    ('commune-d-oujda', 'conseil-regional-de-l-oriental')
+    >>> slugify("مجلس")
+    'record'
+    """
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "record"
 
 
 @dataclass

@@ -159,3 +159,15 @@ CREATE TABLE IF NOT EXISTS users (
     active        BOOLEAN NOT NULL DEFAULT true,
     created_at    TIMESTAMP DEFAULT current_timestamp
 );
+
+-- version: 2
+-- Curation: where an actor works besides its seat (HXL 3W imports), and merged duplicates.
+ALTER TABLE actors ADD COLUMN IF NOT EXISTS merged_into VARCHAR;
+CREATE TABLE IF NOT EXISTS actor_areas (
+    actor_id    VARCHAR NOT NULL,
+    country     VARCHAR NOT NULL,
+    region_code VARCHAR,
+    city        VARCHAR,
+    lat         DOUBLE,
+    lon         DOUBLE
+);

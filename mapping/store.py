@@ -25,7 +25,11 @@ from typing import Any, Iterator
 import duckdb
 import pandas as pd
 
+from . import i18n
+from .auth import ROLES, User, hash_password, password_problem, require, verify_password
 from .filters import Filters
+from .model import slugify
+from .validate import VALIDATORS, Invalid, is_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "atlas.duckdb"
@@ -51,6 +55,21 @@ _SEARCH_TEXT = (
     "strip_accents(lower(concat_ws(' ', a.name, a.acronym, a.name_fr, a.name_en, a.name_ar, "
     "array_to_string(coalesce(a.other_names, []), ' '))))"
 )
+
+
+#: Record types curators edit one by one, and their tables.
+_RECORD_TABLES = {"actor": "actors", "relation": "relations", "project": "projects", "event": "events"}
+
+
+class Conflict(Exception):
+    """Saving over a newer version than the editor started from. ``current`` is the stored
+    record; ``changes`` maps each field that differs to ``(as the editor saw or typed it, as
+    stored now)``."""
+
+    def __init__(self, current: dict, changes: dict[str, tuple[Any, Any]]):
+        self.current, self.changes = current, changes
+        fields = ", ".join(changes) or "the record"
+        super().__init__(f"Someone saved a newer version (v{current['version']}) meanwhile; changed: {fields}.")
 
 
 def default_path() -> str:
@@ -200,7 +219,7 @@ class Store:
     # -- generic ----------------------------------------------------------------------------
     _TABLES = (
         "actors", "relations", "projects", "project_roles", "events", "participations",
-        "sources", "citations", "changes", "users",
+        "sources", "citations", "changes", "users", "actor_areas",
     )
 
     def count(self, table: str) -> int:
@@ -599,3 +618,270 @@ class Store:
             WHERE r.status = 'published' AND {condition}
             ORDER BY r.id
             """, params)
+
+    # -- curation: accounts -----------------------------------------------------------------------
+    def user(self, username: str) -> User | None:
+        """The active account ``username`` as stored now (role re-read on every write)."""
+        row = self._one("SELECT username, role, coalesce(display_name, '') FROM users WHERE username = ? AND active",
+                        [username])
+        return User(*row) if row else None
+
+    def users(self) -> pd.DataFrame:
+        """Accounts without their password hashes."""
+        return self._df("SELECT username, display_name, role, active, created_at FROM users ORDER BY username")
+
+    def add_user(self, username: str, password: str, role: str, display_name: str = "", *,
+                 by: User | None = None, trusted: bool = False) -> User:
+        """Create an account. ``by`` must be an admin, unless ``trusted`` (the command line, run by
+        whoever holds the database file)."""
+        if not trusted:
+            self._acting(by, "manage_users")
+        username = username.strip()
+        if not re.fullmatch(r"[A-Za-z0-9._@-]{2,64}", username):
+            raise Invalid({"username": "2-64 letters, digits or . _ @ -"})
+        if role not in ROLES:
+            raise Invalid({"role": f"one of {', '.join(ROLES)}"})
+        problem = password_problem(password)
+        if problem:
+            raise Invalid({"password": problem})
+        with self.transaction() as cur:
+            if cur.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+                raise Invalid({"username": f"{username} already exists"})
+            cur.execute("INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
+                        [username, display_name, role, hash_password(password)])
+            cur.execute("INSERT INTO changes (username, action, record_type, record_id, after) "
+                        "VALUES (?, 'create', 'user', ?, ?)",
+                        [by.username if by else "cli", username, json.dumps({"role": role})])
+        return User(username, role, display_name)
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The account when ``password`` is right, else None (same answer for unknown names)."""
+        row = self._one("SELECT password_hash FROM users WHERE username = ? AND active", [username.strip()])
+        if not row or not verify_password(password, row[0]):
+            return None
+        return self.user(username.strip())
+
+    def _acting(self, user: User | None, action: str) -> User:
+        """The account as stored now, if it may do ``action``; a session's copy is not trusted."""
+        current = self.user(user.username) if user else None
+        require(current, action)
+        return current
+
+    # -- curation: records, versions, audit log -------------------------------------------------
+    def _columns(self, table: str) -> list[str]:
+        return [r[0] for r in self.cursor().execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table]).fetchall()]
+
+    def _editable(self, record_type: str) -> list[str]:
+        table = _RECORD_TABLES[record_type]
+        return [c for c in self._columns(table) if c not in ("id", "created_at", "updated_at", "version")]
+
+    @staticmethod
+    def _row(cur: duckdb.DuckDBPyConnection, table: str, record_id: str) -> dict | None:
+        result = cur.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id])  # table from _RECORD_TABLES
+        values = result.fetchone()
+        if values is None:
+            return None
+        return {d[0]: _jsonable(v) for d, v in zip(result.description, values)}
+
+    def record(self, record_type: str, record_id: str) -> dict | None:
+        """Any record in any status, private fields included (curators' view)."""
+        return self._row(self.cursor(), _RECORD_TABLES[record_type], record_id)
+
+    def records(self, record_type: str, *, statuses: tuple[str, ...] = ("draft", "published", "archived")) -> pd.DataFrame:
+        """id, name (or ends for relations), status, version of every record of a type: the curators' picker."""
+        if record_type == "relation":
+            return self._df("SELECT r.id, s.name || ' → ' || t.name AS name, r.kind, r.status, r.version "
+                            "FROM relations r LEFT JOIN actors s ON s.id = r.source_actor "
+                            "LEFT JOIN actors t ON t.id = r.target_actor WHERE list_contains(?, r.status) ORDER BY name",
+                            [list(statuses)])
+        table = _RECORD_TABLES[record_type]
+        return self._df(f"SELECT id, name, kind, status, version FROM {table} "  # table from _RECORD_TABLES
+                        "WHERE list_contains(?, status) ORDER BY name", [list(statuses)])
+
+    def _new_id(self, cur: duckdb.DuckDBPyConnection, table: str, values: dict) -> str:
+        base = slugify(values.get("acronym") or values.get("name") or "record")
+        if table == "relations":
+            base = slugify(f"{values.get('source_actor')}-{values.get('kind')}-{values.get('target_actor')}")
+        candidate, n = base, 1
+        while cur.execute(f"SELECT 1 FROM {table} WHERE id = ?", [candidate]).fetchone():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def _cite(self, cur: duckdb.DuckDBPyConnection, record_type: str, record_id: str, source: str,
+              quote: str | None = None) -> str:
+        """Cite ``source`` for a record: an existing source id, a link, or a curator's note."""
+        source = source.strip()
+        if not cur.execute("SELECT 1 FROM sources WHERE id = ?", [source]).fetchone():
+            if is_url(source):
+                cur.execute("INSERT INTO sources (id, title, url) VALUES (?, ?, ?)", [source, source, source])
+            else:
+                note_id = "note:" + slugify(source)[:50]
+                if not cur.execute("SELECT 1 FROM sources WHERE id = ?", [note_id]).fetchone():
+                    cur.execute("INSERT INTO sources (id, title, note) VALUES (?, ?, ?)",
+                                [note_id, source[:120], source])
+                source = note_id
+        cur.execute("INSERT INTO citations (record_type, record_id, source_id, quote) VALUES (?, ?, ?, ?)",
+                    [record_type, record_id, source, quote])
+        return source
+
+    def _check_links(self, cur: duckdb.DuckDBPyConnection, record_type: str, values: dict, errors: dict) -> None:
+        """References to other records must exist (relations' ends, projects)."""
+        if record_type == "relation":
+            for end in ("source_actor", "target_actor"):
+                if values.get(end) and end not in errors and not cur.execute(
+                        "SELECT 1 FROM actors WHERE id = ?", [values[end]]).fetchone():
+                    errors[end] = f"no actor {values[end]}"
+        if values.get("project_id") and not cur.execute(
+                "SELECT 1 FROM projects WHERE id = ?", [values["project_id"]]).fetchone():
+            errors["project_id"] = f"no project {values['project_id']}"
+
+    def _log(self, cur: duckdb.DuckDBPyConnection, user: str, action: str, record_type: str, record_id: str,
+             before: dict | None, after: dict | None, note: str | None = None) -> None:
+        cur.execute("INSERT INTO changes (username, action, record_type, record_id, before, after, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [user, action, record_type, record_id,
+                     None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+                     None if after is None else json.dumps(after, ensure_ascii=False, default=str), note])
+
+    def _write(self, cur: duckdb.DuckDBPyConnection, table: str, record_id: str, values: dict, *,
+               new: bool, version: int) -> None:
+        cols = list(values)
+        if new:
+            cur.execute(f"INSERT INTO {table} (id, {', '.join(cols)}, version) "  # names from the schema
+                        f"VALUES (?, {', '.join('?' * len(cols))}, ?)", [record_id, *values.values(), version])
+        else:
+            sets = ", ".join(f"{c} = ?" for c in cols)
+            cur.execute(f"UPDATE {table} SET {sets}, version = ?, updated_at = current_timestamp WHERE id = ?",
+                        [*values.values(), version, record_id])
+
+    def _version_seen(self, cur: duckdb.DuckDBPyConnection, record_type: str, record_id: str,
+                      version: int) -> dict | None:
+        """The record as it was at ``version`` (from the audit log), to show what changed since."""
+        for (after,) in cur.execute("SELECT after FROM changes WHERE record_type = ? AND record_id = ? "
+                                    "AND after IS NOT NULL ORDER BY id DESC", [record_type, record_id]).fetchall():
+            state = json.loads(after)
+            if state.get("version") == version:
+                return state
+        return None
+
+    def save(self, record_type: str, values: dict, *, user: User | None, expected_version: int | None = None,
+             source: str | None = None, quote: str | None = None, lang: str = "en", action: str | None = None) -> dict:
+        """Create (no ``id`` or an unknown one) or update a record; return it as saved.
+
+        Every write re-checks the account's role, validates the fields (:mod:`mapping.validate`),
+        refuses to overwrite a newer version than the one the editor started from
+        (:class:`Conflict`, with what changed), cites ``source`` (required for a new record) and
+        logs before and after in the audit log, all in one transaction.
+        """
+        acting = self._acting(user, "edit")
+        table = _RECORD_TABLES[record_type]
+        editable = set(self._editable(record_type))
+        unknown = set(values) - editable - {"id"}
+        if unknown:
+            raise Invalid({c: "unknown field" for c in sorted(unknown)})
+        with self.transaction() as cur:
+            record_id = values.get("id")
+            current = self._row(cur, table, record_id) if record_id else None
+            merged = {c: v for c, v in (current or {}).items() if c in editable} | \
+                {c: v for c, v in values.items() if c != "id"}
+            if current is None:
+                merged.setdefault("status", "draft")
+            if merged.get("status") == "published" and (current is None or current["status"] != "published"):
+                self._acting(user, "publish")
+            errors = VALIDATORS[record_type](merged, lang)
+            self._check_links(cur, record_type, merged, errors)
+            if current is None and not (source and source.strip()):
+                errors["source"] = i18n.t("valid.source", lang)
+            if errors:
+                raise Invalid(errors)
+            if current is not None:
+                if expected_version is not None and current["version"] != expected_version:
+                    seen = self._version_seen(cur, record_type, record_id, expected_version)
+                    if seen is None:  # the version the editor saw predates the log (seed): compare with theirs
+                        seen = {c: v for c, v in values.items() if c != "id"}
+                    raise Conflict(current, {c: (seen.get(c), current.get(c)) for c in editable
+                                             if c in seen and seen.get(c) != current.get(c)})
+                changed = {c: merged[c] for c in editable if merged.get(c) != current.get(c)}
+                if not changed:
+                    return current
+                self._write(cur, table, record_id, changed, new=False, version=current["version"] + 1)
+            else:
+                record_id = record_id or self._new_id(cur, table, merged)
+                self._write(cur, table, record_id, merged, new=True, version=1)
+                self._cite(cur, record_type, record_id, source, quote)
+            after = self._row(cur, table, record_id)
+            self._log(cur, acting.username, action or ("update" if current else "create"), record_type, record_id,
+                      current, after)
+            self._bump(cur)
+        return after
+
+    def set_status(self, record_type: str, record_id: str, status: str, *, user: User | None,
+                   expected_version: int | None = None) -> dict:
+        """Publish, unpublish (draft), archive or restore from the archive — a logged, versioned save."""
+        action = {"published": "publish", "archived": "archive", "draft": "unpublish"}.get(status, "update")
+        current = self.record(record_type, record_id)
+        if current is None:
+            raise Invalid({"id": f"no {record_type} {record_id}"})
+        if current["status"] == "archived" and status != "archived":
+            action = "restore"
+        return self.save(record_type, {"id": record_id, "status": status}, user=user,
+                         expected_version=expected_version, action=action)
+
+    def history(self, record_type: str | None = None, record_id: str | None = None, *,
+                limit: int = 500) -> pd.DataFrame:
+        """The audit log, newest first: every change, or one record's."""
+        clauses, params = ["record_type <> 'user'"], []
+        if record_type:
+            clauses.append("record_type = ?")
+            params.append(record_type)
+        if record_id:
+            clauses.append("record_id = ?")
+            params.append(record_id)
+        params.append(int(limit))
+        return self._df(f"SELECT id, changed_at, username, action, record_type, record_id, before, after, note "
+                        f"FROM changes WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?", params)
+
+    def change(self, change_id: int) -> dict | None:
+        result = self.cursor().execute("SELECT * FROM changes WHERE id = ?", [int(change_id)])
+        values = result.fetchone()
+        if values is None:
+            return None
+        row = {d[0]: v for d, v in zip(result.description, values)}
+        for key in ("before", "after"):
+            row[key] = json.loads(row[key]) if row[key] else None
+        return row
+
+    def restore(self, change_id: int, *, user: User | None, state: str = "before") -> dict:
+        """Put a record back as it was before (undo) or after a logged change; itself logged, so it
+        can be undone in turn. Undoing a creation archives the record; undoing a merge restores
+        every row the merge touched."""
+        acting = self._acting(user, "restore")
+        change = self.change(change_id)
+        if change is None:
+            raise Invalid({"change": f"no change {change_id}"})
+        if change["action"] == "merge":
+            return self._undo_merge(change, acting)
+        record_type, record_id = change["record_type"], change["record_id"]
+        if record_type not in _RECORD_TABLES:
+            raise Invalid({"change": f"{record_type} changes cannot be restored one by one"})
+        snapshot = change[state]
+        current = self.record(record_type, record_id)
+        if snapshot is None:  # before a creation: the record did not exist
+            return self.save(record_type, {"id": record_id, "status": "archived"}, user=acting, action="restore")
+        values = {c: snapshot.get(c) for c in self._editable(record_type) if c in snapshot}
+        if current is None:
+            raise Invalid({"change": f"{record_type} {record_id} no longer exists"})
+        return self.save(record_type, {"id": record_id, **values}, user=acting, action="restore",
+                         lang="en") if values else current
+
+    def deactivate_user(self, username: str, *, by: User | None, trusted: bool = False) -> None:
+        """Close an account (kept for the audit log's names)."""
+        if not trusted:
+            self._acting(by, "manage_users")
+        with self.transaction() as cur:
+            cur.execute("UPDATE users SET active = false WHERE username = ?", [username])
+            cur.execute("INSERT INTO changes (username, action, record_type, record_id) "
+                        "VALUES (?, 'archive', 'user', ?)", [by.username if by else "cli", username])

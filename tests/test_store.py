@@ -166,3 +166,95 @@ def test_unpublished_actors_never_reach_the_map(store):
     store.cursor().execute("UPDATE actors SET status = 'draft' WHERE id = 'giz'")
     assert store.map_links(actor_id="giz").empty
     assert "giz" not in set(store.actors(columns=("id",))["id"])
+
+
+# -- curation: versions, conflicts, audit log, restore -----------------------------------------
+@pytest.fixture
+def curator(store):
+    return store.add_user("amina", "curator passphrase", "curator", trusted=True)
+
+
+NEW_NGO = {"name": "Association Solidarité Oujda", "kind": "ngo", "country": "MA", "city": "Oujda",
+           "lat": 34.68, "lon": -1.91, "themes": ["social_integration"]}
+
+
+def test_a_new_record_needs_a_source_starts_as_draft_and_is_hidden_until_published(store, curator):
+    from mapping.validate import Invalid
+
+    with pytest.raises(Invalid) as missing:
+        store.save("actor", NEW_NGO, user=curator)
+    assert "source" in missing.value.errors
+    saved = store.save("actor", NEW_NGO, user=curator, source="https://example.org/partners.xlsx")
+    assert saved["status"] == "draft" and saved["version"] == 1
+    assert store.actor(saved["id"]) is None  # visitors see published files only
+    cited = store.citations("actor", [saved["id"]])
+    assert cited["source_id"].tolist() == ["https://example.org/partners.xlsx"]
+    published = store.set_status("actor", saved["id"], "published", user=curator, expected_version=1)
+    assert published["version"] == 2 and store.actor(saved["id"])["name"] == NEW_NGO["name"]
+
+
+def test_saving_over_a_newer_version_is_refused_with_what_changed(store, curator):
+    from mapping.store import Conflict
+
+    v1 = store.record("actor", "commune-oujda")
+    # Two curators open version 1; the first saves, the second's save must not overwrite it.
+    store.save("actor", {"id": "commune-oujda", "public_phone": "+212 536 00 00 00"}, user=curator,
+               expected_version=v1["version"])
+    v2 = store.record("actor", "commune-oujda")
+    store.save("actor", {"id": "commune-oujda", "website": "https://www.oujda.ma"}, user=curator,
+               expected_version=v2["version"])
+    with pytest.raises(Conflict) as conflict:
+        store.save("actor", {"id": "commune-oujda", "public_phone": "+212 600"}, user=curator,
+                   expected_version=v2["version"])
+    assert set(conflict.value.changes) == {"website"}  # changed since v2, by the other save
+    assert conflict.value.changes["website"] == (v2.get("website"), "https://www.oujda.ma")
+    assert store.record("actor", "commune-oujda")["public_phone"] == "+212 536 00 00 00"
+
+
+def test_every_write_is_logged_and_any_version_can_be_restored(store, curator):
+    before = store.record("actor", "amappe")
+    store.save("actor", {"id": "amappe", "city": "Casablanca", "lat": 33.59, "lon": -7.61, "region_code": "MA-06",
+                         "region": "Casablanca-Settat"}, user=curator)
+    [change] = store.history("actor", "amappe")["id"].tolist()
+    logged = store.change(change)
+    assert logged["username"] == "amina" and logged["before"]["city"] == before["city"]
+    assert logged["after"]["city"] == "Casablanca"
+    undone = store.restore(change, user=curator)
+    assert undone["city"] == before["city"] and undone["version"] == before["version"] + 2
+    # The undo is itself logged, so it can be undone in turn.
+    latest = store.history("actor", "amappe").iloc[0]
+    assert latest["action"] == "restore"
+    assert store.restore(int(latest["id"]), user=curator)["city"] == "Casablanca"
+
+
+def test_undoing_a_creation_archives_and_archived_records_can_come_back(store, curator):
+    saved = store.save("actor", NEW_NGO, user=curator, source="note from the Oujda focal point")
+    created = int(store.history("actor", saved["id"]).iloc[-1]["id"])
+    assert store.restore(created, user=curator)["status"] == "archived"
+    back = store.set_status("actor", saved["id"], "draft", user=curator)
+    assert back["status"] == "draft" and store.history("actor", saved["id"]).iloc[0]["action"] == "restore"
+
+
+def test_relations_projects_and_events_are_edited_the_same_way(store, curator):
+    from mapping.validate import Invalid
+
+    rel = store.save("relation", {"source_actor": "commune-oujda", "target_actor": "amappe", "kind": "partners_with",
+                                  "start_date": "2026-01"}, user=curator, source="Oujda focal point, e-mail")
+    assert rel["id"] == "commune-oujda-partners-with-amappe" and rel["status"] == "draft"
+    with pytest.raises(Invalid) as bad:
+        store.save("relation", {"source_actor": "commune-oujda", "target_actor": "nobody", "kind": "funds"},
+                   user=curator, source="x")
+    assert "target_actor" in bad.value.errors
+    project = store.save("project", {"name": "Oujda welcome desk", "kind": "project", "start_date": "2026"},
+                         user=curator, source="note")
+    event = store.save("event", {"name": "Oujda workshop", "kind": "meeting", "country": "MA", "city": "Oujda",
+                                 "lat": 34.68, "lon": -1.91, "project_id": project["id"]}, user=curator, source="note")
+    assert store.record("event", event["id"])["project_id"] == project["id"]
+    assert set(store.history(limit=10)["record_type"]) >= {"relation", "project", "event"}
+
+
+def test_unknown_fields_are_refused(store, curator):
+    from mapping.validate import Invalid
+
+    with pytest.raises(Invalid):
+        store.save("actor", {"id": "amappe", "version": 99}, user=curator)
