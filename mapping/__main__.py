@@ -5,14 +5,20 @@ Commands
 init [--db PATH] [--force]   create and seed a database
 stats [--db PATH] [--json]   counts by table, country and kind
 bench NAME [ARGS...]         run benchmarks/bench_NAME.py (prints figures)
+user add NAME --role ROLE    create a curator or admin account (asks for the password)
+import FILE [--dry-run]      check a CSV/XLSX/HXL file row by row; write it only if it has no error
+export --format F OUT        actors as csv, xlsx, geojson or hxl
+backup DIR / restore DIR     the whole database to / from a directory of Parquet files
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
+from .exporters import to_csv
 from .store import Store, default_path
 
 
@@ -60,6 +66,87 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return int(module.main(args.args) or 0)
 
 
+def _cmd_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from .validate import Invalid
+
+    password = os.environ.get("ATLAS_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
+    store = Store(args.db)
+    try:
+        user = store.add_user(args.username, password, args.role, args.display_name or "", trusted=True)
+    except Invalid as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"created {user.role} {user.username}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .importer import plan_import
+
+    path = Path(args.file)
+    store = Store(args.db)
+    try:
+        plan = plan_import(path.read_bytes(), path.name, store.actor_index(), lang=args.lang)
+        report = plan.report()
+        if len(report):
+            print(report.to_string(index=False, max_colwidth=100))
+        print(plan.summary(args.lang))
+        if args.report:
+            Path(args.report).write_bytes(to_csv(report))
+        if not plan.ok:
+            print("nothing was imported", file=sys.stderr)
+            return 1
+        if args.dry_run:
+            print("dry run: nothing was written")
+            return 0
+        counts = store.apply_import(plan, user=None, trusted=True, source=args.source or path.name)
+        print("imported: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+        return 0
+    finally:
+        store.close()
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from . import exporters
+    from .store import EXPORT_COLUMNS
+
+    store = Store(args.db)
+    try:
+        frame = store.actors(include_unpublished=args.all, columns=EXPORT_COLUMNS)
+    finally:
+        store.close()
+    writer = {"csv": exporters.to_csv, "xlsx": exporters.to_xlsx, "geojson": exporters.to_geojson,
+              "hxl": exporters.to_hxl}[args.format]
+    Path(args.out).write_bytes(writer(frame))
+    print(f"wrote {len(frame)} actors to {args.out}")
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    try:
+        print(f"backed up to {store.backup(args.directory)}")
+    finally:
+        store.close()
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    try:
+        restored = Store.restore_backup(args.directory, args.db)
+    except FileExistsError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    counts = restored.stats()["tables"]
+    restored.close()
+    print(f"restored into {args.db}: " + ", ".join(f"{n} {t}" for t, n in counts.items() if n))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mapping", description="Migration Actors Atlas")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +160,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=default_path())
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_stats)
+
+    p = sub.add_parser("user", help="manage accounts")
+    p.add_argument("action", choices=["add"])
+    p.add_argument("username")
+    p.add_argument("--role", choices=["curator", "admin"], required=True)
+    p.add_argument("--display-name")
+    p.add_argument("--db", default=default_path())
+    p.set_defaults(func=_cmd_user)
+
+    p = sub.add_parser("import", help="import actors from a CSV, XLSX or HXL file (all or nothing)")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="check and report only")
+    p.add_argument("--db", default=default_path())
+    p.add_argument("--source", help="source to cite (default: the file name)")
+    p.add_argument("--report", help="also write the row-by-row report as CSV here")
+    p.add_argument("--lang", default="en", choices=["en", "fr"])
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("export", help="export actors")
+    p.add_argument("--format", choices=["csv", "xlsx", "geojson", "hxl"], required=True)
+    p.add_argument("out")
+    p.add_argument("--all", action="store_true", help="include drafts and archived files")
+    p.add_argument("--db", default=default_path())
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("backup", help="copy the whole database into a new directory (Parquet)")
+    p.add_argument("directory")
+    p.add_argument("--db", default=default_path())
+    p.set_defaults(func=_cmd_backup)
+
+    p = sub.add_parser("restore", help="create a new database from a backup directory")
+    p.add_argument("directory")
+    p.add_argument("--db", required=True, help="the new database file")
+    p.set_defaults(func=_cmd_restore)
 
     p = sub.add_parser("bench", help="run a benchmark from benchmarks/ (e.g. map, network, import)")
     p.add_argument("name")

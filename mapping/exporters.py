@@ -84,3 +84,62 @@ def to_gexf(g: "nx.Graph") -> bytes:
     buffer = io.BytesIO()
     nx.write_gexf(portable_graph(g), buffer, encoding="utf-8")
     return buffer.getvalue()
+
+
+# -- actors: spreadsheets, GeoJSON, HXL (curation exports) ---------------------------------------
+#: HXL hashtags of the exported columns (https://hxlstandard.org), read back by the importer.
+HXL_TAGS = {
+    "id": "#org+id", "name": "#org+name", "acronym": "#org+acronym", "kind": "#org+type",
+    "country": "#country+code", "region_code": "#adm1+code", "region": "#adm1+name", "city": "#loc+name",
+    "lat": "#geo+lat", "lon": "#geo+lon", "themes": "#sector", "target_groups": "#targeted",
+    "website": "#contact+url", "public_email": "#contact+email", "public_phone": "#contact+phone",
+    "description": "#description", "status": "#status",
+}
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "actors") -> bytes:
+    """An XLSX workbook of ``frame`` (lists joined by ``|``; formula-like text neutralised and
+    written as text, so the spreadsheet never evaluates it)."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    ws = book.create_sheet(sheet[:31])
+    safe = safe_frame(frame)
+    ws.append([str(c) for c in safe.columns])
+    for row in safe.itertuples(index=False):
+        ws.append([None if (isinstance(v, float) and v != v) or v is None else v for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_geojson(frame: pd.DataFrame) -> bytes:
+    """A GeoJSON FeatureCollection of the located actors (every other column as properties).
+
+    >>> import json
+    >>> fc = json.loads(to_geojson(pd.DataFrame({"id": ["a"], "name": ["A"], "lat": [14.7], "lon": [-17.4]})))
+    >>> fc["features"][0]["geometry"], fc["features"][0]["properties"]
+    ({'type': 'Point', 'coordinates': [-17.4, 14.7]}, {'id': 'a', 'name': 'A'})
+    """
+    import json
+
+    features = []
+    flat = frame.map(_flatten) if len(frame) else frame
+    for record in flat.to_dict("records"):
+        lat, lon = record.pop("lat", None), record.pop("lon", None)
+        if lat is None or lon is None or lat != lat or lon != lon:
+            continue
+        properties = {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+                         "properties": properties})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                      default=str).encode("utf-8")
+
+
+def to_hxl(frame: pd.DataFrame) -> bytes:
+    """CSV with an HXL tag row under the header (humanitarian data exchange tools read it; so
+    does this atlas's importer)."""
+    columns = [c for c in frame.columns if c in HXL_TAGS]
+    safe = safe_frame(frame[columns])
+    tags = pd.DataFrame([[HXL_TAGS[c] for c in columns]], columns=columns)
+    return pd.concat([tags, safe.astype(object)], ignore_index=True).to_csv(index=False).encode("utf-8-sig")

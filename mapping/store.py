@@ -20,7 +20,7 @@ import threading
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import duckdb
 import pandas as pd
@@ -30,6 +30,9 @@ from .auth import ROLES, User, hash_password, password_problem, require, verify_
 from .filters import Filters
 from .model import slugify
 from .validate import VALIDATORS, Invalid, is_url
+
+if TYPE_CHECKING:
+    from .importer import ImportPlan
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "atlas.duckdb"
@@ -42,6 +45,13 @@ PRIVATE_COLUMNS = ("contact_name", "contact_role", "contact_email")
 LIST_COLUMNS = (
     "id", "name", "acronym", "name_ar", "kind", "country", "region_code", "region",
     "city", "lat", "lon", "themes", "target_groups", "status",
+)
+
+#: Columns of exports (the organisation file without private contacts).
+EXPORT_COLUMNS = (
+    "id", "name", "acronym", "name_fr", "name_en", "name_ar", "other_names", "kind", "country", "region_code",
+    "region", "city", "lat", "lon", "themes", "target_groups", "website", "public_email", "public_phone",
+    "description", "status",
 )
 
 DEFAULT_SETTINGS = {
@@ -228,6 +238,15 @@ class Store:
         row = self._one(f"SELECT count(*) FROM {table}")  # table name checked against a fixed list
         return int(row[0]) if row else 0
 
+    def checksum(self) -> dict[str, tuple[int, int]]:
+        """Row count and an order-independent hash of every table's content: equal before and
+        after means nothing was written (the bad-import tests compare them)."""
+        out = {}
+        for table in self._TABLES:  # names from the fixed list
+            row = self._one(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t")
+            out[table] = (int(row[0]), int(row[1]))
+        return out
+
     def table(self, table: str) -> pd.DataFrame:
         """A whole table (for integrity checks, exports and backups)."""
         if table not in self._TABLES:
@@ -298,11 +317,12 @@ class Store:
         return " AND ".join(clauses) or "true", params
 
     def actors(self, filters: Filters | None = None, *, include_unpublished: bool = False,
-               columns: tuple[str, ...] = LIST_COLUMNS, limit: int | None = None) -> pd.DataFrame:
-        """Actors matching ``filters``, sorted by name, with only ``columns``."""
+               columns: tuple[str, ...] = LIST_COLUMNS, limit: int | None = None,
+               private: bool = False) -> pd.DataFrame:
+        """Actors matching ``filters``, sorted by name, with only ``columns`` (private contact
+        columns only when ``private``: curators' exports)."""
         filters = filters or Filters()
-        allowed = set(LIST_COLUMNS) | {"website", "description", "other_names", "name_fr", "name_en",
-                                         "public_email", "public_phone", "updated_at", "version"}
+        allowed = set(EXPORT_COLUMNS) | {"updated_at", "version"} | (set(PRIVATE_COLUMNS) if private else set())
         unknown = set(columns) - allowed
         if unknown:
             raise ValueError(f"unknown columns {sorted(unknown)}")
@@ -777,45 +797,53 @@ class Store:
         logs before and after in the audit log, all in one transaction.
         """
         acting = self._acting(user, "edit")
+        with self.transaction() as cur:
+            after = self._save_in(cur, acting, record_type, values, expected_version=expected_version,
+                                  source=source, quote=quote, lang=lang, action=action)
+            self._bump(cur)
+        return after
+
+    def _save_in(self, cur: duckdb.DuckDBPyConnection, acting: User, record_type: str, values: dict, *,
+                 expected_version: int | None = None, source: str | None = None, quote: str | None = None,
+                 lang: str = "en", action: str | None = None) -> dict:
+        """:meth:`save` inside the caller's transaction (an import saves many records in one)."""
         table = _RECORD_TABLES[record_type]
         editable = set(self._editable(record_type))
         unknown = set(values) - editable - {"id"}
         if unknown:
             raise Invalid({c: "unknown field" for c in sorted(unknown)})
-        with self.transaction() as cur:
-            record_id = values.get("id")
-            current = self._row(cur, table, record_id) if record_id else None
-            merged = {c: v for c, v in (current or {}).items() if c in editable} | \
-                {c: v for c, v in values.items() if c != "id"}
-            if current is None:
-                merged.setdefault("status", "draft")
-            if merged.get("status") == "published" and (current is None or current["status"] != "published"):
-                self._acting(user, "publish")
-            errors = VALIDATORS[record_type](merged, lang)
-            self._check_links(cur, record_type, merged, errors)
-            if current is None and not (source and source.strip()):
-                errors["source"] = i18n.t("valid.source", lang)
-            if errors:
-                raise Invalid(errors)
-            if current is not None:
-                if expected_version is not None and current["version"] != expected_version:
-                    seen = self._version_seen(cur, record_type, record_id, expected_version)
-                    if seen is None:  # the version the editor saw predates the log (seed): compare with theirs
-                        seen = {c: v for c, v in values.items() if c != "id"}
-                    raise Conflict(current, {c: (seen.get(c), current.get(c)) for c in editable
-                                             if c in seen and seen.get(c) != current.get(c)})
-                changed = {c: merged[c] for c in editable if merged.get(c) != current.get(c)}
-                if not changed:
-                    return current
-                self._write(cur, table, record_id, changed, new=False, version=current["version"] + 1)
-            else:
-                record_id = record_id or self._new_id(cur, table, merged)
-                self._write(cur, table, record_id, merged, new=True, version=1)
-                self._cite(cur, record_type, record_id, source, quote)
-            after = self._row(cur, table, record_id)
-            self._log(cur, acting.username, action or ("update" if current else "create"), record_type, record_id,
-                      current, after)
-            self._bump(cur)
+        record_id = values.get("id")
+        current = self._row(cur, table, record_id) if record_id else None
+        merged = {c: v for c, v in (current or {}).items() if c in editable} | \
+            {c: v for c, v in values.items() if c != "id"}
+        if current is None:
+            merged.setdefault("status", "draft")
+        if merged.get("status") == "published" and (current is None or current["status"] != "published"):
+            require(acting, "publish")
+        errors = VALIDATORS[record_type](merged, lang)
+        self._check_links(cur, record_type, merged, errors)
+        if current is None and not (source and source.strip()):
+            errors["source"] = i18n.t("valid.source", lang)
+        if errors:
+            raise Invalid(errors)
+        if current is not None:
+            if expected_version is not None and current["version"] != expected_version:
+                seen = self._version_seen(cur, record_type, record_id, expected_version)
+                if seen is None:  # the version the editor saw predates the log (seed): compare with theirs
+                    seen = {c: v for c, v in values.items() if c != "id"}
+                raise Conflict(current, {c: (seen.get(c), current.get(c)) for c in editable
+                                         if c in seen and seen.get(c) != current.get(c)})
+            changed = {c: merged[c] for c in editable if merged.get(c) != current.get(c)}
+            if not changed:
+                return current
+            self._write(cur, table, record_id, changed, new=False, version=current["version"] + 1)
+        else:
+            record_id = record_id or self._new_id(cur, table, merged)
+            self._write(cur, table, record_id, merged, new=True, version=1)
+            self._cite(cur, record_type, record_id, source, quote)
+        after = self._row(cur, table, record_id)
+        self._log(cur, acting.username, action or ("update" if current else "create"), record_type, record_id,
+                  current, after)
         return after
 
     def set_status(self, record_type: str, record_id: str, status: str, *, user: User | None,
@@ -885,3 +913,193 @@ class Store:
             cur.execute("UPDATE users SET active = false WHERE username = ?", [username])
             cur.execute("INSERT INTO changes (username, action, record_type, record_id) "
                         "VALUES (?, 'archive', 'user', ?)", [by.username if by else "cli", username])
+
+    # -- curation: imports -----------------------------------------------------------------------
+    def actor_index(self) -> pd.DataFrame:
+        """Every actor's id, names and country (any status): what imports and duplicates match against."""
+        return self._df("SELECT id, name, acronym, country, status, version FROM actors ORDER BY id")
+
+    def apply_import(self, plan: "ImportPlan", *, user: User | None, source: str, trusted: bool = False,
+                     progress: Any = None) -> dict[str, int]:
+        """Write a checked import plan in one transaction: every record or none.
+
+        New actors are created as drafts citing ``source`` (the file, or a note); updates only
+        fill in what the file gives; further rows of one organisation become its areas of
+        operation. Refused outright when the plan has any error.
+        """
+        acting = User("cli", "admin") if trusted else self._acting(user, "import")
+        if not plan.ok:
+            raise Invalid({"file": plan.problem or "the file has rows with errors; nothing was imported"})
+        counts = {"new": 0, "update": 0, "areas": 0}
+        with self.transaction() as cur:
+            if not cur.execute("SELECT 1 FROM sources WHERE id = ?", [source]).fetchone():
+                cur.execute("INSERT INTO sources (id, title, note) VALUES (?, ?, ?)",
+                            [source, source, f"imported by {acting.username}"])
+            for n, planned in enumerate(plan.actors):
+                record = {k: v for k, v in planned.items() if not k.startswith("_")}
+                areas = planned.get("_areas", [])
+                if planned["_action"] == "update":
+                    record = self._import_update(cur, record)
+                saved = self._save_in(cur, acting, "actor", record, source=source, action="import")
+                counts[planned["_action"]] += 1
+                for area in areas:
+                    cur.execute("INSERT INTO actor_areas (actor_id, country, region_code, city, lat, lon) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", [saved["id"], area["country"], area.get("region_code"),
+                                                              area.get("city"), area.get("lat"), area.get("lon")])
+                    counts["areas"] += 1
+                if progress and n % 500 == 0:
+                    progress(n / max(len(plan.actors), 1))
+            self._log(cur, acting.username, "import", "database", "*", None, counts, note=plan.file_name)
+            self._bump(cur)
+        return counts
+
+    def _import_update(self, cur: duckdb.DuckDBPyConnection, record: dict) -> dict:
+        """What an imported row changes in an existing file: the values it gives, lists merged
+        (themes are added, not replaced), another spelling of the name kept as an other name,
+        the status left alone (an import does not unpublish)."""
+        current = self._row(cur, "actors", record["id"])
+        record.pop("status", None)
+        for name in ("themes", "target_groups", "other_names"):
+            if record.get(name) is not None:
+                record[name] = list(dict.fromkeys((current.get(name) or []) + record[name]))
+        if record.get("name") and record["name"] != current["name"]:
+            others = record.get("other_names", current.get("other_names") or [])
+            record["other_names"] = list(dict.fromkeys(others + [record.pop("name")]))
+        return record
+
+    def actor_areas(self, actor_id: str) -> pd.DataFrame:
+        """Where an actor works besides its seat (from 3W imports)."""
+        return self._df("SELECT country, region_code, city, lat, lon FROM actor_areas WHERE actor_id = ? "
+                        "ORDER BY country, region_code, city", [actor_id])
+
+    # -- backups -----------------------------------------------------------------------------------
+    def backup(self, directory: str | os.PathLike) -> Path:
+        """Export the whole database (schema and every table, as Parquet) into a new directory."""
+        target = Path(directory)
+        if target.exists() and any(target.iterdir()):
+            raise FileExistsError(f"{target} is not empty")
+        # EXPORT DATABASE takes no bound parameter: the path is written as an escaped literal.
+        literal = str(target).replace("'", "''")
+        self.cursor().execute(f"EXPORT DATABASE '{literal}' (FORMAT parquet)")
+        return target
+
+    @staticmethod
+    def restore_backup(directory: str | os.PathLike, path: str | os.PathLike) -> "Store":
+        """A new database at ``path`` holding a backup made by :meth:`backup`."""
+        if _is_file_path(str(path)) and Path(path).exists():
+            raise FileExistsError(f"{path} exists; restore into a new file")
+        con = duckdb.connect(str(path))
+        literal = str(Path(directory)).replace("'", "''")
+        con.execute(f"IMPORT DATABASE '{literal}'")
+        con.close()
+        return Store(str(path), seed=False)
+
+    # -- curation: duplicates -----------------------------------------------------------------------
+    _LINKED = {"project_roles": "actor_id", "participations": "actor_id", "actor_areas": "actor_id"}
+
+    def _merge_snapshot(self, cur: duckdb.DuckDBPyConnection, ids: list[str]) -> dict:
+        """Every row a merge of ``ids`` touches, to undo it exactly."""
+        def rows(sql: str, params: list) -> list[dict]:
+            result = cur.execute(sql, params)
+            return [{d[0]: _jsonable(v) for d, v in zip(result.description, r)} for r in result.fetchall()]
+
+        snap = {"actors": [self._row(cur, "actors", i) for i in ids],
+                "relations": rows("SELECT * FROM relations WHERE list_contains(?, source_actor) "
+                                  "OR list_contains(?, target_actor)", [ids, ids]),
+                "citations": rows("SELECT * FROM citations WHERE record_type = 'actor' AND list_contains(?, record_id)",
+                                  [ids])}
+        for table, column in self._LINKED.items():  # names from the fixed mapping above
+            snap[table] = rows(f"SELECT * FROM {table} WHERE list_contains(?, {column})", [ids])
+        return snap
+
+    def merge_actors(self, keep_id: str, drop_id: str, *, user: User | None) -> dict:
+        """Merge a duplicate into the file that stays: relations, project roles, event
+        participations, areas and citations move to ``keep_id``; the other names, themes and
+        missing fields are kept; the duplicate is archived with ``merged_into``. Logged with
+        every touched row, so :meth:`restore` undoes it."""
+        acting = self._acting(user, "merge")
+        if keep_id == drop_id:
+            raise Invalid({"drop": "choose two different actors"})
+        with self.transaction() as cur:
+            keep, drop = self._row(cur, "actors", keep_id), self._row(cur, "actors", drop_id)
+            if keep is None or drop is None:
+                raise Invalid({"drop": "both actors must exist"})
+            if drop.get("merged_into"):
+                raise Invalid({"drop": f"{drop_id} was already merged into {drop['merged_into']}"})
+            before = self._merge_snapshot(cur, [keep_id, drop_id])
+            cur.execute("UPDATE relations SET source_actor = ? WHERE source_actor = ?", [keep_id, drop_id])
+            cur.execute("UPDATE relations SET target_actor = ? WHERE target_actor = ?", [keep_id, drop_id])
+            cur.execute("UPDATE relations SET status = 'archived' WHERE source_actor = ? AND target_actor = ?",
+                        [keep_id, keep_id])  # a relation between the two duplicates means nothing now
+            for table, key in (("project_roles", "project_id"), ("participations", "event_id")):
+                cur.execute(f"INSERT INTO {table} SELECT {key}, ?, role, note FROM {table} d WHERE actor_id = ? "
+                            f"AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.{key} = d.{key} AND k.actor_id = ? "
+                            f"AND k.role = d.role)", [keep_id, drop_id, keep_id])
+                cur.execute(f"DELETE FROM {table} WHERE actor_id = ?", [drop_id])
+            cur.execute("UPDATE actor_areas SET actor_id = ? WHERE actor_id = ?", [keep_id, drop_id])
+            cur.execute("UPDATE citations SET record_id = ? WHERE record_type = 'actor' AND record_id = ?",
+                        [keep_id, drop_id])
+            names = [n for n in [drop["name"], drop.get("acronym"), *(drop.get("other_names") or [])]
+                     if n and n not in (keep["name"], keep.get("acronym"))]
+            merged = {"other_names": list(dict.fromkeys((keep.get("other_names") or []) + names))}
+            for name in ("themes", "target_groups"):
+                merged[name] = list(dict.fromkeys((keep.get(name) or []) + (drop.get(name) or [])))
+            for name in ("acronym", "name_fr", "name_en", "name_ar", "website", "public_email", "public_phone",
+                         "description", "contact_name", "contact_role", "contact_email", "city", "region",
+                         "region_code", "lat", "lon"):
+                if keep.get(name) in (None, "") and drop.get(name) not in (None, ""):
+                    merged[name] = drop[name]
+            if merged.get("acronym") in merged["other_names"]:
+                merged["other_names"].remove(merged["acronym"])
+            self._write(cur, "actors", keep_id, merged, new=False, version=keep["version"] + 1)
+            self._write(cur, "actors", drop_id, {"status": "archived", "merged_into": keep_id}, new=False,
+                        version=drop["version"] + 1)
+            after = self._row(cur, "actors", keep_id)
+            self._log(cur, acting.username, "merge", "actor", keep_id, before,
+                      {"keep": after, "drop": drop_id}, note=f"{drop_id} merged into {keep_id}")
+            self._bump(cur)
+        return after
+
+    def _undo_merge(self, change: dict, acting: User) -> dict:
+        """Put back every row a merge touched, if the kept file has not been edited since."""
+        before, keep_id = change["before"], change["record_id"]
+        ids = [a["id"] for a in before["actors"]]
+        with self.transaction() as cur:
+            current = self._row(cur, "actors", keep_id)
+            if current["version"] != change["after"]["keep"]["version"]:
+                raise Conflict(current, {"version": (change["after"]["keep"]["version"], current["version"])})
+            undo_before = self._merge_snapshot(cur, ids)
+            for record in before["actors"]:
+                now = self._row(cur, "actors", record["id"])
+                values = {c: record.get(c) for c in self._editable("actor")}
+                self._write(cur, "actors", record["id"], values, new=False, version=now["version"] + 1)
+            for record in before["relations"]:
+                cur.execute("UPDATE relations SET source_actor = ?, target_actor = ?, status = ? WHERE id = ?",
+                            [record["source_actor"], record["target_actor"], record["status"], record["id"]])
+            cur.execute("DELETE FROM citations WHERE record_type = 'actor' AND list_contains(?, record_id)", [ids])
+            for record in before["citations"]:
+                cur.execute("INSERT INTO citations VALUES (?, ?, ?, ?)",
+                            [record["record_type"], record["record_id"], record["source_id"], record["quote"]])
+            for table, column in self._LINKED.items():
+                cur.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [ids])
+                for record in before[table]:
+                    cols = list(record)
+                    cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                list(record.values()))
+            after = self._row(cur, "actors", keep_id)
+            self._log(cur, acting.username, "restore", "actor", keep_id, undo_before, {"keep": after},
+                      note=f"undo of change {change['id']} ({change['note']})")
+            self._bump(cur)
+        return after
+
+    def duplicate_candidates(self, country: str | None = None) -> pd.DataFrame:
+        """Likely duplicates among files not archived: id_a, id_b, score, with both names."""
+        from .dedupe import candidates  # pure matching; this module only fetches and joins
+
+        actors = self._df("SELECT id, name, acronym, country FROM actors WHERE status <> 'archived'"
+                          + (" AND country = ?" if country else ""), [country] if country else [])
+        pairs = candidates(actors)
+        names = dict(zip(actors["id"], actors["name"]))
+        pairs["name_a"] = pairs["id_a"].map(names)
+        pairs["name_b"] = pairs["id_b"].map(names)
+        return pairs

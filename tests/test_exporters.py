@@ -22,3 +22,20 @@ def test_csv_keeps_accents_arabic_and_lists():
 
 def test_neutralise_leaves_numbers():
     assert neutralise(-5) == -5 and neutralise(None) is None
+
+
+def test_xlsx_geojson_and_hxl_exports_are_safe_and_readable():
+    import json
+
+    import openpyxl
+
+    from mapping.exporters import to_geojson, to_hxl, to_xlsx
+
+    df = pd.DataFrame({"id": ["a", "b"], "name": ["=HYPERLINK(\"x\")", "الرباط"], "kind": ["ngo", "ngo"],
+                       "lat": [34.0, None], "lon": [-6.8, None], "themes": [["health"], []]})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(df))).active
+    assert sheet["B2"].value == "'=HYPERLINK(\"x\")" and sheet["B2"].data_type == "s"
+    fc = json.loads(to_geojson(df))
+    assert len(fc["features"]) == 1 and fc["features"][0]["properties"]["themes"] == "health"
+    lines = to_hxl(df).decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("#org+id,#org+name") and "'=HYPERLINK" in lines[2]

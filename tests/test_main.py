@@ -27,3 +27,46 @@ def test_init_then_stats_json(tmp_path):
 def test_unknown_benchmark_is_a_clear_error():
     r = _run("bench", "no-such-bench")
     assert r.returncode == 2 and "unknown benchmark" in r.stderr
+
+
+def test_user_import_export_backup_restore(tmp_path):
+    import openpyxl
+
+    db = tmp_path / "cli.duckdb"
+    assert _run("init", "--db", str(db)).returncode == 0
+    r = _run("user", "add", "amina", "--role", "curator", "--db", str(db),
+             env={**__import__("os").environ, "ATLAS_PASSWORD": "curator passphrase"})
+    assert r.returncode == 0 and "created curator amina" in r.stdout, r.stderr
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,kind,country\nAssociation Une,ngo,MA\nAssociation Deux,alien,MA\n", encoding="utf-8")
+    before = json.loads(_run("stats", "--db", str(db), "--json").stdout)["tables"]
+    r = _run("import", str(bad), "--db", str(db), "--report", str(tmp_path / "report.csv"))
+    assert r.returncode == 1 and "Unknown kind of actor: alien" in r.stdout and "nothing was imported" in r.stderr
+    assert (tmp_path / "report.csv").read_text(encoding="utf-8-sig").startswith("row,status,name")
+    assert json.loads(_run("stats", "--db", str(db), "--json").stdout)["tables"] == before
+
+    good = tmp_path / "good.csv"
+    good.write_text("name,kind,country,city\nAssociation Une,ngo,MA,Nador\n", encoding="utf-8")
+    r = _run("import", str(good), "--db", str(db), "--dry-run")
+    assert r.returncode == 0 and "dry run" in r.stdout
+    assert json.loads(_run("stats", "--db", str(db), "--json").stdout)["tables"]["actors"] == before["actors"]
+    r = _run("import", str(good), "--db", str(db))
+    assert r.returncode == 0 and "1 new" in r.stdout
+
+    for fmt in ("csv", "xlsx", "geojson", "hxl"):
+        out = tmp_path / f"actors.{fmt}"
+        r = _run("export", "--format", fmt, str(out), "--db", str(db))
+        assert r.returncode == 0 and out.stat().st_size > 1000, r.stderr
+    assert json.loads((tmp_path / "actors.geojson").read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+    assert openpyxl.load_workbook(tmp_path / "actors.xlsx").active.max_row == before["actors"] + 1
+    assert "#org+name" in (tmp_path / "actors.hxl").read_text(encoding="utf-8-sig").splitlines()[1]
+
+    r = _run("backup", str(tmp_path / "backup"), "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    r = _run("restore", str(tmp_path / "backup"), "--db", str(tmp_path / "restored.duckdb"))
+    assert r.returncode == 0, r.stderr
+    restored = json.loads(_run("stats", "--db", str(tmp_path / "restored.duckdb"), "--json").stdout)["tables"]
+    assert restored == json.loads(_run("stats", "--db", str(db), "--json").stdout)["tables"]
+    again = _run("restore", str(tmp_path / "backup"), "--db", str(tmp_path / "restored.duckdb"))
+    assert again.returncode == 1 and "refused" in again.stderr

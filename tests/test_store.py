@@ -258,3 +258,38 @@ def test_unknown_fields_are_refused(store, curator):
 
     with pytest.raises(Invalid):
         store.save("actor", {"id": "amappe", "version": 99}, user=curator)
+
+
+def test_duplicates_are_found_merged_and_the_merge_undone(store, curator):
+    dup = store.save("actor", {"name": "Association Marocaine d'Appui à la Promotion des Petites Entreprises",
+                               "kind": "ngo", "country": "MA", "city": "Rabat", "lat": 34.02, "lon": -6.84,
+                               "themes": ["health"], "website": "https://amappe.example.ma"},
+                     user=curator, source="partners.csv")
+    rel = store.save("relation", {"source_actor": "commune-oujda", "target_actor": dup["id"], "kind": "partners_with"},
+                     user=curator, source="note")
+    pairs = store.duplicate_candidates("MA")
+    assert {frozenset(p) for p in zip(pairs["id_a"], pairs["id_b"])} == {frozenset({"amappe", dup["id"]})}
+    before = store.checksum()
+    kept = store.merge_actors("amappe", dup["id"], user=curator)
+    assert dup["name"] in kept["other_names"] and "health" in kept["themes"]
+    assert store.record("actor", dup["id"])["merged_into"] == "amappe"
+    assert store.record("relation", rel["id"])["target_actor"] == "amappe"
+    assert store.citations("actor", ["amappe"])["source_id"].str.contains("partners.csv").any()
+    assert store.duplicate_candidates("MA").empty
+    merge = int(store.history("actor", "amappe").iloc[0]["id"])
+    store.restore(merge, user=curator)
+    assert store.record("relation", rel["id"])["target_actor"] == dup["id"]
+    assert store.record("actor", dup["id"])["status"] == "draft" and store.record("actor", dup["id"])["merged_into"] is None
+    after = store.checksum()
+    for table in ("relations", "project_roles", "participations", "citations", "actor_areas"):
+        assert after[table] == before[table], table
+
+
+def test_merge_is_refused_for_visitors_and_for_the_same_actor(store, curator):
+    from mapping.auth import PermissionDenied
+    from mapping.validate import Invalid
+
+    with pytest.raises(PermissionDenied):
+        store.merge_actors("amappe", "ms2", user=None)
+    with pytest.raises(Invalid):
+        store.merge_actors("amappe", "amappe", user=curator)

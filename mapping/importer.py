@@ -1,0 +1,533 @@
+"""Spreadsheets from partners -> a checked import plan, row by row, before anything is written.
+
+Reads CSV (UTF-8 with or without BOM, Windows-1252/Latin-1; ``,`` ``;`` or tab) and XLSX
+(openpyxl), French or English headers with their usual synonyms, and HXL-tagged 3W files (a tag
+row such as ``#org``, ``#adm1``, ``#loc``, ``#sector`` under the header; several rows of one
+organisation become one actor with several areas of operation). Pure: no SQL — the store
+applies a plan in one transaction, or nothing (:meth:`mapping.store.Store.apply_import`).
+
+Examples
+--------
+>>> plan = plan_import("Nom de l'organisation;Type d'acteur;Pays;Ville\\nAssociation Oujda Accueil;ONG;Maroc;Oujda\\n"
+...                    .encode("cp1252"), "partners.csv")
+>>> plan.ok, plan.rows[0].status, plan.actors[0]["kind"], plan.actors[0]["region_code"]
+(True, 'new', 'ngo', 'MA-02')
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+from . import dedupe, geo
+from .i18n import t
+from .model import ACTOR_KINDS, COUNTRIES, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES
+from .validate import MAX_TEXT, validate_actor
+
+MAX_BYTES = 20 * 1024 * 1024  # a partner's list of organisations is kilobytes; 20 MB is not a list
+MAX_ROWS = 100_000
+
+
+def fold(text: object) -> str:
+    """Lower case, no accents, punctuation as single spaces: how headers and labels are compared.
+
+    >>> fold("  Nom de l'Organisation "), fold("Région"), fold("E-mail")
+    ('nom de l organisation', 'region', 'e mail')
+    """
+    ascii_text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9#+]+", " ", ascii_text.lower()).strip()
+
+
+def _synonyms(table: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for field_name, words in table.items():
+        for word in words.split("|"):
+            out[fold(word)] = field_name
+    return out
+
+
+# Field -> header spellings met in partners' files (compared after :func:`fold`).
+HEADERS = _synonyms({
+    "id": "id|identifiant|actor id",
+    "name": "name|nom|nom de l organisation|nom de l'organisation|organisation|organization|organisation name|"
+            "organization name|nom de la structure|structure|raison sociale|acteur|actor|nom organisation",
+    "acronym": "acronym|acronyme|sigle|abbreviation|abreviation",
+    "name_ar": "name ar|arabic name|nom arabe|nom en arabe|الاسم",
+    "kind": "kind|type|type d acteur|type d'acteur|type of actor|actor type|categorie|category|type d organisation|"
+            "organisation type|organization type|type de structure",
+    "country": "country|pays|country code|code pays",
+    "region": "region|région|admin1|admin 1|region name",
+    "region_code": "region code|code region|admin1 code",
+    "city": "city|ville|commune|localite|locality|town|lieu|location",
+    "lat": "lat|latitude",
+    "lon": "lon|lng|long|longitude",
+    "themes": "themes|theme|thematiques|thematique|domaines|domaine|domaine d intervention|domaines d intervention|"
+              "sector|sectors|secteur|secteurs",
+    "target_groups": "target groups|target group|public cible|publics cibles|cibles|beneficiaires",
+    "website": "website|site web|site internet|url|web",
+    "public_email": "email|e mail|courriel|mail|adresse e mail|adresse email",
+    "public_phone": "phone|telephone|tel|téléphone",
+    "description": "description|activites|activities|mission|presentation",
+    "contact_name": "contact|personne de contact|contact person|point focal|focal point|nom du contact",
+    "contact_email": "contact email|email du contact|e mail du contact",
+    "other_names": "other names|autres noms|also known as",
+})
+
+# HXL hashtag (+ attributes, in any order) -> field. https://hxlstandard.org/standard/1-1final/dictionary/
+HXL = {
+    "#org": "name", "#org+name": "name", "#org+acronym": "acronym", "#org+abbrev": "acronym",
+    "#org+type": "kind", "#org+id": "id", "#country": "country", "#country+name": "country",
+    "#country+code": "country", "#adm1": "region", "#adm1+name": "region", "#adm1+code": "region_code",
+    "#adm2": "city", "#adm2+name": "city", "#loc": "city", "#loc+name": "city", "#sector": "themes",
+    "#sector+name": "themes", "#subsector": "themes", "#geo+lat": "lat", "#geo+lon": "lon",
+    "#contact+email": "public_email", "#contact+url": "website", "#contact+phone": "public_phone",
+    "#contact+name": "contact_name", "#description": "description", "#activity": "description",
+    "#targeted": "target_groups", "#beneficiary": "target_groups",
+}
+
+#: Labels partners use for kinds, themes and target groups, beyond our own labels and codes.
+KIND_WORDS = _synonyms({
+    "ngo": "ong|ngo|ingo|association|civil society|societe civile|organisation non gouvernementale|"
+           "international ngo|ong internationale|national ngo|ong nationale",
+    "municipality": "commune|municipalite|municipality|mairie|city council|ville|local authority|collectivite locale",
+    "regional_council": "conseil regional|regional council|region",
+    "ministry": "ministere|ministry|government|gouvernement|administration|government agency|agence gouvernementale",
+    "international_organisation": "organisation internationale|international organization|un agency|agence onu|"
+                                  "agence des nations unies|united nations|onu|io",
+    "donor": "bailleur|bailleur de fonds|donor|funder",
+    "development_agency": "agence de cooperation|agence de developpement|development agency|cooperation agency",
+    "migrant_association": "association de migrants|migrant association|diaspora association|association de la diaspora",
+    "training_institution": "institution de formation|training institution|centre de formation|ecole",
+    "research": "universite|university|research|recherche|academia|think tank",
+    "network": "reseau|network|federation",
+    "private_sector": "entreprise|private sector|secteur prive|company",
+})
+THEME_WORDS = _synonyms({
+    "health": "health|sante|covid 19|covid",
+    "migrants_rights": "protection|droits|rights|human rights|droits humains",
+    "capacity_building": "education|formation|training|capacity building|renforcement des capacites",
+    "economic_integration": "livelihoods|moyens de subsistance|emploi|employment|insertion economique|"
+                            "insertion professionnelle|economic recovery",
+    "basic_services": "shelter|abris|wash|eau hygiene et assainissement|logement|services de base",
+    "psychosocial_support": "psychosocial|mental health|sante mentale|mhpss",
+    "social_integration": "integration|inclusion sociale|social cohesion|cohesion sociale",
+    "awareness_raising": "sensibilisation|awareness|communication",
+    "research_knowledge": "research|recherche|etudes|data|donnees",
+})
+TARGET_WORDS = _synonyms({
+    "migrants": "migrants|migrant|migrants regularises",
+    "refugees": "refugies|refugees|demandeurs d asile|asylum seekers",
+    "returnees": "returnees|retournes|migrants de retour",
+    "youth": "jeunes|youth|young people",
+    "women": "femmes|women",
+})
+
+
+def _vocabulary_index(vocabulary: dict, extra: dict[str, str]) -> dict[str, str]:
+    index = dict(extra)
+    for code, labels in vocabulary.items():
+        index[fold(code)] = code
+        index[fold(code.replace("_", " "))] = code
+        for lang in ("en", "fr"):
+            if labels.get(lang):
+                index[fold(labels[lang])] = code
+    return index
+
+
+KINDS = _vocabulary_index(ACTOR_KINDS, KIND_WORDS)
+THEME_INDEX = _vocabulary_index(THEMES, THEME_WORDS)
+TARGET_INDEX = _vocabulary_index(TARGET_GROUPS, TARGET_WORDS)
+COUNTRY_INDEX = {fold(code): code for code in COUNTRIES} | {
+    fold(labels[lang]): code for code, labels in COUNTRIES.items() for lang in ("en", "fr")} | {
+    "ivory coast": "CI", "cote divoire": "CI", "maroc": "MA", "royaume du maroc": "MA", "kingdom of morocco": "MA",
+    "republique du mali": "ML", "republique du senegal": "SN"}
+
+
+@dataclass
+class RowReport:
+    """One line of the preview: the file's row number (header = 1), what will happen, why."""
+
+    row: int
+    status: str  # new | update | duplicate | area | error
+    name: str = ""
+    actor_id: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do. ``ok`` only when the file was read and no row has an error."""
+
+    file_name: str
+    rows: list[RowReport] = field(default_factory=list)
+    actors: list[dict] = field(default_factory=list)  # records to write; "_action": new | update
+    problem: str | None = None  # the whole file could not be used
+    hxl: bool = False
+    columns: dict[str, str] = field(default_factory=dict)  # header -> field
+    ignored: list[str] = field(default_factory=list)  # headers not understood
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None and bool(self.actors) and not any(r.status == "error" for r in self.rows)
+
+    def counts(self) -> dict[str, int]:
+        out = {s: 0 for s in ("new", "update", "duplicate", "area", "error")}
+        for r in self.rows:
+            out[r.status] += 1
+        return out
+
+    def report(self) -> pd.DataFrame:
+        """The row-by-row report (what the preview shows and the download holds)."""
+        return pd.DataFrame([{"row": r.row, "status": r.status, "name": r.name, "actor_id": r.actor_id or "",
+                              "reasons": "; ".join(r.reasons)} for r in self.rows],
+                            columns=["row", "status", "name", "actor_id", "reasons"])
+
+    def summary(self, lang: str = "en") -> str:
+        if self.problem:
+            return self.problem
+        c = self.counts()
+        return t("import.summary", lang, new=c["new"], update=c["update"], duplicate=c["duplicate"],
+                 area=c["area"], error=c["error"])
+
+
+# -- reading ----------------------------------------------------------------------------------
+class FileProblem(ValueError):
+    """The file as a whole cannot be read (message for the user)."""
+
+
+def decode(data: bytes) -> str:
+    """Text of a CSV: UTF-8 (BOM or not), else Windows-1252, else Latin-1.
+
+    >>> decode("Fès".encode("utf-8-sig")), decode("Fès".encode("cp1252"))
+    ('Fès', 'Fès')
+    """
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileProblem("unreadable text")  # pragma: no cover - latin-1 decodes any bytes
+
+
+def _csv_rows(text: str, lang: str) -> list[list[str]]:
+    if "\x00" in text:
+        raise FileProblem(t("import.binary", lang))
+    lines = text.splitlines()
+    header = next((line for line in lines if line.strip()), "")
+    # The header decides the delimiter: partners' files are "," (English), ";" (French Excel) or tab.
+    delimiter = max([",", ";", "\t"], key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return [row for row in reader]
+    except csv.Error as exc:
+        raise FileProblem(t("import.csv_error", lang, error=str(exc))) from exc
+
+
+def _xlsx_rows(data: bytes, lang: str) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        raise FileProblem(t("import.bad_xlsx", lang)) from exc
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in row])
+            if len(rows) > MAX_ROWS + 2:
+                break
+        return rows
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        raise FileProblem(t("import.bad_xlsx", lang)) from exc
+    finally:
+        book.close()
+
+
+def _unquote(cell: str) -> str:
+    """Undo the quote our exports put before formula-like text ("'+212 5…" is a phone number).
+
+    >>> _unquote("'+212 536"), _unquote("'quoted'")
+    ('+212 536', "'quoted'")
+    """
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
+
+
+def read_rows(data: bytes, file_name: str, lang: str = "en") -> list[list[str]]:
+    """All rows of the first sheet / the CSV as lists of strings (header included)."""
+    if len(data) > MAX_BYTES:
+        raise FileProblem(t("import.too_big", lang, mb=round(len(data) / 2 ** 20, 1), max=MAX_BYTES // 2 ** 20))
+    if not data.strip():
+        raise FileProblem(t("import.empty", lang))
+    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith((".xlsx", ".xlsm")):
+        rows = _xlsx_rows(data, lang)
+    else:
+        rows = _csv_rows(decode(data), lang)
+    rows = [[_unquote(c.strip()) for c in row] for row in rows]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if len(rows) > MAX_ROWS + 2:
+        raise FileProblem(t("import.too_many_rows", lang, max=MAX_ROWS))
+    return rows
+
+
+def _is_tag_row(row: list[str]) -> bool:
+    cells = [c for c in row if c]
+    return bool(cells) and all(c.startswith("#") for c in cells)
+
+
+def _hxl_field(tag: str) -> str | None:
+    """The field of an HXL tag: ``#org+name+impl`` -> name (the first known attribute wins).
+
+    >>> _hxl_field("#org+impl+name"), _hxl_field("#adm1+code"), _hxl_field("#reached")
+    ('name', 'region_code', None)
+    """
+    base, *attributes = tag.lower().replace(" ", "").split("+")
+    for attribute in attributes:
+        if f"{base}+{attribute}" in HXL:
+            return HXL[f"{base}+{attribute}"]
+    return HXL.get(base)
+
+
+# -- values -----------------------------------------------------------------------------------
+def _number(text: str) -> float | None:
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    value = float(text)
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(text)
+    return value
+
+
+def _codes(text: str, index: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Split a list cell (``|``, ``;``, ``,`` or ``/``) into known codes and unknown values."""
+    known, unknown = [], []
+    for part in re.split(r"[|;,/]", text):
+        if not part.strip():
+            continue
+        code = index.get(fold(part))
+        (known if code else unknown).append(code or part.strip())
+    return list(dict.fromkeys(known)), unknown
+
+
+def _region_code(region: str, country: str | None) -> str | None:
+    if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", region.strip()):
+        return region.strip()
+    key = fold(region)
+    frame = geo.regions()
+    if country:
+        frame = frame[frame["country"] == country]
+    for column in ("name", "name_en", "name_ar"):
+        hit = frame[frame[column].map(fold) == key]
+        if len(hit):
+            return str(hit["region_code"].iloc[0])
+    return None
+
+
+def _record(raw: dict[str, str], lang: str) -> tuple[dict, list[str], list[str]]:
+    """One row's cells -> an actor record, its errors and its warnings."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    record: dict = {}
+    for name in ("id", "name", "acronym", "name_ar", "city", "website", "public_email", "public_phone",
+                 "description", "contact_name", "contact_email"):
+        if raw.get(name):
+            record[name] = raw[name]
+    if raw.get("other_names"):
+        record["other_names"] = [p.strip() for p in re.split(r"[|;]", raw["other_names"]) if p.strip()]
+    if raw.get("kind"):
+        kind = KINDS.get(fold(raw["kind"]))
+        if kind:
+            record["kind"] = kind
+        else:
+            errors.append(t("import.unknown_kind", lang, value=raw["kind"][:60]))
+    if raw.get("country"):
+        country = COUNTRY_INDEX.get(fold(raw["country"])) or (
+            raw["country"].upper() if re.fullmatch(r"[A-Za-z]{2}", raw["country"]) else None)
+        if country:
+            record["country"] = country
+        else:
+            errors.append(t("import.unknown_country", lang, value=raw["country"][:60]))
+    country = record.get("country")
+    for name, index in (("themes", THEME_INDEX), ("target_groups", TARGET_INDEX)):
+        if raw.get(name):
+            codes, unknown = _codes(raw[name], index)
+            record[name] = codes
+            if unknown:
+                errors.append(t("import.unknown_values", lang, field=name, values=", ".join(u[:40] for u in unknown)))
+    try:
+        lat, lon = _number(raw.get("lat", "")), _number(raw.get("lon", ""))
+    except ValueError:
+        errors.append(t("valid.coords_number", lang))
+        lat = lon = None
+    if lat is not None or lon is not None:
+        record["lat"], record["lon"] = lat, lon
+    region = raw.get("region_code") or raw.get("region")
+    if region:
+        code = _region_code(region, country)
+        if code:
+            record["region_code"] = code
+        elif country in FOCUS_COUNTRIES:
+            errors.append(t("valid.region", lang, value=region[:60]))
+        else:
+            record["region"] = region
+    # Place: coordinates from the gazetteer when the file has none; region from the point.
+    if "lat" not in record and record.get("city") and country:
+        place = geo.find_place(record["city"], country)
+        if place:
+            record["lat"], record["lon"] = place["lat"], place["lon"]
+            record.setdefault("region_code", place["region_code"])
+        elif raw.get("city"):
+            warnings.append(t("import.no_position", lang, city=record["city"][:60]))
+    if record.get("lat") is not None and record.get("lon") is not None and "region_code" not in record:
+        here = geo.locate(record["lat"], record["lon"])
+        if here and here["country"] == country:
+            record["region_code"] = here["region_code"]
+    if record.get("region_code"):
+        record["region"] = geo.region_name(record["region_code"], "fr") or record.get("region")
+    return record, errors, warnings
+
+
+# -- planning ---------------------------------------------------------------------------------
+def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = None, *, lang: str = "en",
+                progress: Callable[[float], None] | None = None) -> ImportPlan:
+    """Read a partner's file and decide, row by row, what importing it would do.
+
+    Parameters
+    ----------
+    data, file_name : the uploaded bytes and their name (the extension helps tell XLSX).
+    existing : DataFrame, optional
+        Actors already in the atlas: ``id``, ``name``, ``acronym``, ``country`` (and ``version``).
+        A row updates the actor with its ``id``, or with the same name or acronym in the same
+        country; a row like another actor (:mod:`mapping.dedupe`) is a *duplicate* candidate
+        (created as a draft, to review on the Duplicates page).
+    progress : callable, optional
+        Called with the fraction of rows done.
+    """
+    plan = ImportPlan(file_name)
+    try:
+        rows = read_rows(data, file_name, lang)
+    except FileProblem as exc:
+        plan.problem = str(exc)
+        return plan
+    if not rows:
+        plan.problem = t("import.empty", lang)
+        return plan
+    header, body, first = rows[0], rows[1:], 2
+    tags: list[str] | None = None
+    if _is_tag_row(header):  # tags without a text header
+        tags = header
+    elif body and _is_tag_row(body[0]):
+        tags, body, first = body[0], body[1:], 3
+    plan.hxl = tags is not None
+    fields: list[str | None] = []
+    for position, title in enumerate(header):
+        tag = tags[position] if tags and position < len(tags) else ""
+        name = _hxl_field(tag) if tag else HEADERS.get(fold(title))
+        if name and name in fields:  # a second column for the same field: only the first counts
+            name = None
+        fields.append(name)
+        label_ = title or tag
+        if name:
+            plan.columns[label_] = name
+        elif label_:
+            plan.ignored.append(label_)
+    missing = [f for f in ("name", "kind", "country") if f not in fields]
+    if missing:
+        plan.problem = t("import.missing_columns", lang, columns=", ".join(missing),
+                         found=", ".join(h for h in header if h)[:300] or "—")
+        return plan
+    if not any(any(r) for r in body):
+        plan.problem = t("import.no_rows", lang)
+        return plan
+
+    existing = existing if existing is not None else pd.DataFrame(columns=["id", "name", "acronym", "country"])
+    ids = set(existing["id"])
+    exact = {(dedupe.name_key(n), c): i for i, n, c in zip(existing["id"], existing["name"], existing["country"])}
+    exact |= {(dedupe.name_key(a), c): i for i, a, c in zip(existing["id"], existing["acronym"], existing["country"])
+              if isinstance(a, str) and a}
+    index = dedupe.Index(existing) if len(existing) else None
+    groups: dict[tuple, dict] = {}
+    total = max(len(body), 1)
+    for offset, cells in enumerate(body):
+        row_number = first + offset
+        if progress and offset % 500 == 0:
+            progress(offset / total)
+        if not any(cells):
+            continue
+        report = RowReport(row_number, "new")
+        plan.rows.append(report)
+        if any(cells[len(header):]) or (len(cells) < len(header) and any(d in c for c in cells for d in ",;\t")):
+            # More cells than the header, or fewer with another delimiter inside: a mixed file.
+            report.status = "error"
+            report.reasons.append(t("import.cell_count", lang, n=len(cells), expected=len(header)))
+            continue
+        raw = {f: cells[i] for i, f in enumerate(fields) if f and i < len(cells) and cells[i]}
+        oversize = [f for f, v in raw.items() if len(v) > MAX_TEXT]
+        record, errors, warnings = _record(raw, lang)
+        report.name = str(record.get("name", raw.get("name", "")))[:120]
+        errors += [f"{f}: {m}" for f, m in validate_actor(record | {"status": "draft"}, lang).items()
+                   if not (f in ("kind", "country") and f in raw and f not in record)]
+        if oversize and not errors:
+            errors.append(t("valid.too_long", lang, n=max(len(raw[f]) for f in oversize), max=MAX_TEXT))
+        report.reasons += warnings
+        if errors:
+            report.status = "error"
+            report.reasons = errors + report.reasons
+            continue
+        key = ("id", record["id"]) if record.get("id") else ("name", dedupe.name_key(record["name"]), record["country"])
+        if key in groups:
+            group = groups[key]
+            if record.get("id") and dedupe.name_key(record["name"]) != dedupe.name_key(group["record"]["name"]):
+                report.status = "error"
+                report.reasons.append(t("import.duplicate_id", lang, id=record["id"], row=group["row"]))
+                continue
+            _add_area(group, record)
+            report.status, report.actor_id = "area", group["record"].get("id")
+            report.reasons.append(t("import.area_of", lang, row=group["row"]))
+            continue
+        target = record.get("id") if record.get("id") in ids else exact.get(
+            (dedupe.name_key(record["name"]), record["country"]))
+        if target is None and record.get("acronym"):
+            target = exact.get((dedupe.name_key(record["acronym"]), record["country"]))
+        if target:
+            record["id"] = target
+            report.status, report.actor_id = "update", target
+        else:
+            match = index.best(record) if index else None
+            if match:
+                report.status = "duplicate"
+                report.reasons.append(t("import.looks_like", lang, id=match[0], score=match[1]))
+            record["status"] = "draft"
+        groups[key] = {"record": record, "row": row_number, "report": report, "areas": []}
+        record["_action"] = "update" if target else "new"
+        if record.get("id") and not target:
+            report.actor_id = record["id"]
+    for group in groups.values():
+        record = group["record"]
+        if group["areas"]:
+            record["_areas"] = group["areas"]
+        plan.actors.append(record)
+    if progress:
+        progress(1.0)
+    return plan
+
+
+def _add_area(group: dict, record: dict) -> None:
+    """A further row of the same organisation: another area of operation, more themes."""
+    base = group["record"]
+    for name in ("themes", "target_groups"):
+        if record.get(name):
+            base[name] = list(dict.fromkeys((base.get(name) or []) + record[name]))
+    area = {k: record.get(k) for k in ("country", "region_code", "city", "lat", "lon")}
+    seat = {k: base.get(k) for k in area}
+    if area != seat and area not in group["areas"]:
+        group["areas"].append(area)

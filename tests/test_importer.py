@@ -1,0 +1,181 @@
+"""Imports: partners' real-world files read right, every bad file reported and nothing written."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from mapping import exporters, importer
+from mapping.auth import PermissionDenied
+from mapping.importer import plan_import
+from mapping.store import EXPORT_COLUMNS
+from mapping.validate import Invalid
+
+BAD = Path(__file__).parent / "data" / "bad"
+EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
+
+
+def _text(plan) -> str:
+    return (plan.problem or "") + " | " + " ; ".join(plan.report()["reasons"])
+
+
+def test_the_catalogue_holds_at_least_thirty_bad_files():
+    assert len(EXPECTED) >= 30 and all((BAD / name).exists() for name in EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_bad_file_is_reported_and_changes_nothing(store, name):
+    before = store.checksum()
+    plan = plan_import((BAD / name).read_bytes(), name, store.actor_index())
+    assert not plan.ok
+    assert EXPECTED[name] in _text(plan), _text(plan)
+    with pytest.raises(Invalid):
+        store.apply_import(plan, user=None, trusted=True, source=name)
+    assert store.checksum() == before
+
+
+def test_a_50_mb_file_is_refused_before_parsing(store, tmp_path):
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as fh:
+        fh.write(b"name,kind,country,description\n")
+        line = b"Association X,ngo,MA," + b"y" * 1000 + b"\n"
+        while fh.tell() < 50 * 1024 * 1024:
+            fh.write(line * 1000)
+    before = store.checksum()
+    plan = plan_import(big.read_bytes(), big.name, store.actor_index())
+    assert not plan.ok and "at most 20 MB" in plan.problem
+    assert store.checksum() == before
+
+
+def test_a_failure_midway_rolls_everything_back(store, monkeypatch):
+    data = "name,kind,country,city\nAssociation Une,ngo,MA,Oujda\nAssociation Deux,ngo,MA,Nador\n".encode()
+    plan = plan_import(data, "two.csv", store.actor_index())
+    assert plan.ok and len(plan.actors) == 2
+    before = store.checksum()
+    original, calls = store._save_in, []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_save_in", failing)
+    with pytest.raises(RuntimeError):
+        store.apply_import(plan, user=None, trusted=True, source="two.csv")
+    assert store.checksum() == before
+
+
+def test_visitors_cannot_import(store):
+    plan = plan_import(b"name,kind,country\nAssociation Une,ngo,MA\n", "one.csv", store.actor_index())
+    with pytest.raises(PermissionDenied):
+        store.apply_import(plan, user=None, source="one.csv")
+
+
+FRENCH = ("Nom de l'organisation;Sigle;Type d'acteur;Pays;Région;Ville;Domaines d'intervention;Courriel\n"
+          "Association Fès Solidarité;AFS;Association;Maroc;Fès-Meknès;Fès;Santé, Sensibilisation;afs@example.ma\n"
+          "جمعية الشرق للتنمية;;ONG;Maroc;;Oujda;Intégration sociale;\n")
+
+
+@pytest.mark.parametrize("encoding, delimiter", [("utf-8", ";"), ("utf-8-sig", ";"), ("cp1252", ";"),
+                                                 ("utf-8", "\t"), ("utf-8-sig", ",")])
+def test_partner_files_in_their_usual_encodings_and_delimiters(store, encoding, delimiter):
+    text = FRENCH.replace(";", delimiter)
+    if encoding == "cp1252":
+        text = text.splitlines(keepends=True)[0] + text.splitlines(keepends=True)[1]  # no Arabic in cp1252
+    if delimiter == ",":
+        text = text.replace("Santé, Sensibilisation", '"Santé, Sensibilisation"')
+    plan = plan_import(text.encode(encoding), "partenaires.csv", store.actor_index())
+    assert plan.ok, plan.report()
+    first = plan.actors[0]
+    assert (first["name"], first["acronym"], first["kind"], first["country"]) == \
+        ("Association Fès Solidarité", "AFS", "ngo", "MA")
+    assert first["region_code"] == "MA-03" and first["themes"] == ["health", "awareness_raising"]
+    assert first["lat"] == pytest.approx(34.03, abs=0.05)  # from the gazetteer
+    if encoding != "cp1252":
+        assert plan.actors[1]["name"] == "جمعية الشرق للتنمية" and plan.actors[1]["region_code"] == "MA-02"
+
+
+def test_import_writes_drafts_citing_the_file_and_updates_fill_in(store):
+    data = ("name,acronym,kind,country,city,themes\n"
+            "Association Fès Solidarité,AFS,ngo,MA,Fès,Health\n"
+            "AMAPPE,,ngo,MA,Rabat,Awareness raising\n").encode()
+    amappe = store.record("actor", "amappe")
+    plan = plan_import(data, "partners-2026.csv", store.actor_index())
+    assert [r.status for r in plan.rows] == ["new", "update"]
+    counts = store.apply_import(plan, user=None, trusted=True, source="partners-2026.csv")
+    assert counts == {"new": 1, "update": 1, "areas": 0}
+    new = store.record("actor", "afs")
+    assert new["status"] == "draft" and store.citations("actor", ["afs"])["source_id"].tolist() == ["partners-2026.csv"]
+    updated = store.record("actor", "amappe")
+    assert updated["name"] == amappe["name"] and "AMAPPE" in (updated["other_names"] or []) + [updated["acronym"]]
+    assert set(amappe["themes"]) < set(updated["themes"]) and "awareness_raising" in updated["themes"]
+    assert updated["status"] == "published"
+    assert store.history(limit=1).iloc[0]["action"] == "import"
+
+
+def test_hxl_3w_rows_of_one_organisation_become_one_actor_with_areas(store):
+    data = ("Organisation,Type,Pays,Région,Commune,Secteur\n"
+            "#org+name,#org+type,#country+code,#adm1+name,#loc+name,#sector\n"
+            "Caritas Maroc,NGO,MA,Rabat-Salé-Kénitra,Rabat,Protection\n"
+            "Caritas Maroc,NGO,MA,Oriental,Oujda,Health\n"
+            "Caritas Maroc,NGO,MA,Casablanca-Settat,Casablanca,Education\n"
+            "Association Oujda Accueil,NGO,MA,Oriental,Oujda,Health\n").encode()
+    plan = plan_import(data, "3w.csv", store.actor_index())
+    assert plan.ok and plan.hxl
+    assert [r.status for r in plan.rows] == ["new", "area", "area", "new"]
+    caritas = plan.actors[0]
+    assert caritas["themes"] == ["migrants_rights", "health", "capacity_building"]
+    assert [a["city"] for a in caritas["_areas"]] == ["Oujda", "Casablanca"]
+    store.apply_import(plan, user=None, trusted=True, source="3w.csv")
+    areas = store.actor_areas("caritas-maroc")
+    assert areas["region_code"].tolist() == ["MA-02", "MA-06"]
+
+
+def test_xlsx_with_french_headers(store, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["Nom", "Type d'acteur", "Pays", "Ville", "Latitude", "Longitude"])
+    book.active.append(["Conseil communal de Ziguinchor", "Commune", "Sénégal", "Ziguinchor", 12.58, -16.27])
+    path = tmp_path / "partners.xlsx"
+    book.save(path)
+    plan = plan_import(path.read_bytes(), path.name, store.actor_index())
+    assert plan.ok, plan.report()
+    assert plan.actors[0]["country"] == "SN" and plan.actors[0]["kind"] == "municipality"
+    assert plan.actors[0]["lat"] == 12.58
+
+
+def test_the_hxl_export_reads_back_as_updates_that_change_nothing(store):
+    before = store.checksum()
+    frame = store.actors(columns=EXPORT_COLUMNS)
+    plan = plan_import(exporters.to_hxl(frame), "atlas.hxl.csv", store.actor_index())
+    assert plan.ok, plan.report()[plan.report()["status"] == "error"]
+    assert {r.status for r in plan.rows} == {"update"} and len(plan.rows) == len(frame)
+    store.apply_import(plan, user=None, trusted=True, source="atlas.hxl.csv")
+    after = store.checksum()
+    assert after["actors"] == before["actors"]  # no file changed
+
+
+def test_a_near_duplicate_is_flagged(store):
+    plan = plan_import("name,kind,country\nAssociation Marocaine Appui Promotion Petite Entreprise,ngo,MA\n"
+                       .encode(), "dup.csv", store.actor_index())
+    # Same name once stop words are gone: matched as the same organisation, not created twice.
+    assert plan.rows[0].status == "update" and plan.rows[0].actor_id == "amappe"
+    plan = plan_import("name,kind,country\nAssociation Marocaine d'Appui à la Promotion des Petites Entreprises,ngo,MA\n"
+                       .encode(), "dup.csv", store.actor_index())
+    assert plan.rows[0].status == "duplicate" and "amappe" in plan.rows[0].reasons[0]
+
+
+def test_progress_is_reported(store):
+    seen = []
+    rows = "".join(f"Association {i},ngo,MA\n" for i in range(1200))
+    plan_import(("name,kind,country\n" + rows).encode(), "many.csv", store.actor_index(), progress=seen.append)
+    assert seen[0] == 0 and seen[-1] == 1.0 and len(seen) >= 3
+
+
+def test_header_synonyms_cover_french_and_english():
+    assert importer.HEADERS[importer.fold("Nom de l'organisation")] == "name"
+    assert importer.HEADERS[importer.fold("Type d'acteur")] == "kind"
+    assert importer.HEADERS[importer.fold("Région")] == "region"
+    assert importer.HEADERS[importer.fold("Ville")] == "city"
