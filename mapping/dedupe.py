@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from typing import Iterable, Mapping
 
@@ -67,16 +67,73 @@ def similarity(a: Mapping, b: Mapping) -> float:
         return 1.0
     if not ka or not kb:
         return 0.0
-    return round(SequenceMatcher(None, ka, kb).ratio(), 3)
+    return round(SequenceMatcher(None, ka, kb, autojunk=False).ratio(), 3)
 
 
-def _keys(record: Mapping) -> set[str]:
-    words = name_key(record.get("name")).split()
-    keys = {f"w:{w}" for w in words if len(w) > 3}
-    for acronym in (_acronym(record), initials(record.get("name"))):
-        if acronym:
-            keys.add(f"a:{acronym}")
-    return keys
+def trigrams(text: str) -> frozenset[str]:
+    """Character trigrams of a normalised name (a cheap first test before :func:`similarity`).
+
+    >>> sorted(trigrams("fes"))
+    [' fe', 'es ', 'fes']
+    """
+    padded = f" {text} "
+    return frozenset(padded[i:i + 3] for i in range(len(padded) - 2))
+
+
+#: Pairs whose trigram overlap (Jaccard) is below this are not worth a full comparison: a typo
+#: or a dropped word keeps well above it, two different organisations sharing a word fall below.
+PREFILTER = 0.4
+
+
+def _tokens(record: Mapping) -> list[str]:
+    return [w for w in dict.fromkeys(name_key(record.get("name")).split()) if len(w) > 3]
+
+
+def _acronym_keys(record: Mapping) -> set[str]:
+    return {f"a:{a}" for a in (_acronym(record), initials(record.get("name"))) if a}
+
+
+class Index:
+    """Actors by country and blocking key: each actor's :attr:`RARE` rarest name words (the
+    words that tell organisations apart; "association" or a city name does not) plus its
+    acronym and initials.
+
+    >>> idx = Index(pd.DataFrame({"id": ["amappe"], "name": ["AMAPPE"], "acronym": [None], "country": ["MA"]}))
+    >>> idx.best({"name": "Association Marocaine d'Appui à la Promotion de la Petite Entreprise", "country": "MA"})
+    ('amappe', 1.0)
+    >>> idx.best({"name": "AMAPPE", "country": "SN"}) is None
+    True
+    """
+
+    RARE = 2
+
+    def __init__(self, actors: pd.DataFrame, threshold: float = THRESHOLD):
+        self.threshold = threshold
+        self.records = actors[["id", "name", "acronym", "country"]].to_dict("records")
+        self.tokens = [_tokens(r) for r in self.records]
+        self.df: Counter = Counter((r["country"], w) for r, words in zip(self.records, self.tokens) for w in words)
+        self.blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, record in enumerate(self.records):
+            for key in self.keys(record, self.tokens[i]):
+                self.blocks[(record["country"], key)].append(i)
+
+    def keys(self, record: Mapping, tokens: list[str] | None = None) -> set[str]:
+        """Blocking keys of ``record``: its rarest known words, acronym and initials."""
+        country = record.get("country")
+        words = tokens if tokens is not None else _tokens(record)
+        known = sorted((self.df[(country, w)], w) for w in words if self.df[(country, w)] > 0)
+        return {f"w:{w}" for _, w in known[:self.RARE]} | _acronym_keys(record)
+
+    def best(self, record: Mapping) -> tuple[str, float] | None:
+        """The most similar actor of the same country at or above the threshold, or None."""
+        found: Iterable[int] = {i for key in self.keys(record)
+                                for i in self.blocks.get((record.get("country"), key), ())}
+        scored = [(similarity(record, self.records[i]), self.records[i]["id"]) for i in found]
+        scored = [s for s in scored if s[0] >= self.threshold]
+        if not scored:
+            return None
+        score, actor_id = max(scored)
+        return actor_id, score
 
 
 def candidates(actors: pd.DataFrame, threshold: float = THRESHOLD, max_block: int = 200) -> pd.DataFrame:
@@ -89,8 +146,7 @@ def candidates(actors: pd.DataFrame, threshold: float = THRESHOLD, max_block: in
     threshold : float
         Minimum :func:`similarity`.
     max_block : int
-        Blocking keys shared by more actors than this (e.g. "commune") are too common to say
-        anything and are skipped.
+        A key shared by more actors than this says nothing (it is skipped).
 
     Returns
     -------
@@ -105,14 +161,13 @@ def candidates(actors: pd.DataFrame, threshold: float = THRESHOLD, max_block: in
     >>> candidates(df)[["id_a", "id_b", "score"]].values.tolist()
     [['a', 'b', 1.0]]
     """
-    records = actors[["id", "name", "acronym", "country"]].to_dict("records")
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, record in enumerate(records):
-        for key in _keys(record):
-            blocks[(record["country"], key)].append(i)
+    index = Index(actors, threshold)
+    records = index.records
+    grams = [trigrams(name_key(r["name"])) for r in records]
+    acronyms = [bool(_acronym(r)) for r in records]
     seen: set[tuple[int, int]] = set()
     pairs = []
-    for members in blocks.values():
+    for members in index.blocks.values():
         if len(members) < 2 or len(members) > max_block:
             continue
         for x, i in enumerate(members):
@@ -121,36 +176,11 @@ def candidates(actors: pd.DataFrame, threshold: float = THRESHOLD, max_block: in
                 if pair in seen:
                     continue
                 seen.add(pair)
+                a, b = grams[i], grams[j]
+                if not (acronyms[i] or acronyms[j]) and len(a & b) < PREFILTER * len(a | b):
+                    continue
                 score = similarity(records[pair[0]], records[pair[1]])
                 if score >= threshold:
                     pairs.append((records[pair[0]]["id"], records[pair[1]]["id"], score))
     out = pd.DataFrame(pairs, columns=["id_a", "id_b", "score"])
     return out.sort_values(["score", "id_a", "id_b"], ascending=[False, True, True], ignore_index=True)
-
-
-class Index:
-    """Existing actors by country and blocking key, to match imported rows one at a time.
-
-    >>> idx = Index(pd.DataFrame({"id": ["amappe"], "name": ["AMAPPE"], "acronym": [None], "country": ["MA"]}))
-    >>> idx.best({"name": "Association Marocaine d'Appui à la Promotion de la Petite Entreprise", "country": "MA"})
-    ('amappe', 1.0)
-    >>> idx.best({"name": "AMAPPE", "country": "SN"}) is None
-    True
-    """
-
-    def __init__(self, actors: pd.DataFrame, threshold: float = THRESHOLD):
-        self.threshold = threshold
-        self.records = actors[["id", "name", "acronym", "country"]].to_dict("records")
-        self.blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for i, record in enumerate(self.records):
-            for key in _keys(record):
-                self.blocks[(record["country"], key)].append(i)
-
-    def best(self, record: Mapping) -> tuple[str, float] | None:
-        found: Iterable[int] = {i for key in _keys(record) for i in self.blocks.get((record.get("country"), key), ())}
-        scored = [(similarity(record, self.records[i]), self.records[i]["id"]) for i in found]
-        scored = [s for s in scored if s[0] >= self.threshold]
-        if not scored:
-            return None
-        score, actor_id = max(scored)
-        return actor_id, score

@@ -240,12 +240,32 @@ def locate(lat: float, lon: float) -> dict | None:
     """
     if lat is None or lon is None or pd.isna(lat) or pd.isna(lon):
         return None
+    found = _locate(round(float(lat), 6), round(float(lon), 6))
+    return dict(found) if found else None
+
+
+@lru_cache(maxsize=65536)
+def _locate(lat: float, lon: float) -> tuple | None:
+    # Imports check one point per row, mostly the same few city centres: cached by position.
     frame = _regions()
-    hits = frame.sindex.query(Point(float(lon), float(lat)), predicate="intersects")
+    hits = frame.sindex.query(Point(lon, lat), predicate="intersects")
     if len(hits) == 0:
         return None
-    row = frame.iloc[int(min(hits))]
-    return {"country": row["country"], "region_code": row["region_code"], "region": row["name"]}
+    country, code, name = _region_table()[int(min(hits))]
+    return (("country", country), ("region_code", code), ("region", name))
+
+
+@lru_cache(maxsize=1)
+def _region_table() -> list[tuple[str, str, str]]:
+    frame = _regions()
+    return list(zip(frame["country"], frame["region_code"], frame["name"]))
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> dict[tuple[str, str], str]:
+    frame = _regions()
+    return {(code, column): name for column in ("name", "name_en", "name_ar")
+            for code, name in zip(frame["region_code"], frame[column]) if isinstance(name, str) and name}
 
 
 def assign_regions(df: pd.DataFrame, lat: str = "lat", lon: str = "lon") -> pd.DataFrame:
@@ -313,11 +333,7 @@ def region_name(code: str | None, lang: str = "fr") -> str | None:
     True
     """
     column = {"fr": "name", "en": "name_en", "ar": "name_ar"}.get(lang, "name")
-    frame = _regions()
-    hit = frame.loc[frame["region_code"] == code, column]
-    if hit.empty or not hit.iloc[0]:
-        return None
-    return str(hit.iloc[0])
+    return _region_names().get((code, column))
 
 
 def bounds(countries: str | Iterable[str] | None = None) -> list[list[float]]:

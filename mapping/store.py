@@ -689,9 +689,13 @@ class Store:
 
     # -- curation: records, versions, audit log -------------------------------------------------
     def _columns(self, table: str) -> list[str]:
-        return [r[0] for r in self.cursor().execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-            [table]).fetchall()]
+        # Columns change only when migrate() runs, at start-up: read once per store.
+        cache = self.__dict__.setdefault("_columns_cache", {})
+        if table not in cache:
+            cache[table] = [r[0] for r in self.cursor().execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [table]).fetchall()]
+        return cache[table]
 
     def _editable(self, record_type: str) -> list[str]:
         table = _RECORD_TABLES[record_type]
@@ -923,32 +927,61 @@ class Store:
                      progress: Any = None) -> dict[str, int]:
         """Write a checked import plan in one transaction: every record or none.
 
-        New actors are created as drafts citing ``source`` (the file, or a note); updates only
-        fill in what the file gives; further rows of one organisation become its areas of
+        New actors are created as drafts citing ``source`` (the file, or a note), inserted in
+        bulk (the plan validated each of them); updates go through :meth:`save`'s checks and
+        only fill in what the file gives; further rows of one organisation become its areas of
         operation. Refused outright when the plan has any error.
         """
         acting = User("cli", "admin") if trusted else self._acting(user, "import")
         if not plan.ok:
             raise Invalid({"file": plan.problem or "the file has rows with errors; nothing was imported"})
-        counts = {"new": 0, "update": 0, "areas": 0}
+        columns = [c for c in self._editable("actor")]
+        new = [r for r in plan.actors if r["_action"] == "new"]
+        counts = {"new": len(new), "update": 0, "areas": 0}
         with self.transaction() as cur:
             if not cur.execute("SELECT 1 FROM sources WHERE id = ?", [source]).fetchone():
                 cur.execute("INSERT INTO sources (id, title, note) VALUES (?, ?, ?)",
                             [source, source, f"imported by {acting.username}"])
-            for n, planned in enumerate(plan.actors):
-                record = {k: v for k, v in planned.items() if not k.startswith("_")}
-                areas = planned.get("_areas", [])
-                if planned["_action"] == "update":
-                    record = self._import_update(cur, record)
-                saved = self._save_in(cur, acting, "actor", record, source=source, action="import")
-                counts[planned["_action"]] += 1
-                for area in areas:
-                    cur.execute("INSERT INTO actor_areas (actor_id, country, region_code, city, lat, lon) "
-                                "VALUES (?, ?, ?, ?, ?, ?)", [saved["id"], area["country"], area.get("region_code"),
-                                                              area.get("city"), area.get("lat"), area.get("lon")])
-                    counts["areas"] += 1
-                if progress and n % 500 == 0:
-                    progress(n / max(len(plan.actors), 1))
+            taken = {r[0] for r in cur.execute("SELECT id FROM actors").fetchall()}
+            areas: list[tuple] = []
+            rows = []
+            for record in new:
+                record_id = record.get("id") or slugify(record.get("acronym") or record["name"])
+                base, n = record_id, 1
+                while record_id in taken:
+                    n += 1
+                    record_id = f"{base}-{n}"
+                taken.add(record_id)
+                rows.append({"id": record_id, **{c: record.get(c) for c in columns}, "status": "draft", "version": 1})
+                areas += [(record_id, a) for a in record.get("_areas", [])]
+            if rows:
+                frame = pd.DataFrame(rows, columns=["id", *columns, "version"])
+                names = ", ".join(frame.columns)
+                cur.register("import_frame", frame)
+                cur.execute(f"INSERT INTO actors ({names}) SELECT {names} FROM import_frame")  # our own columns
+                cur.unregister("import_frame")
+                log = pd.DataFrame({
+                    "record_id": frame["id"],
+                    "after": [json.dumps(r, ensure_ascii=False, default=str) for r in rows]})
+                cur.register("import_log", log)
+                cur.execute("INSERT INTO citations (record_type, record_id, source_id) "
+                            "SELECT 'actor', record_id, ? FROM import_log", [source])
+                cur.execute("INSERT INTO changes (username, action, record_type, record_id, after) "
+                            "SELECT ?, 'import', 'actor', record_id, after FROM import_log", [acting.username])
+                cur.unregister("import_log")
+            updates = [r for r in plan.actors if r["_action"] == "update"]
+            for n, planned in enumerate(updates):
+                record = self._import_update(cur, {k: v for k, v in planned.items() if not k.startswith("_")})
+                self._save_in(cur, acting, "actor", record, source=source, action="import")
+                areas += [(record["id"], a) for a in planned.get("_areas", [])]
+                counts["update"] += 1
+                if progress and n % 200 == 0:
+                    progress(n / len(updates))
+            for actor_id, area in areas:
+                cur.execute("INSERT INTO actor_areas (actor_id, country, region_code, city, lat, lon) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [actor_id, area["country"], area.get("region_code"),
+                                                          area.get("city"), area.get("lat"), area.get("lon")])
+            counts["areas"] = len(areas)
             self._log(cur, acting.username, "import", "database", "*", None, counts, note=plan.file_name)
             self._bump(cur)
         return counts
