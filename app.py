@@ -21,7 +21,19 @@ PAGES = {
     "network": st.Page("pages/network.py", title=_ui.tr("nav.network"), url_path="network"),
     "about": st.Page("pages/about.py", title=_ui.tr("nav.about"), url_path="about"),
 }
-page = st.navigation(list(PAGES.values()))
+# Curation pages are not even listed for visitors (and every write re-checks the role anyway).
+CURATION = []
+if _ui.can("edit"):
+    CURATION = [
+        st.Page("pages/edit.py", title=_ui.tr("nav.edit"), url_path="edit"),
+        st.Page("pages/imports.py", title=_ui.tr("nav.import"), url_path="imports"),
+        st.Page("pages/duplicates.py", title=_ui.tr("nav.duplicates"), url_path="duplicates"),
+        st.Page("pages/history.py", title=_ui.tr("nav.history"), url_path="history"),
+    ]
+if _ui.can("manage_users"):
+    CURATION.append(st.Page("pages/accounts.py", title=_ui.tr("nav.accounts"), url_path="accounts"))
+page = st.navigation({_ui.tr("nav.section.atlas"): list(PAGES.values()), _ui.tr("nav.section.curation"): CURATION}
+                     if CURATION else list(PAGES.values()))
 
 with st.sidebar:
     languages = i18n.languages()
@@ -34,6 +46,7 @@ with st.sidebar:
         st.query_params["lang"] = chosen
         st.rerun()
 
+    _ui.account_box()
     _ui.init_filters_from_url()
     _ui.apply_pending_filters()
     options = _ui.filter_options(_ui.data_key())

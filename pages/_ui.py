@@ -56,6 +56,13 @@ def facet(key: tuple[str, int], name: str, filters: Filters) -> "object":
     return store().facet_counts(name, filters)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def export_actors(key: tuple[str, int], filters: Filters) -> "object":
+    from mapping.store import EXPORT_COLUMNS
+
+    return store().actors(filters, columns=EXPORT_COLUMNS)
+
+
 @st.cache_data(show_spinner=False)
 def filter_options(key: tuple[str, int]) -> dict:
     return store().filter_options()
@@ -202,3 +209,43 @@ def region_counts(key: tuple[str, int], filters: Filters, kind: str | None, them
 @st.cache_data(show_spinner=False, max_entries=32)
 def map_links(key: tuple[str, int], actor_id: str | None, project_id: str | None) -> "object":
     return store().map_links(actor_id=actor_id, project_id=project_id)
+
+
+# -- accounts: who is signed in (the store re-checks the role on every write) ---------------------
+def user():
+    """The signed-in curator or admin of this session, or None for a visitor."""
+    return st.session_state.get("user")
+
+
+def can(action: str) -> bool:
+    from mapping.auth import can as allowed
+
+    return allowed(user(), action)
+
+
+def _sign_in() -> None:
+    found = store().authenticate(st.session_state.get("signin_user", ""), st.session_state.get("signin_password", ""))
+    st.session_state["signin_password"] = ""
+    st.session_state["user"] = found
+    st.session_state["_signin_failed"] = found is None
+
+
+def _sign_out() -> None:
+    st.session_state.pop("user", None)
+
+
+def account_box() -> None:
+    """Sidebar: sign in (visitors) or who is signed in and sign out."""
+    current = user()
+    if current:
+        st.caption(tr("account.signed_in", name=current.display_name or current.username,
+                      role=tr(f"account.role.{current.role}")))
+        st.button(tr("account.sign_out"), on_click=_sign_out, key="sign_out")
+        return
+    with st.expander(tr("account.sign_in"), expanded=bool(st.session_state.get("_signin_failed"))):
+        with st.form("signin", border=False):
+            st.text_input(tr("account.username"), key="signin_user")
+            st.text_input(tr("account.password"), type="password", key="signin_password")
+            st.form_submit_button(tr("account.sign_in"), on_click=_sign_in)
+        if st.session_state.get("_signin_failed"):
+            st.error(tr("account.failed"))

@@ -10,7 +10,9 @@ _ui.ensure_app()
 lang = _ui.lang()
 store = _ui.store()
 actor_id = st.query_params.get("actor", "")
-actor = store.actor(actor_id) if actor_id else None
+curator = _ui.can("view_private")
+# Curators also see drafts and archived files, and the private contact fields.
+actor = store.actor(actor_id, private=curator, include_unpublished=curator) if actor_id else None
 
 if not actor_id:
     st.title(_ui.tr("actor.title"))
@@ -56,6 +58,13 @@ if contact:
         st.markdown(f"**{_ui.tr('actor.' + k)}** : {_ui.escape(v)}")
 else:
     st.caption(_ui.tr("actor.no_contact"))
+
+if curator:
+    private = [(k, actor.get(k)) for k in ("contact_name", "contact_role", "contact_email") if actor.get(k)]
+    st.caption(_ui.tr("actor.curator_view", status=_ui.tr("status." + actor["status"]), version=actor["version"]))
+    for k, v in private:
+        st.markdown(f"**{_ui.tr('field.' + k)}** ({_ui.tr('field.private')}) : {_ui.escape(v)}")
+    st.page_link("pages/edit.py", label=_ui.tr("actor.edit"), query_params={"edit": actor["id"], "lang": lang})
 
 st.subheader(_ui.tr("actor.partners"))
 groups = present.partner_groups(store.actor_relations(actor["id"]), lang)

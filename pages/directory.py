@@ -42,5 +42,12 @@ rows = event.selection.rows if event is not None else []
 if rows:
     st.switch_page("pages/actor.py", query_params={"actor": table.iloc[rows[0]]["id"], "lang": lang})
 
-st.download_button(_ui.tr("directory.download"), exporters.to_csv(actors), file_name="atlas-actors.csv",
-                   mime="text/csv", key="download_directory")
+# Exports of the current selection; cells that a spreadsheet would run as formulas are neutralised.
+full = _ui.export_actors(key, filters)
+formats = (("csv", exporters.to_csv, "text/csv"),
+           ("xlsx", exporters.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+           ("geojson", exporters.to_geojson, "application/geo+json"), ("hxl", exporters.to_hxl, "text/csv"))
+for column, (fmt, writer, mime) in zip(st.columns(len(formats)), formats):
+    column.download_button(_ui.tr(f"directory.download.{fmt}"), writer(full), mime=mime,
+                           file_name=f"atlas-actors.{'hxl.csv' if fmt == 'hxl' else fmt}",
+                           key="download_directory" if fmt == "csv" else f"download_{fmt}")

@@ -286,3 +286,142 @@ def test_map_lists_international_partners(app_db):
     [box] = [e for e in at.expander if "International partners" in e.label]
     labels = [p.proto.label for p in box.get("page_link")]
     assert any(label.startswith("BMZ") or "Bundesministerium" in label for label in labels)
+
+
+# -- curation ---------------------------------------------------------------------------------------
+def _curator_app(app_db, page: str | None = None, role: str = "curator", **params) -> AppTest:
+    from mapping.auth import User
+
+    name = "amina" if role == "curator" else "admin"
+    store = Store(str(app_db))
+    if store.user(name) is None:
+        store.add_user(name, "curator passphrase", role, name.title(), trusted=True)
+    store.close()
+    at = _app(lang="en", **params)
+    at.session_state["user"] = User(name, role, name.title())
+    if page:
+        at.switch_page(page)
+    return at.run()
+
+
+def test_visitors_see_no_curation_page_and_can_sign_in(app_db):
+    Store(str(app_db)).add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    at = _app(lang="en").run()
+    assert not at.exception
+    assert "user" not in at.session_state or at.session_state["user"] is None
+    at.text_input(key="signin_user").input("amina")
+    at.text_input(key="signin_password").input("wrong password")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert any("Wrong user name or password" in e.value for e in at.error)
+    at.text_input(key="signin_user").input("amina")
+    at.text_input(key="signin_password").input("curator passphrase")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception
+    assert at.session_state["user"].username == "amina"
+    assert any("Signed in as Amina" in c.value for c in at.caption)
+    at.switch_page("pages/edit.py").run()
+    assert not at.exception and at.title[0].value == "Edit"
+
+
+def test_edit_page_reports_field_errors_then_saves(app_db):
+    at = _curator_app(app_db, "pages/edit.py", edit="amappe")
+    assert not at.exception
+    assert at.selectbox(key="ed_pick").value == "amappe"
+    at.text_input(key="ed_website").input("not a web address")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    assert any("Not a web address" in e.value for e in at.error)
+    assert Store(str(app_db)).record("actor", "amappe")["version"] == 1  # nothing written
+    at.text_input(key="ed_website").input("https://amappe.example.ma")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception and any("Saved" in s.value for s in at.success)
+    saved = Store(str(app_db)).record("actor", "amappe")
+    assert saved["website"] == "https://amappe.example.ma" and saved["version"] == 2
+    assert Store(str(app_db)).history("actor", "amappe").iloc[0]["username"] == "amina"
+
+
+def test_edit_page_refuses_to_overwrite_a_newer_version(app_db):
+    from mapping.auth import User
+
+    at = _curator_app(app_db, "pages/edit.py", edit="amappe")
+    # Another curator saves while this editor is open.
+    other = Store(str(app_db))
+    other.save("actor", {"id": "amappe", "public_phone": "+212 537 00 00 00"}, user=User("amina", "curator"))
+    other.close()
+    at.text_input(key="ed_public_phone").input("+212 600 00 00 00")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    assert any("Nothing was overwritten" in w.value for w in at.warning)
+    assert Store(str(app_db)).record("actor", "amappe")["public_phone"] == "+212 537 00 00 00"
+
+
+def test_edit_page_creates_a_draft_that_needs_a_source_and_publishes_it(app_db):
+    at = _curator_app(app_db, "pages/edit.py")
+    at.text_input(key="ed_name").input("Association Berkane Accueil")
+    at.selectbox(key="ed_kind").set_value("ngo")
+    at.selectbox(key="ed_country").set_value("MA")
+    at.text_input(key="ed_city").input("Berkane")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert any("Cite a source" in e.value for e in at.error)
+    at.text_input(key="ed_source").input("Phone call with the Oujda focal point, 2026-11-20")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    record = Store(str(app_db)).record("actor", "association-berkane-accueil")
+    assert record["status"] == "draft"
+    at.button(key="ed_to_published").click().run()
+    assert Store(str(app_db)).actor("association-berkane-accueil") is not None
+
+
+def test_history_page_undoes_a_change(app_db):
+    from mapping.auth import User
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    store.save("actor", {"id": "ms2", "description": "Wrong text pasted here"}, user=User("amina", "curator"))
+    change = int(store.history("actor", "ms2").iloc[0]["id"])
+    original = store.record("actor", "ms2")["version"]
+    store.close()
+    at = _curator_app(app_db, "pages/history.py", type="actor", record="ms2")
+    assert not at.exception
+    at.selectbox(key="hist_pick").set_value(change).run()
+    assert any("Wrong text pasted here" in str(df.value) for df in at.dataframe)
+    at.button(key="hist_undo").click().run()
+    assert not at.exception and any("Restored" in s.value for s in at.success)
+    restored = Store(str(app_db)).record("actor", "ms2")
+    assert restored["description"] != "Wrong text pasted here" and restored["version"] == original + 1
+
+
+def test_duplicates_page_merges_a_pair(app_db):
+    from mapping.auth import User
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    dup = store.save("actor", {"name": "AMAPPE Rabat", "acronym": "AMAPPE", "kind": "ngo", "country": "MA"},
+                     user=User("amina", "curator"), source="partners.csv")
+    store.close()
+    at = _curator_app(app_db, "pages/duplicates.py")
+    assert not at.exception
+    at.radio(key="dup_keep").set_value("amappe").run()
+    at.button(key="dup_merge").click().run()
+    assert not at.exception
+    assert Store(str(app_db)).record("actor", dup["id"])["merged_into"] == "amappe"
+
+
+def test_import_and_accounts_pages_render_for_their_roles(app_db):
+    at = _curator_app(app_db, "pages/imports.py")
+    assert not at.exception and at.title[0].value == "Import"
+    at = _curator_app(app_db, "pages/accounts.py", role="admin")
+    assert not at.exception and at.title[0].value == "Accounts"
+    at.text_input(key="acc_name").input("moussa")
+    at.text_input(key="acc_password").input("another passphrase")
+    next(b for b in at.button if b.label == "Create the account").click().run()
+    assert Store(str(app_db)).user("moussa") is not None
+
+
+def test_curators_see_private_contacts_and_drafts(app_db):
+    store = Store(str(app_db))
+    row = store.table("actors").dropna(subset=["contact_name"]).iloc[0]
+    store.close()
+    at = _curator_app(app_db, "pages/actor.py", actor=row["id"])
+    assert not at.exception
+    assert any(row["contact_name"] in m.value for m in at.markdown)

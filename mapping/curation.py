@@ -1,0 +1,122 @@
+"""What the curation pages show and send: the fields of each record type, form values to
+records, and what changed between two versions. Pure (no SQL, no Streamlit).
+
+Examples
+--------
+>>> [f.name for f in FIELDS["relation"]][:3]
+['source_actor', 'kind', 'target_actor']
+>>> to_record("actor", {"name": " Oujda ", "themes": ["health"], "lat": "34.68", "lon": "", "website": ""})
+{'name': 'Oujda', 'themes': ['health'], 'lat': 34.68, 'lon': None, 'website': None}
+>>> changes({"name": "A", "city": "Fès", "version": 1}, {"name": "A", "city": "Fez", "version": 2})
+[('city', 'Fès', 'Fez')]
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .model import (ACTOR_KINDS, COUNTRIES, EVENT_KINDS, PROJECT_KINDS, RELATION_KINDS, TARGET_GROUPS, THEMES)
+from .validate import ISO_COUNTRIES
+
+
+@dataclass(frozen=True)
+class Field:
+    """One form field. ``kind``: text, long, number, select, multi, actor, project, country."""
+
+    name: str
+    kind: str = "text"
+    vocabulary: Mapping | None = None
+    required: bool = False
+    private: bool = False
+
+
+FIELDS: dict[str, list[Field]] = {
+    "actor": [
+        Field("name", required=True), Field("acronym"), Field("kind", "select", ACTOR_KINDS, required=True),
+        Field("name_fr"), Field("name_en"), Field("name_ar"), Field("other_names", "list"),
+        Field("country", "country", required=True), Field("region_code", "region"), Field("city"),
+        Field("lat", "number"), Field("lon", "number"),
+        Field("themes", "multi", THEMES), Field("target_groups", "multi", TARGET_GROUPS),
+        Field("description", "long"), Field("website"), Field("public_email"), Field("public_phone"),
+        Field("contact_name", private=True), Field("contact_role", private=True), Field("contact_email", private=True),
+        Field("valid_from"), Field("valid_to"), Field("note", "long"),
+    ],
+    "relation": [
+        Field("source_actor", "actor", required=True), Field("kind", "select", RELATION_KINDS, required=True),
+        Field("target_actor", "actor", required=True), Field("project_id", "project"),
+        Field("start_date"), Field("end_date"), Field("note", "long"),
+    ],
+    "project": [
+        Field("name", required=True), Field("acronym"), Field("kind", "select", PROJECT_KINDS, required=True),
+        Field("other_names", "list"), Field("start_date"), Field("end_date"), Field("themes", "multi", THEMES),
+        Field("description", "long"),
+    ],
+    "event": [
+        Field("name", required=True), Field("kind", "select", EVENT_KINDS, required=True),
+        Field("project_id", "project"), Field("start_date"), Field("end_date"), Field("country", "country"),
+        Field("region_code", "region"), Field("city"), Field("lat", "number"), Field("lon", "number"),
+        Field("participants_count", "number"), Field("description", "long"),
+    ],
+}
+
+#: Countries offered in forms: the atlas's own first, then every other ISO code.
+COUNTRY_CHOICES = list(COUNTRIES) + sorted(ISO_COUNTRIES - set(COUNTRIES))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+
+
+def to_record(record_type: str, values: Mapping[str, Any]) -> dict:
+    """Form values -> a record for :meth:`mapping.store.Store.save`: text trimmed, blanks as None,
+    numbers parsed (a comma decimal too), list fields from ``|`` or new lines.
+
+    A number that cannot be parsed is kept as typed, so validation reports it on its field.
+    """
+    kinds = {f.name: f.kind for f in FIELDS[record_type]}
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        kind = kinds.get(name, "text")
+        if kind == "multi":
+            out[name] = list(value or [])
+        elif kind == "list":
+            parts = value if isinstance(value, list) else str(value or "").replace("\n", "|").split("|")
+            out[name] = [p.strip() for p in parts if p and p.strip()]
+        elif kind == "number":
+            if _blank(value):
+                out[name] = None
+            else:
+                try:
+                    number = float(str(value).replace(",", "."))
+                    out[name] = int(number) if name == "participants_count" and number.is_integer() else number
+                except ValueError:
+                    out[name] = str(value)
+        else:
+            out[name] = None if _blank(value) else str(value).strip()
+    return out
+
+
+def form_value(field: Field, value: Any) -> Any:
+    """A stored value as the form widget shows it (lists joined for list fields, "" for None).
+
+    >>> form_value(Field("other_names", "list"), ["MCMREAM", "MDCMRE"]), form_value(Field("lat", "number"), None)
+    ('MCMREAM | MDCMRE', '')
+    """
+    if field.kind == "multi":
+        return list(value or [])
+    if field.kind == "list":
+        return " | ".join(value or [])
+    if _blank(value):
+        return None if field.kind in ("select", "actor", "project", "country", "region") else ""
+    if field.kind == "number":
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return value
+
+
+def changes(before: Mapping | None, after: Mapping | None) -> list[tuple[str, Any, Any]]:
+    """``(field, before, after)`` for every field that differs (bookkeeping columns left out)."""
+    before, after = before or {}, after or {}
+    skip = {"version", "updated_at", "created_at"}
+    names = [k for k in dict.fromkeys(list(before) + list(after)) if k not in skip]
+    return [(k, before.get(k), after.get(k)) for k in names if before.get(k) != after.get(k)]

@@ -1,0 +1,37 @@
+"""Accounts: admins create curator and admin accounts (the store refuses anyone else)."""
+import streamlit as st
+
+from mapping.auth import ROLES, PermissionDenied
+from mapping.validate import Invalid
+from pages import _ui
+
+_ui.ensure_app()
+
+tr = _ui.tr
+store = _ui.store()
+st.title(tr("accounts.title"))
+st.dataframe(store.users(), hide_index=True, key="acc_users")
+
+
+def _add() -> None:
+    try:
+        made = store.add_user(st.session_state.get("acc_name", ""), st.session_state.get("acc_password", ""),
+                              st.session_state.get("acc_role") or "curator", st.session_state.get("acc_display", ""),
+                              by=_ui.user())
+        st.session_state["_acc_done"] = tr("accounts.created", name=made.username)
+        st.session_state["acc_password"] = ""
+    except (Invalid, PermissionDenied) as exc:
+        st.session_state["_acc_error"] = str(exc)
+
+
+with st.form("acc_form"):
+    st.text_input(tr("account.username"), key="acc_name")
+    st.text_input(tr("accounts.display"), key="acc_display")
+    st.text_input(tr("account.password"), type="password", key="acc_password", help=tr("accounts.password_help"))
+    roles = {r: tr(f"account.role.{r}") for r in ROLES}
+    st.selectbox(tr("accounts.role"), list(roles), key="acc_role", format_func=roles.get)
+    st.form_submit_button(tr("accounts.add"), on_click=_add)
+if st.session_state.get("_acc_done"):
+    st.success(st.session_state.pop("_acc_done"))
+if st.session_state.get("_acc_error"):
+    st.error(st.session_state.pop("_acc_error"))
