@@ -20,6 +20,7 @@ SHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CURATOR_PASSWORD = "browser passphrase"
 
 
 def _free_port() -> int:
@@ -48,6 +49,12 @@ def server(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
     db = tmp_path_factory.mktemp("browser") / "atlas.duckdb"
+    # The account exists before the app opens the file (one process holds a DuckDB file).
+    from mapping.store import Store
+
+    store = Store(str(db))
+    store.add_user("curator", CURATOR_PASSWORD, "curator", "Browser Curator", trusted=True)
+    store.close()
     port = _free_port()
     env = dict(os.environ, ATLAS_DB=str(db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
@@ -310,4 +317,40 @@ def test_map_actors_sharing_a_place_spread_out_and_stay_clickable(server, page):
     page.wait_for_function("() => ['bmz', 'giz'].includes(new URLSearchParams(location.search).get('actor'))",
                            timeout=30_000)
     page.get_by_text("Open the organisation file").wait_for()
+    assert page.blocked == [], page.blocked
+
+
+def test_a_curator_signs_in_edits_a_file_and_imports_a_spreadsheet(server, page):
+    open_view(page, server + "/?lang=en")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Sign in").first.click()
+    sidebar.get_by_label("User name").fill("curator")
+    sidebar.get_by_label("Password", exact=True).fill(CURATOR_PASSWORD)
+    sidebar.get_by_role("button", name="Sign in").click()
+    sidebar.get_by_text("Signed in as Browser Curator").wait_for()
+
+    # Edit: pick AMAPPE, give it a website, save.
+    sidebar.get_by_role("link", name="Edit").click()
+    page.get_by_role("heading", name="Edit").wait_for()
+    page.get_by_label("Record").click()
+    page.keyboard.type("Marocaine d'Appui")
+    page.keyboard.press("Enter")
+    page.get_by_text("Version 1").wait_for()
+    website = page.get_by_label("Website", exact=True)
+    website.fill("https://amappe.example.ma")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved.").wait_for()
+    page.get_by_text("Version 2").wait_for()
+    assert website.input_value() == "https://amappe.example.ma"
+
+    # Import: a French partner file, previewed row by row, then written.
+    sidebar.get_by_role("link", name="Import").click()
+    page.get_by_role("heading", name="Import").wait_for()
+    csv = "Nom de l'organisation;Type d'acteur;Pays;Ville\nAssociation Berkane Accueil;ONG;Maroc;Berkane\n"
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "partenaires.csv", "mimeType": "text/csv", "buffer": csv.encode("cp1252")}])
+    page.get_by_text("1 new, 0 updates").wait_for()
+    snap(page, "import-preview")
+    page.get_by_role("button", name="Import 1 organisation(s)").click()
+    page.get_by_text("Imported: 1 new drafts").wait_for()
     assert page.blocked == [], page.blocked
