@@ -897,6 +897,13 @@ class Store:
         if change["action"] == "merge":
             return self._undo_merge(change, acting)
         record_type, record_id = change["record_type"], change["record_id"]
+        owner = {"project_role": "project", "participation": "event"}.get(record_type)
+        if owner:  # a participant added or removed: put it back the way it was
+            snapshot = change[state]
+            owner_id, actor_id, role = record_id.split("|", 2)
+            self.set_participant(owner, owner_id, actor_id, role, user=acting, present=snapshot is not None,
+                                 source=f"restore of change {change_id}", note=(snapshot or {}).get("note"))
+            return {"id": record_id, "present": snapshot is not None}
         if record_type not in _RECORD_TABLES:
             raise Invalid({"change": f"{record_type} changes cannot be restored one by one"})
         snapshot = change[state]
@@ -1136,3 +1143,53 @@ class Store:
         pairs["name_a"] = pairs["id_a"].map(names)
         pairs["name_b"] = pairs["id_b"].map(names)
         return pairs
+
+    # -- curation: who takes part in a project or an event ----------------------------------------------
+    _PARTICIPATION = {"project": ("project_roles", "project_id", "project_role"),
+                      "event": ("participations", "event_id", "participation")}
+
+    def participants(self, record_type: str, record_id: str) -> pd.DataFrame:
+        """actor_id, name, role, note of a project's or event's participants (any status)."""
+        table, key, _ = self._PARTICIPATION[record_type]
+        return self._df(f"SELECT p.actor_id, a.name, p.role, p.note FROM {table} p "  # names from the mapping
+                        f"LEFT JOIN actors a ON a.id = p.actor_id WHERE p.{key} = ? ORDER BY p.role, a.name",
+                        [record_id])
+
+    def set_participant(self, record_type: str, record_id: str, actor_id: str, role: str, *, user: User | None,
+                        present: bool = True, source: str | None = None, note: str | None = None,
+                        lang: str = "en") -> None:
+        """Add (``present``) or remove an actor's role in a project or event — checked, cited
+        when added, logged, restorable like any record."""
+        from .model import EVENT_ROLES, PROJECT_ROLES
+
+        acting = self._acting(user, "edit")
+        table, key, logged_type = self._PARTICIPATION[record_type]
+        roles = PROJECT_ROLES if record_type == "project" else EVENT_ROLES
+        errors: dict[str, str] = {}
+        if role not in roles:
+            errors["role"] = i18n.t("valid.vocabulary", lang, values=role)
+        if present and not (source and source.strip()):
+            errors["source"] = i18n.t("valid.source", lang)
+        with self.transaction() as cur:
+            if not cur.execute(f"SELECT 1 FROM {_RECORD_TABLES[record_type]} WHERE id = ?", [record_id]).fetchone():
+                errors["id"] = f"no {record_type} {record_id}"
+            if not cur.execute("SELECT 1 FROM actors WHERE id = ?", [actor_id]).fetchone():
+                errors["actor_id"] = f"no actor {actor_id}"
+            if errors:
+                raise Invalid(errors)
+            row_id = f"{record_id}|{actor_id}|{role}"
+            exists = cur.execute(f"SELECT note FROM {table} WHERE {key} = ? AND actor_id = ? AND role = ?",
+                                 [record_id, actor_id, role]).fetchone()
+            state = {key: record_id, "actor_id": actor_id, "role": role}
+            if present and not exists:
+                cur.execute(f"INSERT INTO {table} ({key}, actor_id, role, note) VALUES (?, ?, ?, ?)",
+                            [record_id, actor_id, role, note])
+                self._cite(cur, logged_type, row_id, source)
+                self._log(cur, acting.username, "create", logged_type, row_id, None, state | {"note": note})
+            elif not present and exists:
+                cur.execute(f"DELETE FROM {table} WHERE {key} = ? AND actor_id = ? AND role = ?",
+                            [record_id, actor_id, role])
+                self._log(cur, acting.username, "archive", logged_type, row_id, state | {"note": exists[0]}, None)
+            else:
+                return
+            self._bump(cur)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from mapping import curation, geo
-from mapping.model import COUNTRIES, label
+from mapping.auth import PermissionDenied
+from mapping.model import COUNTRIES, EVENT_ROLES, PROJECT_ROLES, label
+from mapping.validate import Invalid
 from pages import _ui
 
 PREFIX = "ed_"
@@ -61,3 +63,42 @@ def draw(record_type: str, errors: dict[str, str], lang: str) -> None:
                               help=_ui.tr("field.list_help") if f.kind == "list" else None)
             if f.name in errors or (f.name == "lat" and "lon" in errors):
                 st.error(errors.get(f.name) or errors.get("lon"), icon=None)
+
+
+def participants(record_type: str, record_id: str, lang: str) -> None:
+    """Who takes part in a project or event, with forms to add a role (cited) or remove one."""
+    store = _ui.store()
+    roles = PROJECT_ROLES if record_type == "project" else EVENT_ROLES
+    role_labels = {r: label(roles, r, lang) for r in roles}
+    names = store.actor_names()
+    current = store.participants(record_type, record_id)
+    st.subheader(_ui.tr("edit.participants"))
+    shown = current.assign(role=current["role"].map(role_labels))[["name", "role", "note"]]
+    st.dataframe(shown, hide_index=True, key="part_table",
+                 column_config={c: _ui.tr(f"field.{c}") for c in shown.columns})
+
+    def change(present: bool) -> None:
+        if present:
+            actor, role = st.session_state.get("part_actor"), st.session_state.get("part_role")
+        else:
+            actor, role = (st.session_state.get("part_remove") or "|").split("|", 1)
+        try:
+            store.set_participant(record_type, record_id, actor or "", role or "", user=_ui.user(), present=present,
+                                  source=st.session_state.get("part_source"), lang=lang)
+            st.session_state["_part_error"] = None
+        except (Invalid, PermissionDenied) as exc:
+            st.session_state["_part_error"] = str(exc)
+
+    add, remove = st.columns(2)
+    with add.form("part_add"):
+        st.selectbox(_ui.tr("field.name"), sorted(names, key=lambda i: names[i].lower()), key="part_actor",
+                     index=None, format_func=lambda i: names.get(i, i))
+        st.selectbox(_ui.tr("field.role"), list(role_labels), key="part_role", index=None, format_func=role_labels.get)
+        st.text_input(_ui.tr("edit.source"), key="part_source", help=_ui.tr("edit.source_help"))
+        st.form_submit_button(_ui.tr("edit.participant_add"), on_click=change, args=(True,))
+    pairs = {f"{a}|{r}": f"{names.get(a, a)} · {role_labels.get(r, r)}" for a, r in zip(current["actor_id"], current["role"])}
+    with remove.form("part_remove_form"):
+        st.selectbox(_ui.tr("edit.participant"), list(pairs), key="part_remove", index=None, format_func=pairs.get)
+        st.form_submit_button(_ui.tr("edit.participant_remove"), on_click=change, args=(False,))
+    if st.session_state.get("_part_error"):
+        st.error(st.session_state["_part_error"])

@@ -102,6 +102,8 @@ if record is not None:
     for column, status in zip(columns, actions[record["status"]]):
         column.button(tr(f"edit.to.{status}"), key=f"ed_to_{status}", on_click=_status, args=(status,),
                       disabled=status == "published" and not _ui.can("publish"))
+    if record_type in ("project", "event"):
+        _forms.participants(record_type, record["id"], lang)
     st.subheader(tr("edit.history"))
     log = store.history(record_type, record["id"], limit=20)
     st.dataframe(log[["id", "changed_at", "username", "action"]], hide_index=True, key="ed_history",

@@ -425,3 +425,16 @@ def test_curators_see_private_contacts_and_drafts(app_db):
     at = _curator_app(app_db, "pages/actor.py", actor=row["id"])
     assert not at.exception
     assert any(row["contact_name"] in m.value for m in at.markdown)
+
+
+def test_edit_page_adds_a_participant_to_a_project(app_db):
+    at = _curator_app(app_db, "pages/edit.py")
+    at.segmented_control(key="ed_type").set_value("project").run()
+    at.selectbox(key="ed_pick").set_value("recosa").run()
+    assert not at.exception
+    at.selectbox(key="part_actor").set_value("ms2")
+    at.selectbox(key="part_role").set_value("partner")
+    at.text_input(key="part_source").input("RECOSA final report")
+    next(b for b in at.button if b.label == "Add this role").click().run()
+    assert not at.exception
+    assert "ms2" in set(Store(str(app_db)).participants("project", "recosa")["actor_id"])

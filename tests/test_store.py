@@ -293,3 +293,24 @@ def test_merge_is_refused_for_visitors_and_for_the_same_actor(store, curator):
         store.merge_actors("amappe", "ms2", user=None)
     with pytest.raises(Invalid):
         store.merge_actors("amappe", "amappe", user=curator)
+
+
+def test_participants_of_projects_and_events_are_edited_and_restorable(store, curator):
+    from mapping.validate import Invalid
+
+    before = set(store.participants("project", "recosa")["actor_id"])
+    with pytest.raises(Invalid) as missing:
+        store.set_participant("project", "recosa", "ms2", "partner", user=curator)
+    assert "source" in missing.value.errors
+    with pytest.raises(Invalid):
+        store.set_participant("project", "recosa", "ms2", "goalkeeper", user=curator, source="note")
+    store.set_participant("project", "recosa", "ms2", "partner", user=curator, source="RECOSA report 2022")
+    assert set(store.participants("project", "recosa")["actor_id"]) == before | {"ms2"}
+    added = int(store.history("project_role").iloc[0]["id"])
+    store.restore(added, user=curator)  # undo the addition
+    assert set(store.participants("project", "recosa")["actor_id"]) == before
+    event = store.table("participations").iloc[0]
+    store.set_participant("event", event["event_id"], event["actor_id"], event["role"], user=curator, present=False)
+    removed = int(store.history("participation").iloc[0]["id"])
+    store.restore(removed, user=curator)
+    assert event["actor_id"] in set(store.participants("event", event["event_id"])["actor_id"])
