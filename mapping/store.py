@@ -393,6 +393,11 @@ class Store:
                 record.pop(column, None)
         return record
 
+    def merged_into(self, actor_id: str) -> str | None:
+        """Where a merged duplicate's file went (so old links still lead somewhere)."""
+        row = self._one("SELECT merged_into FROM actors WHERE id = ?", [actor_id])
+        return row[0] if row else None
+
     def actor_names(self, ids: list[str] | None = None) -> dict[str, str]:
         """id -> display name (acronym when the name is long)."""
         if ids is None:

@@ -25,6 +25,13 @@ if not actor_id:
         st.rerun()
     st.stop()
 
+if actor is None and store.merged_into(actor_id) and store.actor(store.merged_into(actor_id)):
+    target = store.merged_into(actor_id)
+    st.title(_ui.tr("actor.title"))
+    st.info(_ui.tr("actor.merged", id=actor_id))
+    st.page_link("pages/actor.py", label=store.actor(target)["name"], query_params={"actor": target, "lang": lang})
+    st.stop()
+
 if actor is None:
     st.title(_ui.tr("actor.title"))
     st.error(_ui.tr("actor.unknown", id=actor_id))

@@ -438,3 +438,17 @@ def test_edit_page_adds_a_participant_to_a_project(app_db):
     next(b for b in at.button if b.label == "Add this role").click().run()
     assert not at.exception
     assert "ms2" in set(Store(str(app_db)).participants("project", "recosa")["actor_id"])
+
+
+def test_a_merged_files_old_link_leads_to_the_kept_file(app_db):
+    from mapping.auth import User
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    dup = store.save("actor", {"name": "AMAPPE Rabat", "kind": "ngo", "country": "MA", "status": "published"},
+                     user=User("amina", "curator"), source="note")
+    store.merge_actors("amappe", dup["id"], user=User("amina", "curator"))
+    store.close()
+    at = _app(lang="en", actor=dup["id"])
+    at.switch_page("pages/actor.py").run()
+    assert not at.exception and any("was merged into another" in i.value for i in at.info)
