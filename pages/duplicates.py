@@ -36,7 +36,7 @@ for column, record in ((left, a), (right, b)):
         st.caption(f"{record['id']} · {tr('status.' + record['status'])} · v{record['version']}")
         rows = [{tr("edit.col.field"): tr(f"field.{f.name}"), "": _ui.escape(str(curation.form_value(f, record.get(f.name)) or "—"))}
                 for f in curation.FIELDS["actor"] if record.get(f.name) not in (None, "", [])]
-        st.dataframe(rows, hide_index=True, key=f"dup_side_{record['id']}", use_container_width=True)
+        st.dataframe(rows, hide_index=True, key=f"dup_side_{record['id']}", width="stretch")
 
 keep = st.radio(tr("dup.keep"), [a["id"], b["id"]], key="dup_keep", horizontal=True,
                 format_func=lambda i: (a if i == a["id"] else b)["name"])

@@ -29,7 +29,7 @@ if log.empty:
     st.stop()
 
 shown = log[["id", "changed_at", "username", "action", "record_type", "record_id", "note"]]
-st.dataframe(shown, hide_index=True, key="hist_table", use_container_width=True,
+st.dataframe(shown, hide_index=True, key="hist_table", width="stretch",
              column_config={c: tr(f"history.col.{c}") for c in shown.columns})
 entries = {int(r.id): f"{r.id} · {r.action} · {r.record_type} {r.record_id} · {r.username} · {str(r.changed_at)[:16]}"
            for r in log.itertuples()}
@@ -45,7 +45,7 @@ diff = curation.changes(change["before"], change["after"] if change["action"] !=
 if diff:
     st.dataframe([{tr("edit.col.field"): k, tr("history.col.before"): _ui.escape(str(x)),
                    tr("history.col.after"): _ui.escape(str(y))} for k, x, y in diff],
-                 hide_index=True, key="hist_diff", use_container_width=True)
+                 hide_index=True, key="hist_diff", width="stretch")
 
 
 def _restore(state: str) -> None:

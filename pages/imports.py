@@ -44,7 +44,7 @@ if plan.ignored:
     st.caption(tr("import.ignored", columns=", ".join(_ui.escape(c) for c in plan.ignored)))
 report = plan.report()
 report["status"] = report["status"].map(lambda s: tr(f"import.status.{s}"))
-st.dataframe(report, hide_index=True, key="imp_report", use_container_width=True,
+st.dataframe(report, hide_index=True, key="imp_report", width="stretch",
              column_config={c: tr(f"import.col.{c}") for c in report.columns})
 st.download_button(tr("import.download_report"), exporters.to_csv(plan.report()),
                    file_name=f"import-report-{upload.name}.csv", mime="text/csv", key="imp_download")

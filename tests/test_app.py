@@ -452,3 +452,22 @@ def test_a_merged_files_old_link_leads_to_the_kept_file(app_db):
     at = _app(lang="en", actor=dup["id"])
     at.switch_page("pages/actor.py").run()
     assert not at.exception and any("was merged into another" in i.value for i in at.info)
+
+
+def test_import_page_previews_refuses_bad_files_and_imports_good_ones(app_db):
+    at = _curator_app(app_db, "pages/imports.py")
+    before = Store(str(app_db)).checksum()
+    bad = "name,kind,country\nAssociation Une,ngo,MA\nAssociation Deux,alien,MA\n".encode()
+    at.file_uploader(key="imp_file").set_value(("bad.csv", bad, "text/csv")).run()
+    assert not at.exception
+    assert any("1 errors" in e.value for e in at.error)
+    report = next(df.value for df in at.dataframe if "reasons" in df.value.columns)
+    assert report["reasons"].str.contains("Unknown kind of actor: alien").any()
+    assert not any(b.key == "imp_apply" for b in at.button)
+    assert Store(str(app_db)).checksum() == before
+    good = "Nom;Type d'acteur;Pays;Ville\nAssociation Nador Accueil;ONG;Maroc;Nador\n".encode("cp1252")
+    at.file_uploader(key="imp_file").set_value(("bon.csv", good, "text/csv")).run()
+    assert any("1 new" in s.value for s in at.success)
+    at.button(key="imp_apply").click().run()
+    assert not at.exception and any("Imported: 1 new drafts" in s.value for s in at.success)
+    assert Store(str(app_db)).record("actor", "association-nador-accueil")["status"] == "draft"
