@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mapping import i18n
+from mapping import i18n, tours
 from mapping.model import ACTOR_KINDS, COUNTRIES, TARGET_GROUPS, THEMES, label
-from pages import _ui
+from pages import _account, _presenter, _ui
 
 st.set_page_config(page_title="Migration Actors Atlas", layout="wide")
 
@@ -20,6 +20,7 @@ PAGES = {
     "map": st.Page("pages/map.py", title=_ui.tr("nav.map"), url_path="map"),
     "network": st.Page("pages/network.py", title=_ui.tr("nav.network"), url_path="network"),
     "about": st.Page("pages/about.py", title=_ui.tr("nav.about"), url_path="about"),
+    "tours": st.Page("pages/tours.py", title=_ui.tr("nav.tours"), url_path="tours"),
 }
 # Curation pages are not even listed for visitors (and every write re-checks the role anyway).
 CURATION = []
@@ -35,7 +36,20 @@ if _ui.can("manage_users"):
 page = st.navigation({_ui.tr("nav.section.atlas"): list(PAGES.values()), _ui.tr("nav.section.curation"): CURATION}
                      if CURATION else list(PAGES.values()))
 
+# A tour step asked for another page (see _ui.go_to_step): go there with its parameters.
+going = st.session_state.pop("_tour_go", None)
+if going:
+    st.switch_page(PAGES[going[0]], query_params=going[1])
+
+if _presenter.presenting():
+    _presenter.presenter_frame(page.title)
+_presenter.tour_bar()
+
 with st.sidebar:
+    st.session_state["present_toggle"] = _presenter.presenting()
+    st.toggle(_ui.tr("present.toggle"), key="present_toggle",
+              on_change=lambda: _presenter.set_presenting(st.session_state["present_toggle"]),
+              help=_ui.tr("present.toggle_help"))
     languages = i18n.languages()
     chosen = st.selectbox(
         _ui.tr("sidebar.language"), list(languages), index=list(languages).index(lang),
@@ -46,7 +60,9 @@ with st.sidebar:
         st.query_params["lang"] = chosen
         st.rerun()
 
-    _ui.account_box()
+    _account.account_box()
+    if _ui.can("edit") and page.url_path in tours.PAGES:
+        _presenter.add_to_tour_box(page.url_path)
     _ui.init_filters_from_url()
     _ui.apply_pending_filters()
     options = _ui.filter_options(_ui.data_key())

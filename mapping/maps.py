@@ -192,7 +192,7 @@ def _outlines(m: folium.Map) -> _Outlines:
 
 # -- base map ----------------------------------------------------------------------------------
 def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, lang: str = "en",
-             height: str | int = "100%") -> folium.Map:
+             height: str | int = "100%", centre: str | None = None) -> folium.Map:
     """A map whose background is the shipped outlines of the four countries and their regions.
 
     Parameters
@@ -203,6 +203,8 @@ def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, la
         Add an OpenStreetMap layer (shown when switched on in the layer control; it needs the
         internet, the map does not).
     lang : {"en", "fr"}
+    centre : str, optional
+        ``"lat,lon,zoom"`` (a deep link's view); wins over ``bounds``.
 
     Examples
     --------
@@ -218,7 +220,11 @@ def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, la
                          max_zoom=MAX_ZOOM).add_to(m)
     m.get_root().header.add_child(Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
     _Outlines().add_to(m)
-    m.fit_bounds(bounds or geo.bounds())
+    if centre:
+        lat, lon, zoom = centre.split(",")
+        m.location, m.options["zoom"] = [float(lat), float(lon)], int(zoom)
+    else:
+        m.fit_bounds(bounds or geo.bounds())
     return m
 
 
@@ -616,7 +622,7 @@ def add_legend(m: folium.Map, title: str, entries: list[tuple[str, str]], *,
 # -- the whole map -----------------------------------------------------------------------------
 def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts: pd.DataFrame | None = None,
             metric: str = "", links: pd.DataFrame | None = None, fit: list[list[float]] | None = None,
-            tiles: bool = False, lang: str = "en", radius: float = 6) -> folium.Map:
+            tiles: bool = False, lang: str = "en", radius: float = 6, centre: str | None = None) -> folium.Map:
     """The Map page's map: boundaries, optional choropleth, actors, optional partnership lines,
     a layer control, every asset served offline.
 
@@ -629,7 +635,7 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
     >>> "International partners" in page and "https://" not in page.split("<body>")[0]
     True
     """
-    m = m or base_map(fit, tiles=tiles, lang=lang)
+    m = m or base_map(fit, tiles=tiles, lang=lang, centre=centre)
     if region_counts is not None:
         explore_regions(region_counts, m, metric=metric, lang=lang)
     if links is not None and len(links):

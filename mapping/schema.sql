@@ -171,3 +171,16 @@ CREATE TABLE IF NOT EXISTS actor_areas (
     lat         DOUBLE,
     lon         DOUBLE
 );
+
+-- version: 3
+-- Presenter tours: named sequences of views (page + URL parameters) with a caption each.
+CREATE TABLE IF NOT EXISTS tours (
+    id          VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    description VARCHAR,
+    steps       JSON NOT NULL,
+    created_by  VARCHAR,
+    created_at  TIMESTAMP DEFAULT current_timestamp,
+    updated_at  TIMESTAMP DEFAULT current_timestamp,
+    version     INTEGER NOT NULL DEFAULT 1
+);

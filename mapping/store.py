@@ -216,6 +216,11 @@ class Store:
     def settings(self) -> pd.DataFrame:
         return self._df("SELECT key, value, help FROM settings ORDER BY key")
 
+    def last_changed(self) -> str:
+        """ISO time of the latest change to the data (seed, edit or import): "data as of"."""
+        row = self._one("SELECT max(changed_at) FROM changes WHERE record_type <> 'user'")
+        return row[0].isoformat() if row and row[0] else ""
+
     def data_version(self) -> int:
         """A number every write bumps: the key of cached reads."""
         return int(self.setting("data_version") or 0)
@@ -229,7 +234,7 @@ class Store:
     # -- generic ----------------------------------------------------------------------------
     _TABLES = (
         "actors", "relations", "projects", "project_roles", "events", "participations",
-        "sources", "citations", "changes", "users", "actor_areas",
+        "sources", "citations", "changes", "users", "actor_areas", "tours",
     )
 
     def count(self, table: str) -> int:
@@ -1197,4 +1202,54 @@ class Store:
                 self._log(cur, acting.username, "archive", logged_type, row_id, state | {"note": exists[0]}, None)
             else:
                 return
+            self._bump(cur)
+
+    # -- presenter tours ---------------------------------------------------------------------------------
+    def tours(self) -> pd.DataFrame:
+        """id, name, description, number of steps, version: the tours anyone may present."""
+        return self._df("SELECT id, name, description, json_array_length(steps) AS steps, version, updated_at "
+                        "FROM tours ORDER BY lower(name)")
+
+    def tour(self, tour_id: str) -> dict | None:
+        result = self.cursor().execute("SELECT id, name, description, steps, version FROM tours WHERE id = ?",
+                                       [tour_id])
+        row = result.fetchone()
+        if row is None:
+            return None
+        return {"id": row[0], "name": row[1], "description": row[2] or "", "steps": json.loads(row[3]),
+                "version": row[4]}
+
+    def save_tour(self, tour: dict, *, user: User | None, expected_version: int | None = None) -> dict:
+        """Create or replace a tour (checked by :func:`mapping.tours.check`); curators only,
+        versioned like every record, logged."""
+        from .tours import check
+
+        acting = self._acting(user, "edit")
+        clean = check(tour)
+        with self.transaction() as cur:
+            current = self.tour(clean["id"]) if clean.get("id") else None
+            if current is not None and expected_version is not None and current["version"] != expected_version:
+                raise Conflict(current, {"steps": (expected_version, current["version"])})
+            steps = json.dumps(clean["steps"], ensure_ascii=False)
+            if current is None:
+                tour_id = clean.get("id") or self._new_id(cur, "tours", clean)
+                cur.execute("INSERT INTO tours (id, name, description, steps, created_by) VALUES (?, ?, ?, ?, ?)",
+                            [tour_id, clean["name"], clean["description"], steps, acting.username])
+            else:
+                tour_id = current["id"]
+                cur.execute("UPDATE tours SET name = ?, description = ?, steps = ?, version = version + 1, "
+                            "updated_at = current_timestamp WHERE id = ?",
+                            [clean["name"], clean["description"], steps, tour_id])
+            self._log(cur, acting.username, "update" if current else "create", "tour", tour_id, current,
+                      clean | {"id": tour_id})
+            self._bump(cur)
+        return self.tour(tour_id)
+
+    def delete_tour(self, tour_id: str, *, user: User | None) -> None:
+        """Remove a tour (its last state stays in the audit log)."""
+        acting = self._acting(user, "edit")
+        with self.transaction() as cur:
+            current = self.tour(tour_id)
+            cur.execute("DELETE FROM tours WHERE id = ?", [tour_id])
+            self._log(cur, acting.username, "archive", "tour", tour_id, current, None)
             self._bump(cur)

@@ -223,29 +223,38 @@ def can(action: str) -> bool:
     return allowed(user(), action)
 
 
-def _sign_in() -> None:
-    found = store().authenticate(st.session_state.get("signin_user", ""), st.session_state.get("signin_password", ""))
-    st.session_state["signin_password"] = ""
-    st.session_state["user"] = found
-    st.session_state["_signin_failed"] = found is None
+# -- deep links: each page's own choices in the URL (mapping/views.py) ------------------------------
+def url_in(page: str) -> None:
+    """Before the page's widgets: take its choices from the URL when the URL holds something other
+    than what this session last wrote there (a pasted link, a tour step, a fresh browser)."""
+    from mapping import views
+
+    params = {n: st.query_params[n] for n in views.names(page) if n in st.query_params}
+    if params != st.session_state.get(f"_url_{page}"):
+        st.session_state.update(views.from_params(page, params))
+        st.session_state[f"_url_{page}"] = params
 
 
-def _sign_out() -> None:
-    st.session_state.pop("user", None)
+def url_out(page: str) -> None:
+    """After the page's widgets: write its choices to the URL (defaults left out)."""
+    from mapping import views
+
+    params = views.to_params(page, st.session_state)
+    for name in views.names(page):
+        if name in params and st.query_params.get(name) != params[name]:
+            st.query_params[name] = params[name]
+        elif name not in params and name in st.query_params:
+            del st.query_params[name]
+    st.session_state[f"_url_{page}"] = params
 
 
-def account_box() -> None:
-    """Sidebar: sign in (visitors) or who is signed in and sign out."""
-    current = user()
-    if current:
-        st.caption(tr("account.signed_in", name=current.display_name or current.username,
-                      role=tr(f"account.role.{current.role}")))
-        st.button(tr("account.sign_out"), on_click=_sign_out, key="sign_out")
-        return
-    with st.expander(tr("account.sign_in"), expanded=bool(st.session_state.get("_signin_failed"))):
-        with st.form("signin", border=False):
-            st.text_input(tr("account.username"), key="signin_user")
-            st.text_input(tr("account.password"), type="password", key="signin_password")
-            st.form_submit_button(tr("account.sign_in"), on_click=_sign_in)
-        if st.session_state.get("_signin_failed"):
-            st.error(tr("account.failed"))
+def index_for(key: str, index: int | None) -> int | None:
+    """A selectbox's default index, unless its state is already set (from the URL or earlier):
+    Streamlit warns when a widget gets both."""
+    return 0 if key in st.session_state else index
+
+
+def keep_if_in(key: str, options) -> None:
+    """Forget a widget's state (e.g. from an old link) that is no longer among its options."""
+    if key in st.session_state and st.session_state[key] is not None and st.session_state[key] not in options:
+        del st.session_state[key]

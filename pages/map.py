@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from mapping import geo, maps
 from mapping.model import ACTOR_KINDS, THEMES, is_international, label
-from pages import _ui
+from pages import _presenter, _ui
 
 _ui.ensure_app()
 
@@ -14,6 +14,7 @@ key = _ui.data_key()
 filters = _ui.current_filters()
 tr = _ui.tr
 st.title(tr("map.title"))
+_ui.url_in("map")
 
 options = _ui.filter_options(key)
 # Region colouring: off, every actor, or one kind / one theme ("kind:ngo", "theme:health").
@@ -24,11 +25,14 @@ shading_labels |= {f"theme:{t}": tr("map.shade.theme", theme=label(THEMES, t, la
 projects = options["projects"]
 
 left, middle, right = st.columns([2, 2, 1])
-shade = left.selectbox(tr("map.shade"), shading, index=1, key="map_shade", format_func=shading_labels.get)
-project = middle.selectbox(tr("map.links_project"), projects, index=None, key="map_project",
+shade = left.selectbox(tr("map.shade"), shading, index=_ui.index_for("map_shade", 1), key="map_shade",
+                       format_func=shading_labels.get)
+_ui.keep_if_in("map_project", projects)
+project = middle.selectbox(tr("map.links_project"), projects, index=_ui.index_for("map_project", None), key="map_project",
                            placeholder=tr("map.links_project_none"),
                            format_func=lambda p: options["project_labels"].get(p, p))
 tiles = right.toggle(tr("map.tiles"), key="map_tiles", help=tr("map.tiles_help"))
+_ui.url_out("map")
 
 
 # Callbacks, not `if st.button(...)`: they run before the script, so a rerun cannot swallow them.
@@ -66,8 +70,9 @@ def show_map() -> None:
         ends = actors[actors["id"].isin(set(links["source_actor"]) | set(links["target_actor"]))] \
             if links is not None and len(links) else actors
         fit = maps.fit_bounds(ends)
+    centre = st.session_state.get("map_centre") if not fit else None  # ?view=lat,lon,zoom from a link
     m = maps.explore(actors, region_counts=counts, metric=shading_labels[shade] if counts is not None else "",
-                     links=links, fit=fit, tiles=tiles, lang=lang)
+                     links=links, fit=fit, tiles=tiles, lang=lang, centre=centre, radius=9 if _presenter.presenting() else 6)
     # Only the clicked feature comes back: panning and zooming do not rerun the page.
     state = st_folium(m, key=f"atlas_map_{st.session_state.get('map_view', 0)}", height=620,
                       use_container_width=True, returned_objects=["last_active_drawing"])

@@ -14,6 +14,7 @@ lang = _ui.lang()
 key = _ui.data_key()
 filters = _ui.current_filters()
 st.title(_ui.tr("network.title"))
+_ui.url_in("network")
 
 # Labels are resolved now, not in format_func callbacks, which may run outside this script's session.
 labels = {x: _ui.tr(f"network.{group}.{x}") for group, xs in
@@ -31,8 +32,9 @@ project = None
 if mode == "project":
     options = _ui.filter_options(key)
     projects = options["projects"]
+    _ui.keep_if_in("net_project", projects)
     project = st.selectbox(_ui.tr("network.project"), projects, key="net_project",
-                           index=projects.index("recosa") if "recosa" in projects else 0,
+                           index=_ui.index_for("net_project", projects.index("recosa") if "recosa" in projects else 0),
                            format_func=options["project_labels"].get)
 
 view = _ui.network(key, filters, context, project)
@@ -53,15 +55,17 @@ def _index_of(actor: str | None) -> int | None:
     return actor_ids.index(actor) if actor in actor_names else None
 
 
+for widget in ("net_ego", "net_from", "net_to"):
+    _ui.keep_if_in(widget, actor_ids)
 if mode == "ego":
     a, b = st.columns([3, 1])
-    center = a.selectbox(_ui.tr("network.ego_actor"), actor_ids, index=_index_of(selected) or 0,
+    center = a.selectbox(_ui.tr("network.ego_actor"), actor_ids, index=_ui.index_for("net_ego", _index_of(selected) or 0),
                          format_func=actor_names.get, key="net_ego")
     hops = b.slider(_ui.tr("network.hops"), 1, 3, 1, key="net_hops")
     focus = (center,)
 elif mode == "path":
     a, b = st.columns(2)
-    start = a.selectbox(_ui.tr("network.path_from"), actor_ids, index=_index_of(selected),
+    start = a.selectbox(_ui.tr("network.path_from"), actor_ids, index=_ui.index_for("net_from", _index_of(selected)),
                         format_func=actor_names.get, key="net_from", placeholder=_ui.tr("network.pick"))
     end = b.selectbox(_ui.tr("network.path_to"), actor_ids, index=None, format_func=actor_names.get,
                       key="net_to", placeholder=_ui.tr("network.pick"))
@@ -76,6 +80,7 @@ elif mode == "path":
         else:
             st.warning(_ui.tr("network.no_path", a=actor_names[start], b=actor_names[end]))
 
+_ui.url_out("network")
 drawing = _ui.network_drawing(key, filters, context, project, focus, hops, LIMIT)
 drawn = drawing["graph"]
 if view["actors"] > graph.ANALYSE_LIMIT:

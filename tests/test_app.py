@@ -471,3 +471,68 @@ def test_import_page_previews_refuses_bad_files_and_imports_good_ones(app_db):
     at.button(key="imp_apply").click().run()
     assert not at.exception and any("Imported: 1 new drafts" in s.value for s in at.success)
     assert Store(str(app_db)).record("actor", "association-nador-accueil")["status"] == "draft"
+
+
+# -- presenter and sharing ------------------------------------------------------------------------------
+def test_presenter_mode_from_the_link_hides_the_chrome_and_names_the_view(app_db):
+    at = _app(lang="en", present="1")
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    styles = " ".join(m.value for m in at.markdown)
+    assert '[data-testid="stSidebar"]' in styles and "display: none" in styles
+    assert "atlas-titlebar" in styles and "Map" in styles and "source documents" in styles
+    at.button(key="present_exit").click().run()
+    assert not at.exception
+    assert "present" not in at.query_params
+    assert not any("atlas-titlebar" in m.value for m in at.markdown)
+
+
+def test_a_deep_link_restores_the_network_view(app_db):
+    at = _app(lang="en", mode="path", **{"from": "commune-kaolack", "to": "uclg-africa"})
+    at.switch_page("pages/network.py").run()
+    assert not at.exception
+    assert at.radio(key="net_mode").value == "path"
+    assert at.selectbox(key="net_from").value == "commune-kaolack"
+    assert any("chain" in s.value or "found" in s.value for s in at.success)
+    # Changing the view writes it back to the address bar, for the next link.
+    at.radio(key="net_mode").set_value("ego").run()
+    assert at.query_params["mode"] == "ego"
+
+
+def test_a_deep_link_restores_the_map_view_and_ignores_bad_values(app_db):
+    at = _app(lang="en", shade="kind:ngo", view="34.68,-1.91,9")
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert at.selectbox(key="map_shade").value == "kind:ngo"
+    [component] = at.get("component_instance")
+    script = json.loads(component.proto.json_args)["script"]
+    assert "center: [34.68, -1.91]" in script and '"zoom": 9' in script
+    at = _app(lang="en", shade="<script>")
+    at.switch_page("pages/map.py").run()
+    assert not at.exception and at.selectbox(key="map_shade").value == "all"
+
+
+def test_a_tour_steps_forward_and_back_across_pages(app_db):
+    from mapping.auth import User
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", trusted=True)
+    tour = store.save_tour({"name": "Webinar", "steps": [
+        {"title": "The map", "page": "map", "params": {"country": "SN"}, "caption": "Senegal's actors"},
+        {"title": "RECOSA", "page": "network", "params": {"mode": "project", "graph_project": "recosa"}},
+    ]}, user=User("amina", "curator"))
+    store.close()
+    at = _app(lang="en")
+    at.switch_page("pages/tours.py").run()
+    assert not at.exception
+    at.button(key="tour_start").click().run()
+    assert not at.exception
+    assert at.query_params["tour"] == tour["id"] and at.query_params["step"] == "1"
+    assert at.query_params["country"] == "SN" and at.title[-1].value == "Map of actors"
+    assert any("Senegal's actors" in m.value for m in at.markdown)
+    at.button(key="tour_next").click().run()
+    assert not at.exception
+    assert at.query_params["step"] == "2" and at.radio(key="net_mode").value == "project"
+    assert "country" not in at.query_params  # the step's filters replace the previous ones
+    at.button(key="tour_prev").click().run()
+    assert at.query_params["step"] == "1" and at.query_params["country"] == "SN"

@@ -1,0 +1,98 @@
+"""Tours: a presenter's sequence of saved views, each a page, its URL parameters and a caption.
+
+Pure (no SQL, no Streamlit): checking a tour (also one imported from a JSON file), and the
+small JSON file tours travel in.
+
+Examples
+--------
+>>> tour = check({"name": "RECOSA in 3 views", "steps": [
+...     {"title": "Where", "page": "map", "params": {"links": "recosa"}, "caption": "The partner cities"},
+...     {"title": "Who", "page": "network", "params": {"mode": "project", "graph_project": "recosa"}}]})
+>>> [s["page"] for s in tour["steps"]], tour["steps"][1]["caption"]
+(['map', 'network'], '')
+>>> check(from_json(to_json(tour))) == tour
+True
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from .filters import PARAM_NAMES
+from .validate import Invalid, text_problem
+from .views import COMMON, names
+
+PAGES = ("directory", "actor", "map", "network", "about")
+MAX_STEPS = 50
+FORMAT = "migration-actors-atlas/tour"
+
+
+def allowed_params(page: str) -> set[str]:
+    """URL parameters a step of ``page`` may carry: the shared filters, language, selected
+    actor, presenter mode and the page's own (tour/step bookkeeping is added when presenting)."""
+    return set(PARAM_NAMES) | set(COMMON) | set(names(page))
+
+
+def check(tour: Mapping[str, Any]) -> dict:
+    """A clean copy of ``tour`` or :class:`~mapping.validate.Invalid` saying what is wrong."""
+    errors: dict[str, str] = {}
+    name = str(tour.get("name") or "").strip()
+    if not name:
+        errors["name"] = "A tour needs a name."
+    elif text_problem(name):
+        errors["name"] = text_problem(name)
+    steps = tour.get("steps")
+    if not isinstance(steps, list) or not steps:
+        errors["steps"] = "A tour needs at least one step."
+        steps = []
+    elif len(steps) > MAX_STEPS:
+        errors["steps"] = f"At most {MAX_STEPS} steps."
+    clean = []
+    for n, step in enumerate(steps, start=1):
+        if not isinstance(step, Mapping):
+            errors[f"step {n}"] = "not a step"
+            continue
+        page = step.get("page")
+        params = step.get("params") or {}
+        if page not in PAGES:
+            errors[f"step {n}"] = f"unknown page {page!r}"
+            continue
+        if not isinstance(params, Mapping):
+            errors[f"step {n}"] = "params must be an object"
+            continue
+        unknown = set(params) - allowed_params(page)
+        if unknown:
+            errors[f"step {n}"] = f"unknown parameters {sorted(unknown)}"
+            continue
+        title, caption = str(step.get("title") or f"{n}").strip(), str(step.get("caption") or "").strip()
+        problem = text_problem(title) or text_problem(caption) or next(
+            (text_problem(v) for v in params.values() if text_problem(v)), None)
+        if problem:
+            errors[f"step {n}"] = problem
+            continue
+        clean.append({"title": title, "page": page, "params": {k: str(v) for k, v in params.items()},
+                      "caption": caption})
+    if errors:
+        raise Invalid(errors)
+    out = {"name": name, "description": str(tour.get("description") or "").strip(), "steps": clean}
+    if tour.get("id"):
+        out["id"] = str(tour["id"])
+    return out
+
+
+def to_json(tour: Mapping[str, Any]) -> str:
+    """The file a tour is exported to (and imported from)."""
+    body = {"format": FORMAT, "name": tour["name"], "description": tour.get("description") or "",
+            "steps": tour["steps"]}
+    return json.dumps(body, ensure_ascii=False, indent=1)
+
+
+def from_json(text: str | bytes) -> dict:
+    """Read an exported tour; anything else is refused with a clear message."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Invalid({"file": f"not a JSON file ({exc})"}) from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise Invalid({"file": "not a tour exported by the Migration Actors Atlas"})
+    return {k: data.get(k) for k in ("name", "description", "steps")}

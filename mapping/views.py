@@ -1,0 +1,140 @@
+"""A view's state in the address bar: each page's own choices <-> URL query parameters.
+
+The shared filters, the language and the selected actor have their own parameters
+(:mod:`mapping.filters`, ``lang``, ``actor``); this module covers what each page adds — the
+map's shading, partnership project, tiles and initial centre/zoom, the network's mode, colours,
+sizes, project, ego actor and hops, path ends — and presenter mode. Values read from a URL are
+checked: an unknown value is dropped, never passed on to a widget.
+
+Examples
+--------
+>>> params = to_params("network", {"net_mode": "path", "net_from": "commune-kaolack", "net_to": "uclg-africa",
+...                                "net_color": "kind"})
+>>> params
+{'mode': 'path', 'from': 'commune-kaolack', 'to': 'uclg-africa'}
+>>> from_params("network", params) == {"net_mode": "path", "net_from": "commune-kaolack",
+...                                    "net_to": "uclg-africa"}
+True
+>>> from_params("network", {"mode": "<script>", "hops": "99"})
+{}
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from .graph import METRICS
+from .model import ACTOR_KINDS, THEMES
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter bound to a widget key, with its default (left out of the URL) and the
+    check a value from a URL must pass."""
+
+    name: str
+    key: str
+    default: Any
+    check: Callable[[str], Any]
+
+
+def _one_of(*values: str) -> Callable[[str], str | None]:
+    return lambda v: v if v in values else None
+
+
+def _ident(value: str) -> str | None:
+    return value if _ID.match(value) else None
+
+
+def _int_between(low: int, high: int) -> Callable[[str], int | None]:
+    def check(value: str) -> int | None:
+        return int(value) if value.isdigit() and low <= int(value) <= high else None
+    return check
+
+
+def _flag(value: str) -> bool | None:
+    return {"1": True, "true": True, "0": False, "false": False}.get(value.lower())
+
+
+def _centre(value: str) -> str | None:
+    """``lat,lon,zoom`` of a map view.
+
+    >>> _centre("34.68,-1.91,9"), _centre("999,0,3")
+    ('34.68,-1.91,9', None)
+    """
+    parts = value.split(",")
+    try:
+        lat, lon, zoom = float(parts[0]), float(parts[1]), int(parts[2])
+    except (ValueError, IndexError):
+        return None
+    if -90 <= lat <= 90 and -180 <= lon <= 180 and 2 <= zoom <= 18 and len(parts) == 3:
+        return value
+    return None
+
+
+SHADES = ("off", "all", *(f"kind:{k}" for k in ACTOR_KINDS), *(f"theme:{t}" for t in THEMES))
+
+PARAMS: dict[str, tuple[Param, ...]] = {
+    "map": (
+        Param("shade", "map_shade", "all", _one_of(*SHADES)),
+        Param("links", "map_project", None, _ident),
+        Param("tiles", "map_tiles", False, _flag),
+        Param("view", "map_centre", None, _centre),
+    ),
+    "network": (
+        Param("mode", "net_mode", "whole", _one_of("whole", "project", "ego", "path")),
+        Param("color", "net_color", "kind", _one_of("kind", "community")),
+        Param("size", "net_size", METRICS[0], _one_of(*METRICS)),
+        Param("context", "net_context", True, _flag),
+        Param("graph_project", "net_project", None, _ident),  # "project" is the shared filter
+        Param("ego", "net_ego", None, _ident),
+        Param("hops", "net_hops", 1, _int_between(1, 3)),
+        Param("from", "net_from", None, _ident),
+        Param("to", "net_to", None, _ident),
+    ),
+}
+
+#: Parameters every page understands besides its own.
+COMMON = ("lang", "actor", "present")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def to_params(page: str, state: Mapping[str, Any]) -> dict[str, str]:
+    """The URL parameters of ``page`` for widget ``state`` (defaults and blanks left out)."""
+    out = {}
+    for p in PARAMS.get(page, ()):
+        value = state.get(p.key)
+        if value is None or value == "" or value == p.default:
+            continue
+        out[p.name] = _text(value)
+    return out
+
+
+def from_params(page: str, params: Mapping[str, str]) -> dict[str, Any]:
+    """Widget state of ``page`` from URL ``params``: only values that pass their check."""
+    out = {}
+    for p in PARAMS.get(page, ()):
+        raw = params.get(p.name)
+        if raw is None:
+            continue
+        value = p.check(str(raw))
+        if value is not None:
+            out[p.key] = value
+    return out
+
+
+def names(page: str) -> tuple[str, ...]:
+    """Every URL parameter ``page`` owns.
+
+    >>> names("map")
+    ('shade', 'links', 'tiles', 'view')
+    """
+    return tuple(p.name for p in PARAMS.get(page, ()))

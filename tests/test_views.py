@@ -1,0 +1,53 @@
+"""URL state: every page choice survives state -> query parameters -> state; bad values are dropped."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from mapping import views
+from mapping.filters import Filters
+
+
+@pytest.mark.parametrize("page", sorted(views.PARAMS))
+def test_round_trip_of_every_parameter(page):
+    samples = {
+        "map_shade": ["off", "kind:ngo", "theme:health"], "map_project": ["recosa"], "map_tiles": [True],
+        "map_centre": ["34.68,-1.91,9"], "net_mode": ["path", "ego", "project"], "net_color": ["community"],
+        "net_size": ["betweenness"], "net_context": [False], "net_project": ["recomig"],
+        "net_ego": ["commune-oujda"], "net_hops": [2, 3], "net_from": ["commune-kaolack"], "net_to": ["uclg-africa"],
+    }
+    keys = [p.key for p in views.PARAMS[page]]
+    for size in (1, 2, len(keys)):
+        for chosen in itertools.combinations(keys, size):
+            state = {k: samples[k][0] for k in chosen}
+            params = views.to_params(page, state)
+            assert all(isinstance(v, str) for v in params.values())
+            assert views.from_params(page, params) == state
+
+
+def test_defaults_stay_out_of_the_url():
+    assert views.to_params("map", {"map_shade": "all", "map_tiles": False, "map_project": None}) == {}
+    assert views.to_params("network", {"net_mode": "whole", "net_hops": 1, "net_context": True}) == {}
+
+
+@pytest.mark.parametrize("params", [
+    {"shade": "kind:dragons"}, {"view": "91,0,5"}, {"view": "34,-1"}, {"view": "a,b,c"}, {"tiles": "maybe"},
+    {"links": "<script>"}, {"links": "x" * 500},
+])
+def test_bad_map_values_are_dropped(params):
+    assert views.from_params("map", params) == {}
+
+
+@pytest.mark.parametrize("params", [{"mode": "admin"}, {"hops": "0"}, {"hops": "4"}, {"hops": "two"},
+                                    {"from": "javascript:alert(1)"}, {"size": "height"}])
+def test_bad_network_values_are_dropped(params):
+    assert views.from_params("network", params) == {}
+
+
+def test_filters_and_page_parameters_do_not_collide():
+    from mapping.filters import PARAM_NAMES
+
+    for page in views.PARAMS:
+        assert not set(views.names(page)) & (set(PARAM_NAMES) | set(views.COMMON)), page
+    assert Filters.from_params(Filters(countries=("SN",)).to_params()) == Filters(countries=("SN",))
