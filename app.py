@@ -44,6 +44,8 @@ if going:
 if _presenter.presenting():
     _presenter.presenter_frame(page.title)
 _presenter.tour_bar()
+if not _presenter.presenting():
+    _presenter.share_link()
 
 with st.sidebar:
     st.session_state["present_toggle"] = _presenter.presenting()

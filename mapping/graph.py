@@ -461,7 +461,7 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
                color_by: str = "kind", size_by: str = "degree", community: Mapping[str, int] | None = None,
                highlight: Iterable[str] = (), highlight_edges: set[frozenset] | None = None,
                selected: str | None = None, label_top: int = 25, max_communities: int = 12,
-               aspect: float = 1.6, lang: str = "en") -> dict:
+               aspect: float = 1.6, lang: str = "en", large: bool = False) -> dict:
     """An ECharts option (graph series) for ``st.echarts_chart``.
 
     Nodes are emitted in ``list(g.nodes)`` order, so a selection's ``data_indices`` map back to
@@ -469,12 +469,13 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
     :data:`METRICS`; edges coloured by relation kind, dashed/dotted for project and event links,
     with an arrow where direction matters. Only the ``label_top`` most central nodes (by
     ``size_by``), the highlighted ones and the selected one carry a label. Every text is escaped.
-    ``aspect`` stretches the layout's x axis to fill a chart wider than high.
+    ``aspect`` stretches the layout's x axis to fill a chart wider than high. ``large`` is for
+    presenting: bigger nodes and labels, no animation (it blurs in a compressed screen share).
     """
     nodes = list(g.nodes)
     values = node_metrics[size_by].reindex(nodes).fillna(0).to_numpy(dtype=float)
     top = values.max() if len(values) and values.max() > 0 else 1.0
-    sizes = 8 + 32 * np.sqrt(values / top)
+    sizes = (12 + 40 * np.sqrt(values / top)) if large else (8 + 32 * np.sqrt(values / top))
     labelled = {nodes[i] for i in np.argsort(-values, kind="stable")[:label_top] if values[i] > 0}
     marked = set(highlight)
     labelled |= marked | ({selected} if selected else set())
@@ -536,8 +537,11 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
     big = len(nodes) > 500
     return {
         "tooltip": {"trigger": "item", "confine": True},
+        # PNG of the current picture, made in the browser (no server, no internet).
+        "toolbox": {"right": 10, "feature": {"saveAsImage": {"name": "atlas-network", "pixelRatio": 2,
+                                                             "title": "PNG"}}},
         "legend": [{"data": [_text(x) for x in names], "type": "scroll", "top": 0}],
-        "animation": not big,
+        "animation": not big and not large,
         "series": [{
             "type": "graph", "layout": "none", "roam": True, "draggable": False,
             "selectedMode": "single", "scaleLimit": {"min": 0.2, "max": 12},
@@ -545,12 +549,64 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
                            for i, x in enumerate(names)],
             "data": data, "links": links,
             "edgeSymbolSize": [0, 7],
-            "label": {"position": "right", "fontSize": 12},
+            "label": {"position": "right", "fontSize": 18 if large else 12, "fontWeight": "bold" if large else "normal"},
             "emphasis": {"focus": "adjacency", "label": {"show": True}},
             "select": {"itemStyle": {"borderColor": "#111111", "borderWidth": 3}},
             "top": 40,
         }],
     }
+
+
+def spec_to_svg(spec: Mapping, *, width: int = 1600, height: int = 1000, caption: str = "") -> str:
+    """The network picture of :func:`chart_spec` as a standalone SVG (for slides): same
+    positions, sizes, colours and labels, a legend and a caption.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", name="A & B", label="A & B", node_type="actor", kind="ngo")
+    >>> g.add_node("b", name="C", label="C", node_type="actor", kind="donor")
+    >>> _ = g.add_edge("b", "a", kind="funds", directed=True)
+    >>> svg = spec_to_svg(chart_spec(g, {"a": (0, 0), "b": (1, 1)}, metrics(g)), caption="Sources: 5")
+    >>> svg.startswith("<svg") and svg.count("<title>") == 2 and "A &amp; B" in svg and "Sources: 5" in svg
+    True
+    """
+    series = spec["series"][0]
+    data, links = series["data"], series["links"]
+    colours = [c["itemStyle"]["color"] for c in series["categories"]]
+    xs, ys = [d["x"] for d in data] or [0], [d["y"] for d in data] or [0]
+    margin, top = 60, 70
+    span_x, span_y = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
+    scale = min((width - 2 * margin - 200) / span_x, (height - top - margin) / span_y)
+
+    def at(d: Mapping) -> tuple[float, float]:
+        return (margin + (d["x"] - min(xs)) * scale, top + (d["y"] - min(ys)) * scale)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="sans-serif">',
+           f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
+    for link in links:
+        (x1, y1), (x2, y2) = at(data[int(link["source"])]), at(data[int(link["target"])])
+        style = link.get("lineStyle", {})
+        dash = ' stroke-dasharray="6 4"' if style.get("type") == "dashed" else ""
+        out.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{style.get("color", "#999")}"'
+                   f' stroke-width="{style.get("width", 1)}" stroke-opacity="0.6"{dash}/>')
+    for d in data:
+        x, y = at(d)
+        fill = colours[d["category"] % len(colours)] if colours else "#555555"
+        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{d["symbolSize"] / 2:.1f}" fill="{fill}" '
+                   f'stroke="#ffffff" stroke-width="1"><title>{d["name"]}</title></circle>')
+        if d.get("label", {}).get("show"):
+            out.append(f'<text x="{x + d["symbolSize"] / 2 + 3:.1f}" y="{y + 4:.1f}" font-size="14" '
+                       f'direction="ltr" unicode-bidi="plaintext">{d["name"]}</text>')
+    for i, category in enumerate(series["categories"]):
+        y = top + 22 * i
+        out.append(f'<circle cx="{width - 190}" cy="{y}" r="6" fill="{colours[i]}"/>'
+                   f'<text x="{width - 178}" y="{y + 5}" font-size="14">{category["name"]}</text>')
+    if caption:
+        out.append(f'<text x="{margin}" y="{height - 20}" font-size="14" fill="#333333">{html.escape(caption)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
 
 
 def selected_node(g: nx.MultiDiGraph, event: object) -> str | None:

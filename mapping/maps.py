@@ -17,8 +17,11 @@ an OpenStreetMap layer is offered but off, and the map never needs it.
 """
 from __future__ import annotations
 
+import base64
 import html
 import json
+import re
+from pathlib import Path
 from typing import Iterable, Mapping
 
 import folium
@@ -678,3 +681,56 @@ def clicked(state: Mapping | None) -> tuple[str, str] | None:
         return "region", str(props["region_code"])
     return None
 
+
+
+# -- slide-ready export ----------------------------------------------------------------------------
+#: Assets a standalone map needs (the rest of folium's defaults — Bootstrap, Font Awesome,
+#: awesome-markers — are not used by the atlas's maps and stay out of the file).
+STANDALONE_ASSETS = ("leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js",
+                     "supercluster/supercluster.min.js", "markercluster/MarkerCluster.css",
+                     "markercluster/MarkerCluster.Default.css")
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
+
+
+def _inline_css(path: Path) -> str:
+    """A stylesheet with its images as data: URIs (so nothing is fetched)."""
+    def data_uri(match: re.Match) -> str:
+        target = (path.parent / match.group(1)).resolve()
+        if target.suffix.lower() not in (".png", ".gif", ".svg") or not target.is_file():
+            return "url(data:,)"
+        mime = {".png": "image/png", ".gif": "image/gif", ".svg": "image/svg+xml"}[target.suffix.lower()]
+        return f"url(data:{mime};base64,{base64.b64encode(target.read_bytes()).decode('ascii')})"
+
+    return re.sub(r"url\((?!data:|#)['\"]?([^'\")]+)['\"]?\)", data_uri, path.read_text(encoding="utf-8"))
+
+
+def standalone(m: folium.Map, caption: str = "", title: str = "Migration Actors Atlas") -> str:
+    """The map as one HTML file that opens offline anywhere (a slide, an e-mail): the scripts and
+    styles it needs inlined, the others dropped, and a caption naming sources and date.
+
+    Examples
+    --------
+    >>> page = standalone(explore(pd.DataFrame({"id": ["a"], "name": ["A"], "kind": ["ngo"], "country": ["SN"],
+    ...     "city": ["Dakar"], "lat": [14.7], "lon": [-17.4], "themes": [[]]})), caption="Sources: <3 documents>")
+    >>> "/app/static" in page, "<script src" in page, "Sources: &lt;3 documents&gt;" in page
+    (False, False, True)
+    """
+    page = m.get_root().render()
+
+    def replace(match: re.Match) -> str:
+        tag, url = match.group(0), match.group("url")
+        asset = url.split(STATIC_URL + "/", 1)[-1] if url.startswith(STATIC_URL) else None
+        if asset not in STANDALONE_ASSETS:
+            return ""  # unused by the atlas's maps, or not ours: never fetched
+        path = VENDOR_DIR / asset
+        if tag.startswith("<link"):
+            return f"<style>/* {asset} */\n{_inline_css(path)}\n</style>"
+        code = path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+        return f"<script>/* {asset} */\n{code}\n</script>"
+
+    page = re.sub(r'<script[^>]*\bsrc="(?P<url>[^"]+)"[^>]*>\s*</script>', replace, page)
+    page = re.sub(r'<link[^>]*\bhref="(?P<url>[^"]+)"[^>]*/?>', replace, page)
+    note = (f"<div style='position:fixed;left:8px;bottom:8px;z-index:1000;background:rgba(255,255,255,.92);"
+            f"padding:4px 8px;border-radius:4px;font:13px sans-serif'>{_esc(caption)}</div>") if caption else ""
+    page = page.replace("<head>", f"<head><title>{_esc(title)}</title>", 1)
+    return page.replace("</body>", note + "</body>", 1)

@@ -2,6 +2,8 @@
 No SQL and no business logic: tours are checked and stored by ``mapping``."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from pages._ui import escape, store, tr, user
@@ -37,13 +39,28 @@ def set_presenting(on: bool) -> None:
         del st.query_params["present"]
 
 
+def source_line() -> str:
+    """"Migration Actors Atlas · N source documents · data as of DATE": under every exported picture."""
+    s = store()
+    return tr("present.sources", n=len(s.sources()), date=s.last_changed()[:10])
+
+
+def share_link() -> None:
+    """A popover with this view's full address, ready to copy (the copy icon of the code block)."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?")[0]
+    with st.popover(tr("present.share")):
+        st.caption(tr("present.share_help"))
+        st.code(base + ("?" + urlencode(st.query_params.to_dict()) if st.query_params else ""), language=None)
+
+
 def presenter_frame(view_name: str) -> None:
     """Presenter mode's chrome: no Streamlit header or sidebar, large high-contrast type, and a
     title bar naming the view and its sources; Esc leaves it."""
-    s = store()
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
-    line = tr("present.sources", n=len(s.sources()), date=s.last_changed()[:10])
-    st.markdown(f"<div class='atlas-titlebar'><b>{escape(view_name)}</b><small>{escape(line)}</small></div>",
+    line = source_line()
+    st.markdown(f"<div class='atlas-titlebar'><b>{html.escape(view_name)}</b><small>{html.escape(line)}</small></div>",
                 unsafe_allow_html=True)
     st.button(tr("present.exit"), key="present_exit", on_click=set_presenting, args=(False,), shortcut="Esc",
               type="tertiary")

@@ -76,6 +76,10 @@ def show_map() -> None:
     # Only the clicked feature comes back: panning and zooming do not rerun the page.
     state = st_folium(m, key=f"atlas_map_{st.session_state.get('map_view', 0)}", height=620,
                       use_container_width=True, returned_objects=["last_active_drawing"])
+    caption = tr("map.count", n=len(actors)) + " · " + _presenter.source_line()
+    st.download_button(tr("map.export_html"), lambda: maps.standalone(m, caption, tr("map.title")),
+                       file_name="atlas-map.html", mime="text/html", key="map_export_html",
+                       help=tr("map.export_html_help"))
     hit = maps.clicked(state)
     if hit and hit != st.session_state.get("_map_last_hit"):
         st.session_state["_map_last_hit"] = hit

@@ -3,7 +3,7 @@ actor's ego network, the shortest chains between two actors, metrics and exports
 import streamlit as st
 
 from mapping import exporters, graph
-from pages import _ui
+from pages import _presenter, _ui
 
 _ui.ensure_app()
 
@@ -93,7 +93,8 @@ if view["metrics"].attrs.get("estimated"):
 path_nodes = [n for p in paths for n in p]
 spec = graph.chart_spec(drawn, drawing["positions"], view["metrics"], color_by=color_by, size_by=size_by,
                         community=view["community"], highlight=path_nodes,
-                        highlight_edges=graph.path_edges(paths), selected=selected, lang=lang)
+                        highlight_edges=graph.path_edges(paths), selected=selected, lang=lang,
+                        large=_presenter.presenting())
 event = st.echarts_chart(spec, on_select="rerun", key="network_chart", height=680, renderer="canvas",
                          alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawn.number_of_edges()))
 st.caption(_ui.tr("network.legend_edges"))
@@ -122,6 +123,7 @@ downloads = (  # built only when clicked (deferred), so a large graph does not s
     ("edges", lambda: exporters.to_csv(graph.edges_table(drawn, lang)), "-edges.csv", "text/csv"),
     ("graphml", lambda: exporters.to_graphml(annotated), ".graphml", "application/graphml+xml"),
     ("gexf", lambda: exporters.to_gexf(annotated), ".gexf", "application/xml"),
+    ("svg", lambda: graph.spec_to_svg(spec, caption=_presenter.source_line()), ".svg", "image/svg+xml"),
 )
 for column, (name, make, suffix, mime) in zip(st.columns(len(downloads)), downloads):
     column.download_button(_ui.tr(f"network.download.{name}"), make, file_name=stem + suffix, mime=mime,

@@ -98,7 +98,7 @@ def page(browser):
 
     def guard(route):
         host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+        if route.request.url.startswith(("data:", "blob:", "file:")) or host in LOCAL_HOSTS:
             route.continue_()
         else:
             blocked.append(route.request.url)
@@ -353,4 +353,39 @@ def test_a_curator_signs_in_edits_a_file_and_imports_a_spreadsheet(server, page)
     snap(page, "import-preview")
     page.get_by_role("button", name="Import 1 organisation(s)").click()
     page.get_by_text("Imported: 1 new drafts").wait_for()
+    assert page.blocked == [], page.blocked
+
+
+def test_a_presenter_deep_link_opens_offline_in_french(server, page):
+    open_view(page, server + "/network?lang=fr&present=1&mode=project&graph_project=recosa")
+    page.locator(".atlas-titlebar").wait_for()
+    assert "Réseau" in page.locator(".atlas-titlebar").inner_text()
+    assert not page.get_by_test_id("stSidebar").is_visible()
+    assert not page.locator("header[data-testid='stHeader']").is_visible()
+    canvas = page.locator("[data-testid='stEChartsChart'] canvas, .stEChartsChart canvas").first
+    canvas.wait_for()
+    page.wait_for_function(
+        """() => { const c = document.querySelector("canvas"); if (!c) return false;
+                   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                   for (let i = 3; i < d.length; i += 4 * 97) if (d[i] > 0) return true; return false; }""")
+    snap(page, "present-network-fr")
+    page.keyboard.press("Escape")
+    page.get_by_test_id("stSidebar").wait_for()
+    assert page.blocked == [], page.blocked
+
+
+def test_the_standalone_map_opens_offline_with_its_actors(page, tmp_path):
+    from mapping import maps
+    from mapping.store import Store
+
+    store = Store(":memory:")
+    actors = store.actors(columns=("id", "name", "kind", "country", "region_code", "city", "lat", "lon", "themes"))
+    path = tmp_path / "atlas-map.html"
+    path.write_text(maps.standalone(maps.explore(actors, region_counts=store.region_counts()),
+                                    caption="Migration Actors Atlas"), encoding="utf-8")
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.atlasDrawn >= 1")
+    assert page.locator(".marker-cluster").count() > 0
+    assert page.get_by_text("Migration Actors Atlas").count() == 1
+    snap(page, "standalone-map")
     assert page.blocked == [], page.blocked

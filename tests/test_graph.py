@@ -193,3 +193,18 @@ def test_node_and_edge_csv_are_formula_safe():
     edges = graph.edges_table(g)
     assert len(edges) == 3 and set(edges["relation"]) == {"funds", "trains"}
     assert "'=HYPERLINK" in exporters.to_csv(edges).decode("utf-8-sig")
+
+
+def test_the_network_picture_exports_as_svg_and_png(store):
+    import xml.etree.ElementTree as ET
+
+    actors = store.actors()
+    g = graph.build_graph(actors, store.relations_among(actors["id"].tolist()))
+    spec = graph.chart_spec(g, graph.layout(g), graph.metrics(g))
+    assert "saveAsImage" in spec["toolbox"]["feature"]  # PNG, made in the browser
+    svg = graph.spec_to_svg(spec, caption="Migration Actors Atlas · 5 source documents")
+    root = ET.fromstring(svg)  # well-formed, names escaped
+    assert root.tag.endswith("svg")
+    assert len(root.findall("{http://www.w3.org/2000/svg}line")) == g.number_of_edges()
+    assert sum(1 for c in root.iter("{http://www.w3.org/2000/svg}circle") if c.find(
+        "{http://www.w3.org/2000/svg}title") is not None) == g.number_of_nodes()

@@ -204,3 +204,19 @@ def test_builders_do_not_import_streamlit():
     names = {a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
     modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert not any("streamlit" in x for x in names | modules)
+
+
+def test_the_standalone_export_carries_everything_it_needs(store, actors):
+    m = maps.explore(actors, region_counts=store.region_counts())
+    page = maps.standalone(m, caption="41 actors · 5 source documents", title="Map <of> actors")
+    assert "/app/static" not in page and not re.findall(r'<(?:script|link)[^>]+(?:src|href)=', page)
+    # Addresses remain only inside the inlined libraries' code (comments, Leaflet's credit link);
+    # no element or style points the browser at one.
+    markup = re.sub(r"<script>.*?</script>", "", page, flags=re.S)
+    assert not re.findall(r'(?:src|href)=["\']?https?:', markup)
+    assert not re.findall(r'url\(["\']?https?:', page)
+    for asset in maps.STANDALONE_ASSETS:
+        assert f"/* {asset} */" in page
+    assert "Supercluster" in page and "data:image/png;base64," in page  # layer icons inlined
+    assert "41 actors · 5 source documents" in page and "<title>Map &lt;of&gt; actors</title>" in page
+    assert len(page) < 2_500_000
