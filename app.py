@@ -41,11 +41,6 @@ going = st.session_state.pop("_tour_go", None)
 if going:
     st.switch_page(PAGES[going[0]], query_params=going[1])
 
-if _presenter.presenting():
-    _presenter.presenter_frame(page.title)
-_presenter.tour_bar()
-if not _presenter.presenting():
-    _presenter.share_link()
 
 with st.sidebar:
     st.session_state["present_toggle"] = _presenter.presenting()
@@ -62,6 +57,7 @@ with st.sidebar:
         st.query_params["lang"] = chosen
         st.rerun()
 
+    _presenter.share_link()
     _account.account_box()
     if _ui.can("edit") and page.url_path in tours.PAGES:
         _presenter.add_to_tour_box(page.url_path)
@@ -92,4 +88,11 @@ _ui.write_filters_to_url(_ui.current_filters())
 if "lang" not in st.query_params or st.query_params["lang"] != lang:
     st.query_params["lang"] = lang
 
-page.run()
+# Presenter chrome and the tour bar come after the page (pinned to the top and bottom of the window by
+# CSS): elements written above a page shift its map fragment, whose clicks then stop arriving.
+try:
+    page.run()
+finally:
+    if _presenter.presenting():
+        _presenter.presenter_frame(page.title)
+    _presenter.tour_bar()

@@ -17,9 +17,12 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff !important; color: #000000 !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li, label, .stCaption { font-size: 1.25rem !important; }
 h1 { font-size: 2.6rem !important; color: #000000 !important; }
-.atlas-titlebar { background: #000000; color: #ffffff; padding: 0.5rem 1rem; font-size: 1.35rem;
-                  border-radius: 4px; display: flex; justify-content: space-between; gap: 1rem; }
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 4.2rem !important; }
+.st-key-atlas_present { position: fixed; top: 0; left: 0; right: 0; z-index: 999990; background: #000000;
+                        padding: 0.35rem 1rem; gap: 0 !important; }
+.atlas-titlebar { color: #ffffff; font-size: 1.35rem; display: flex; justify-content: space-between; gap: 1rem; }
 .atlas-titlebar small { color: #ffffff; font-size: 1rem; }
+.st-key-atlas_present button p { color: #ffffff !important; font-size: 0.9rem !important; }
 </style>
 """
 
@@ -46,11 +49,11 @@ def source_line() -> str:
 
 
 def share_link() -> None:
-    """A popover with this view's full address, ready to copy (the copy icon of the code block)."""
+    """This view's full address, ready to copy (the copy icon of the code block)."""
     from urllib.parse import urlencode
 
     base = (st.context.url or "").split("?")[0]
-    with st.popover(tr("present.share")):
+    with st.expander(tr("present.share")):
         st.caption(tr("present.share_help"))
         st.code(base + ("?" + urlencode(st.query_params.to_dict()) if st.query_params else ""), language=None)
 
@@ -60,14 +63,20 @@ def presenter_frame(view_name: str) -> None:
     title bar naming the view and its sources; Esc leaves it."""
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     line = source_line()
-    st.markdown(f"<div class='atlas-titlebar'><b>{html.escape(view_name)}</b><small>{html.escape(line)}</small></div>",
-                unsafe_allow_html=True)
-    st.button(tr("present.exit"), key="present_exit", on_click=set_presenting, args=(False,), shortcut="Esc",
-              type="tertiary")
+    with st.container(key="atlas_present"):
+        st.markdown(f"<div class='atlas-titlebar'><b>{html.escape(view_name)}</b><small>{html.escape(line)}</small>"
+                    "</div>", unsafe_allow_html=True)
+        st.button(tr("present.exit"), key="present_exit", on_click=set_presenting, args=(False,), shortcut="Esc",
+                  type="tertiary")
 
 
 # -- tours: a presenter steps through saved views ----------------------------------------------------
 TOUR_PARAMS = ("tour", "step")
+TOUR_CSS = """<style>
+.st-key-atlas_tour { position: fixed; bottom: 0; left: 0; right: 0; z-index: 999980; background: #ffffff;
+                     border-top: 3px solid #000000; padding: 0.5rem 1.5rem; gap: 0.3rem !important; }
+[data-testid="stMainBlockContainer"], .block-container { padding-bottom: 11rem !important; }
+</style>"""
 
 
 def current_view_params() -> dict[str, str]:
@@ -112,7 +121,8 @@ def tour_bar() -> None:
         return
     tour, n = active
     step = tour["steps"][n - 1]
-    with st.container(border=True):
+    st.markdown(TOUR_CSS, unsafe_allow_html=True)
+    with st.container(key="atlas_tour"):
         st.markdown(f"**{escape(tour['name'])}** — {tr('tour.step_of', n=n, total=len(tour['steps']))}: "
                     f"**{escape(step['title'])}**")
         if step.get("caption"):

@@ -76,10 +76,6 @@ def show_map() -> None:
     # Only the clicked feature comes back: panning and zooming do not rerun the page.
     state = st_folium(m, key=f"atlas_map_{st.session_state.get('map_view', 0)}", height=620,
                       use_container_width=True, returned_objects=["last_active_drawing"])
-    caption = tr("map.count", n=len(actors)) + " · " + _presenter.source_line()
-    st.download_button(tr("map.export_html"), lambda: maps.standalone(m, caption, tr("map.title")),
-                       file_name="atlas-map.html", mime="text/html", key="map_export_html",
-                       help=tr("map.export_html_help"))
     hit = maps.clicked(state)
     if hit and hit != st.session_state.get("_map_last_hit"):
         st.session_state["_map_last_hit"] = hit
@@ -96,6 +92,13 @@ def show_map() -> None:
 
 
 show_map()
+# The slide-ready file is built only when asked for (a deferred download), from the same view.
+caption = tr("map.count", n=len(actors)) + " · " + _presenter.source_line()
+st.download_button(tr("map.export_html"), file_name="atlas-map.html", mime="text/html", key="map_export_html",
+                   help=tr("map.export_html_help"),
+                   data=lambda: maps.standalone(maps.explore(actors, region_counts=counts, links=links, lang=lang,
+                                                             metric=shading_labels[shade] if counts is not None else ""),
+                                                caption, tr("map.title")))
 
 if selected:
     actor = _ui.store().actor(selected)

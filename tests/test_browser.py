@@ -53,7 +53,11 @@ def server(tmp_path_factory):
     from mapping.store import Store
 
     store = Store(str(db))
-    store.add_user("curator", CURATOR_PASSWORD, "curator", "Browser Curator", trusted=True)
+    curator = store.add_user("curator", CURATOR_PASSWORD, "curator", "Browser Curator", trusted=True)
+    store.save_tour({"name": "Webinar", "steps": [
+        {"title": "Senegal", "page": "map", "params": {"country": "SN"}, "caption": "The actors in Senegal"},
+        {"title": "RECOSA", "page": "network", "params": {"mode": "project", "graph_project": "recosa"}},
+    ]}, user=curator)
     store.close()
     port = _free_port()
     env = dict(os.environ, ATLAS_DB=str(db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
@@ -285,11 +289,12 @@ def test_map_page_draws_actors_offline_and_a_region_click_filters(server, page):
     assert page.blocked == [], page.blocked
 
 
-def test_map_click_on_an_actor_selects_it(server, page):
+@pytest.mark.parametrize("extra", ["", "&present=1"])
+def test_map_click_on_an_actor_selects_it(server, page, extra):
     from mapping.store import Store
 
     actor = Store(":memory:").actor("expertise-france")
-    open_view(page, server + "/map?lang=en")
+    open_view(page, server + "/map?lang=en" + extra)
     leaflet = _leaflet(page)
     # Centre on Paris, where Expertise France is the only actor, and click its point.
     xy = _map_point(leaflet, actor["lat"], actor["lon"], zoom=9)
@@ -388,4 +393,20 @@ def test_the_standalone_map_opens_offline_with_its_actors(page, tmp_path):
     assert page.locator(".marker-cluster").count() > 0
     assert page.get_by_text("Migration Actors Atlas").count() == 1
     snap(page, "standalone-map")
+    assert page.blocked == [], page.blocked
+
+
+def test_a_tour_is_presented_with_the_keyboard(server, page):
+    open_view(page, server + "/tours?lang=en")
+    page.get_by_role("button", name="Start the tour").click()
+    page.get_by_text("step 1 of 2").wait_for()
+    page.get_by_text("The actors in Senegal").wait_for()
+    page.locator(".atlas-titlebar").wait_for()  # presented in presenter mode
+    page.wait_for_function("() => new URLSearchParams(location.search).get('country') === 'SN'")
+    page.keyboard.press("PageDown")
+    page.get_by_text("step 2 of 2").wait_for()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('mode') === 'project'")
+    snap(page, "tour-step-2")
+    page.keyboard.press("PageUp")
+    page.get_by_text("step 1 of 2").wait_for()
     assert page.blocked == [], page.blocked
