@@ -93,6 +93,9 @@ if "lang" not in st.query_params or st.query_params["lang"] != lang:
 try:
     page.run()
 finally:
+    if i18n.direction(lang) == "rtl":  # a right-to-left catalogue (e.g. Arabic) turns the whole page
+        st.markdown("<style>[data-testid='stMain'], [data-testid='stSidebar'] { direction: rtl; }</style>",
+                    unsafe_allow_html=True)
     if _presenter.presenting():
         _presenter.presenter_frame(page.title)
     _presenter.tour_bar()

@@ -59,9 +59,55 @@ def normalise_lang(value: object, accept_language: str | None = None) -> str:
     return DEFAULT_LANG
 
 
+def number(value: float, lang: str = DEFAULT_LANG) -> str:
+    """A number as the language writes it (separators from the catalogue's ``_meta``); numbers
+    under 10,000 are not grouped (years, small counts).
+
+    >>> number(12345, "en"), number(12345, "fr"), number(0.25, "fr"), number(2026, "fr")
+    ('12,345', '12\u202f345', '0,25', '2026')
+    """
+    meta = catalogue(lang)
+    thousands, decimal = meta.get("_meta.thousands", ","), meta.get("_meta.decimal", ".")
+    if isinstance(value, float) and not value.is_integer():
+        whole, _, fraction = f"{value:.4g}".partition(".")
+        return whole + (decimal + fraction if fraction else "")
+    text = f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+    return text.replace(",", thousands)
+
+
+def date(value: str | None, lang: str = DEFAULT_LANG) -> str:
+    """An ISO date, possibly partial (YYYY, YYYY-MM), as the language writes it.
+
+    >>> date("2021-04-12", "en"), date("2021-04-12", "fr"), date("2017-03", "fr"), date("2016", "en")
+    ('12 Apr 2021', '12 avr. 2021', 'mars 2017', '2016')
+    >>> date("not a date", "en"), date(None, "fr")
+    ('not a date', '')
+    """
+    if not value:
+        return ""
+    parts = str(value)[:10].split("-")
+    months = catalogue(lang).get("_meta.months", "").split("|")
+    try:
+        month = months[int(parts[1]) - 1] if len(parts) > 1 and len(months) == 12 else None
+    except ValueError:
+        return str(value)
+    if not parts[0].isdigit() or len(parts[0]) != 4 or (len(parts) > 1 and month is None):
+        return str(value)
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}" if parts[2].isdigit() else str(value)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """Translate ``key``; falls back to English, then to the key itself so a gap is visible."""
+    """Translate ``key``; falls back to English, then to the key itself so a gap is visible.
+    Numbers among ``values`` are written the language's way (:func:`number`)."""
     text = catalogue(lang).get(key) or catalogue("en").get(key) or key
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    shown = {k: number(v, lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+             for k, v in values.items()}
+    return text.format(**shown)
 
 

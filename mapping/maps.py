@@ -294,10 +294,10 @@ class ActorLayer(JSCSSMixin, _ScriptOnly, Layer):
                 var mk = L.circleMarker(at || [r[0], r[1]], {radius: {{ this.radius }}, color: "#ffffff",
                     weight: {{ this.weight }}, fillColor: k.colour, fillOpacity: 0.9, dashArray: {{ this.dash }}});
                 mk.feature = {type: "Feature", properties: {id: r[3]}};
-                mk.bindTooltip(r[4]);
+                mk.bindTooltip("<span dir='auto'>" + r[4] + "</span>");
                 mk.bindPopup(function () {
                     var themes = r[6] ? r[6].split(".").map(function (t) { return p.themes[+t]; }).join(", ") : "";
-                    return "<div class='atlas-popup'><b>" + r[4] + "</b><br>" + k.label +
+                    return "<div class='atlas-popup'><b dir='auto'>" + r[4] + "</b><br>" + k.label +
                         (r[5] >= 0 ? " · " + p.cities[r[5]] : "") + (themes ? "<br><small>" + themes + "</small>" : "") +
                         "</div>"; });
                 return mk;

@@ -3,9 +3,9 @@
 Examples
 --------
 >>> format_period("2016-01-01", "2022-06-30", "en")
-'2016-01-01 – 2022-06-30'
+'1 Jan 2016 – 30 Jun 2022'
 >>> format_period("2021-04-12", None, "fr")
-'depuis 2021-04-12'
+'depuis 12 avr. 2021'
 >>> format_period(float("nan"), None)
 ''
 """
@@ -15,23 +15,25 @@ import html
 
 import pandas as pd
 
+from .i18n import date, t
+
 from .model import ACTOR_KINDS, COUNTRIES, EVENT_KINDS, EVENT_ROLES, PROJECT_ROLES, TARGET_GROUPS, THEMES
 from .model import is_international, label, relation_phrase, split_list
 
 
 def format_period(start: str | None, end: str | None, lang: str = "en") -> str:
-    """A human period from partial ISO dates."""
+    """A human period from partial ISO dates, written the language's way (:func:`mapping.i18n.date`)."""
     # Missing dates arrive as None or NaN from DuckDB frames.
-    start = start if isinstance(start, str) else ""
-    end = end if isinstance(end, str) else ""
+    start = date(start, lang) if isinstance(start, str) else ""
+    end = date(end, lang) if isinstance(end, str) else ""
     if start and end and start != end:
         return f"{start} – {end}"
     if start and end:
         return start
     if start:
-        return ("depuis " if lang == "fr" else "since ") + start
+        return t("period.since", lang, date=start)
     if end:
-        return ("jusqu'à " if lang == "fr" else "until ") + end
+        return t("period.until", lang, date=end)
     return ""
 
 

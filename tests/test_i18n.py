@@ -30,3 +30,29 @@ def test_placeholders_match_between_languages():
 
 def test_fallback_shows_the_key():
     assert i18n.t("no.such.key", "fr") == "no.such.key"
+
+
+def test_adding_a_right_to_left_language_is_adding_a_file(tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    for path in i18n.LOCALES.glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    arabic = dict(i18n.catalogue("en"), **{"_meta.name": "العربية", "_meta.direction": "rtl",
+                                           "directory.title": "دليل الجهات الفاعلة"})
+    (tmp_path / "ar.json").write_text(json.dumps(arabic, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        assert i18n.languages()["ar"] == "العربية"
+        assert i18n.direction("ar") == "rtl" and i18n.direction("fr") == "ltr"
+        assert i18n.t("directory.title", "ar") == "دليل الجهات الفاعلة"
+        assert i18n.normalise_lang(None, "ar-MA,ar;q=0.9") == "ar"
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+def test_numbers_and_dates_follow_the_language():
+    assert i18n.t("directory.count", "en", n=12500) == "12,500 actors"
+    assert i18n.t("directory.count", "fr", n=12500).startswith("12\u202f500 ")
+    assert i18n.date("2021-04-12", "fr") == "12 avr. 2021" and i18n.date("2021-04-12", "en") == "12 Apr 2021"
