@@ -622,12 +622,42 @@ def add_legend(m: folium.Map, title: str, entries: list[tuple[str, str]], *,
     return m
 
 
+class _ViewInAddress(MacroElement):
+    """Keeps the page's address in step with the map: after each pan or zoom by the user,
+    ``view=lat,lon,zoom`` is written into the parent page's URL (no rerun, nothing sent), so a
+    copied link reopens this view. The first move (the initial fit) is not a user's view."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var first = true;
+            map.on("moveend", function () {
+                if (first) { first = false; return; }
+                try {
+                    var c = map.getCenter(), w = window.parent, u = new URL(w.location.href);
+                    u.searchParams.set("{{ this.param }}", c.lat.toFixed(4) + "," + c.lng.toFixed(4) + "," +
+                                       Math.round(map.getZoom()));
+                    w.history.replaceState(w.history.state, "", u.toString());
+                } catch (e) { /* not inside the app (a standalone file): no address to keep */ }
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, param: str):
+        super().__init__()
+        self._name = "ViewInAddress"
+        self.param = param
+
+
 # -- the whole map -----------------------------------------------------------------------------
 def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts: pd.DataFrame | None = None,
             metric: str = "", links: pd.DataFrame | None = None, fit: list[list[float]] | None = None,
-            tiles: bool = False, lang: str = "en", radius: float = 6, centre: str | None = None) -> folium.Map:
+            tiles: bool = False, lang: str = "en", radius: float = 6, centre: str | None = None,
+            view_param: str | None = None) -> folium.Map:
     """The Map page's map: boundaries, optional choropleth, actors, optional partnership lines,
-    a layer control, every asset served offline.
+    a layer control, every asset served offline. ``centre`` (``"lat,lon,zoom"``) opens a linked
+    view; ``view_param`` names the URL parameter the user's pans and zooms are written to.
 
     Examples
     --------
@@ -645,6 +675,8 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
         explore_links(links, m, lang=lang)
     explore_actors(actors, m, lang=lang, radius=radius)
     folium.LayerControl(collapsed=False).add_to(m)
+    if view_param:
+        m.add_child(_ViewInAddress(view_param))
     return offline(m)
 
 

@@ -410,3 +410,18 @@ def test_a_tour_is_presented_with_the_keyboard(server, page):
     page.keyboard.press("PageUp")
     page.get_by_text("step 1 of 2").wait_for()
     assert page.blocked == [], page.blocked
+
+
+def test_the_map_view_is_kept_in_the_address_and_a_link_reopens_it(server, page):
+    open_view(page, server + "/map?lang=en")
+    leaflet = _leaflet(page)
+    leaflet.evaluate("() => { window.map_div.setView([34.68, -1.91], 9, {animate: false}); }")  # Oujda
+    page.wait_for_function("() => new URLSearchParams(location.search).get('view') === '34.6800,-1.9100,9'")
+    link = page.url
+    fresh = page.context.new_page()
+    open_view(fresh, link)
+    reopened = _leaflet(fresh)
+    centre = reopened.evaluate("() => { const c = window.map_div.getCenter();"
+                               " return [c.lat, c.lng, window.map_div.getZoom()]; }")
+    assert abs(centre[0] - 34.68) < 0.01 and abs(centre[1] + 1.91) < 0.01 and centre[2] == 9, centre
+    assert page.blocked == [], page.blocked
