@@ -49,6 +49,7 @@ ASSETS: dict[str, str | None] = {
     "awesome_markers": "awesome-markers/leaflet.awesome-markers.js",
     "markerclusterjs": "markercluster/leaflet.markercluster.js",
     "supercluster": "supercluster/supercluster.min.js",
+    "html2canvas": "html2canvas/html2canvas.min.js",
     "leaflet_css": "leaflet/leaflet.css",
     "bootstrap_css": "bootstrap/bootstrap.min.css",
     "glyphicons_css": None,
@@ -622,17 +623,66 @@ def add_legend(m: folium.Map, title: str, entries: list[tuple[str, str]], *,
     return m
 
 
-class _ViewInAddress(MacroElement):
-    """Keeps the page's address in step with the map: after each pan or zoom by the user,
-    ``view=lat,lon,zoom`` is written into the parent page's URL (no rerun, nothing sent), so a
-    copied link reopens this view. The first move (the initial fit) is not a user's view."""
+class _Snapshot(JSCSSMixin, MacroElement):
+    """A "PNG" button on the map: draws what is on screen (outlines, regions, actors, clusters,
+    legend) into an image with the caption naming sources and date, in the browser, offline."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (map) {
-            var first = true;
+            var control = L.control({position: "topleft"});
+            control.onAdd = function () {
+                var button = L.DomUtil.create("a", "atlas-snapshot leaflet-bar");
+                button.href = "#"; button.title = {{ this.title }}; button.textContent = "PNG";
+                button.style.cssText = "width:auto;padding:0 6px;font:bold 12px/30px sans-serif;background:#fff;" +
+                                       "display:block;text-align:center;color:#222";
+                L.DomEvent.on(button, "click", function (e) {
+                    L.DomEvent.stop(e);
+                    html2canvas(map.getContainer(), {backgroundColor: "{{ this.sea }}", logging: false,
+                        ignoreElements: function (el) { return el.classList && (el.classList.contains("atlas-snapshot") ||
+                            el.classList.contains("leaflet-control-zoom") || el.classList.contains("leaflet-control-layers")); }
+                    }).then(function (canvas) {
+                        var ctx = canvas.getContext("2d"), text = {{ this.caption }}, h = 26 * (window.devicePixelRatio || 1);
+                        ctx.font = Math.round(h * 0.55) + "px sans-serif";
+                        ctx.fillStyle = "rgba(255,255,255,0.9)";
+                        ctx.fillRect(0, canvas.height - h, ctx.measureText(text).width + h, h);
+                        ctx.fillStyle = "#111"; ctx.fillText(text, h / 2, canvas.height - h * 0.3);
+                        var link = document.createElement("a");
+                        link.download = "atlas-map.png"; link.href = canvas.toDataURL("image/png");
+                        document.body.appendChild(link); link.click(); link.remove();
+                        window.atlasSnapshots = (window.atlasSnapshots || 0) + 1;
+                    });
+                });
+                return button;
+            };
+            control.addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+    default_js = [("html2canvas", "html2canvas.min.js")]
+
+    def __init__(self, caption: str, title: str = "PNG"):
+        super().__init__()
+        self._name = "Snapshot"
+        self.caption, self.title, self.sea = _js(caption), _js(title), SEA
+
+
+class _ViewInAddress(MacroElement):
+    """Keeps the page's address in step with the map: after each pan or zoom by the user,
+    ``view=lat,lon,zoom`` is written into the parent page's URL (no rerun, nothing sent), so a
+    copied link reopens this view."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            // Only moves the user makes count (a drag, the wheel, a key, the zoom buttons), not the
+            // initial fit or a resize.
+            var touched = false;
+            ["mousedown", "wheel", "touchstart", "keydown", "dblclick"].forEach(function (name) {
+                map.getContainer().addEventListener(name, function () { touched = true; }, {passive: true});
+            });
             map.on("moveend", function () {
-                if (first) { first = false; return; }
+                if (!touched) { return; }
                 try {
                     var c = map.getCenter(), w = window.parent, u = new URL(w.location.href);
                     u.searchParams.set("{{ this.param }}", c.lat.toFixed(4) + "," + c.lng.toFixed(4) + "," +
@@ -654,10 +704,11 @@ class _ViewInAddress(MacroElement):
 def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts: pd.DataFrame | None = None,
             metric: str = "", links: pd.DataFrame | None = None, fit: list[list[float]] | None = None,
             tiles: bool = False, lang: str = "en", radius: float = 6, centre: str | None = None,
-            view_param: str | None = None) -> folium.Map:
+            view_param: str | None = None, snapshot: str | None = None) -> folium.Map:
     """The Map page's map: boundaries, optional choropleth, actors, optional partnership lines,
     a layer control, every asset served offline. ``centre`` (``"lat,lon,zoom"``) opens a linked
-    view; ``view_param`` names the URL parameter the user's pans and zooms are written to.
+    view; ``view_param`` names the URL parameter the user's pans and zooms are written to;
+    ``snapshot`` (a caption) adds a button saving the map as a PNG with that caption.
 
     Examples
     --------
@@ -677,6 +728,8 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
     folium.LayerControl(collapsed=False).add_to(m)
     if view_param:
         m.add_child(_ViewInAddress(view_param))
+    if snapshot is not None:
+        m.add_child(_Snapshot(snapshot, t("map.snapshot", lang)))
     return offline(m)
 
 
@@ -718,7 +771,7 @@ def clicked(state: Mapping | None) -> tuple[str, str] | None:
 # -- slide-ready export ----------------------------------------------------------------------------
 #: Assets a standalone map needs (the rest of folium's defaults — Bootstrap, Font Awesome,
 #: awesome-markers — are not used by the atlas's maps and stay out of the file).
-STANDALONE_ASSETS = ("leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js",
+STANDALONE_ASSETS = ("leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js", "html2canvas/html2canvas.min.js",
                      "supercluster/supercluster.min.js", "markercluster/MarkerCluster.css",
                      "markercluster/MarkerCluster.Default.css")
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"

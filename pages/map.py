@@ -65,6 +65,9 @@ links = _ui.map_links(key, None, project) if project else (
 st.caption(tr("map.count", n=len(actors)) + (" · " + tr("map.links_count", n=len(links)) if links is not None else ""))
 
 
+caption = tr("map.count", n=len(actors)) + " · " + _presenter.source_line()
+
+
 @st.fragment
 def show_map() -> None:
     # Fit to what is shown: the partnership lines' ends, else the filtered actors.
@@ -76,7 +79,7 @@ def show_map() -> None:
     centre = st.session_state.get("map_centre") if not fit else None  # ?view=lat,lon,zoom from a link
     m = maps.explore(actors, region_counts=counts, metric=shading_labels[shade] if counts is not None else "",
                      links=links, fit=fit, tiles=tiles, lang=lang, centre=centre, view_param="view",
-                     radius=9 if _presenter.presenting() else 6)
+                     radius=9 if _presenter.presenting() else 6, snapshot=caption)
     # Only the clicked feature comes back: panning and zooming do not rerun the page.
     state = st_folium(m, key=f"atlas_map_{st.session_state.get('map_view', 0)}", height=620,
                       use_container_width=True, returned_objects=["last_active_drawing"])
@@ -97,11 +100,11 @@ def show_map() -> None:
 
 show_map()
 # The slide-ready file is built only when asked for (a deferred download), from the same view.
-caption = tr("map.count", n=len(actors)) + " · " + _presenter.source_line()
 st.download_button(tr("map.export_html"), file_name="atlas-map.html", mime="text/html", key="map_export_html",
                    help=tr("map.export_html_help"),
                    data=lambda: maps.standalone(maps.explore(actors, region_counts=counts, links=links, lang=lang,
-                                                             metric=shading_labels[shade] if counts is not None else ""),
+                                                             metric=shading_labels[shade] if counts is not None else "",
+                                                             snapshot=caption),
                                                 caption, tr("map.title")))
 
 if selected:

@@ -35,6 +35,11 @@ PACKAGES: dict[str, dict[str, str]] = {
         "dist/supercluster.min.js": "supercluster/supercluster.min.js",
         "LICENSE": "supercluster/LICENSE",
     },
+    # The map's "PNG" button draws the map (canvas layers, cluster icons, legend) into an image.
+    "html2canvas@1.4.1": {
+        "dist/html2canvas.min.js": "html2canvas/html2canvas.min.js",
+        "LICENSE": "html2canvas/LICENSE",
+    },
     "jquery@3.7.1": {
         "dist/jquery.min.js": "jquery/jquery.min.js",
         "LICENSE.txt": "jquery/LICENSE",

@@ -415,13 +415,37 @@ def test_a_tour_is_presented_with_the_keyboard(server, page):
 def test_the_map_view_is_kept_in_the_address_and_a_link_reopens_it(server, page):
     open_view(page, server + "/map?lang=en")
     leaflet = _leaflet(page)
-    leaflet.evaluate("() => { window.map_div.setView([34.68, -1.91], 9, {animate: false}); }")  # Oujda
-    page.wait_for_function("() => new URLSearchParams(location.search).get('view') === '34.6800,-1.9100,9'")
-    link = page.url
+    assert "view" not in page.url  # the initial fit is not a view anyone chose
+    # Drag the map as a user would.
+    box = page.locator(MAP_FRAME).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 150, y + 80, steps=8)
+    page.mouse.up()
+    page.wait_for_function("() => new URLSearchParams(location.search).has('view')")
+    lat, lon, zoom = page.evaluate("() => new URLSearchParams(location.search).get('view')").split(",")
+    shown = leaflet.evaluate("() => { const c = window.map_div.getCenter(); return [c.lat, c.lng]; }")
+    assert abs(shown[0] - float(lat)) < 0.001 and abs(shown[1] - float(lon)) < 0.001
     fresh = page.context.new_page()
-    open_view(fresh, link)
+    open_view(fresh, page.url)
     reopened = _leaflet(fresh)
     centre = reopened.evaluate("() => { const c = window.map_div.getCenter();"
                                " return [c.lat, c.lng, window.map_div.getZoom()]; }")
-    assert abs(centre[0] - 34.68) < 0.01 and abs(centre[1] + 1.91) < 0.01 and centre[2] == 9, centre
+    pixel = 360 / (256 * 2 ** int(zoom))  # degrees of longitude per pixel at that zoom
+    assert centre[2] == int(zoom)
+    assert abs(centre[0] - float(lat)) < 3 * pixel and abs(centre[1] - float(lon)) < 3 * pixel, (centre, lat, lon)
+    assert page.blocked == [], page.blocked
+
+
+def test_the_map_saves_itself_as_a_png_with_its_caption(server, page):
+    open_view(page, server + "/map?lang=en")
+    _leaflet(page)
+    frame = page.frame_locator(MAP_FRAME)
+    with page.expect_download() as download:
+        frame.locator(".atlas-snapshot").click()
+    saved = download.value
+    assert saved.suggested_filename == "atlas-map.png"
+    data = Path(saved.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     assert page.blocked == [], page.blocked

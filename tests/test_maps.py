@@ -207,7 +207,7 @@ def test_builders_do_not_import_streamlit():
 
 
 def test_the_standalone_export_carries_everything_it_needs(store, actors):
-    m = maps.explore(actors, region_counts=store.region_counts())
+    m = maps.explore(actors, region_counts=store.region_counts(), snapshot="41 actors · 5 source documents")
     page = maps.standalone(m, caption="41 actors · 5 source documents", title="Map <of> actors")
     assert "/app/static" not in page and not re.findall(r'<(?:script|link)[^>]+(?:src|href)=', page)
     # Addresses remain only inside the inlined libraries' code (comments, Leaflet's credit link);
@@ -220,3 +220,13 @@ def test_the_standalone_export_carries_everything_it_needs(store, actors):
     assert "Supercluster" in page and "data:image/png;base64," in page  # layer icons inlined
     assert "41 actors · 5 source documents" in page and "<title>Map &lt;of&gt; actors</title>" in page
     assert len(page) < 2_500_000
+
+
+def test_the_png_button_and_the_view_keeper_are_opt_in(actors):
+    plain = _html(maps.explore(actors))
+    assert "atlas-snapshot" not in plain and "html2canvas" not in plain and "replaceState" not in plain
+    page = _html(maps.explore(actors, snapshot="Sources: <5>", view_param="view"))
+    assert "atlas-snapshot" in page and "/app/static/vendor/html2canvas/html2canvas.min.js" in page
+    # The caption is drawn on the image with fillText (never parsed as HTML): a JSON string literal.
+    assert 'text = "Sources: <5>"' in page
+    assert 'searchParams.set("view"' in page
