@@ -690,25 +690,52 @@ class _ViewInAddress(MacroElement):
                     w.history.replaceState(w.history.state, "", u.toString());
                 } catch (e) { /* not inside the app (a standalone file): no address to keep */ }
             });
+            // Layers switched off in the layer control: ?hide=regions,links...
+            var layers = {{ this.layers }}, hidden = new Set({{ this.hidden }});
+            function keyOf(name) {
+                for (var label in layers) { if (name.indexOf(label) === 0) { return layers[label]; } }
+                return null;
+            }
+            function remember(e, off) {
+                var key = keyOf(e.name);
+                if (!key) { return; }
+                if (off) { hidden.add(key); } else { hidden.delete(key); }
+                try {
+                    var w = window.parent, u = new URL(w.location.href);
+                    if (hidden.size) { u.searchParams.set("{{ this.hide_param }}", Array.from(hidden).sort().join(",")); }
+                    else { u.searchParams.delete("{{ this.hide_param }}"); }
+                    w.history.replaceState(w.history.state, "", u.toString());
+                } catch (err) { /* standalone file */ }
+            }
+            map.on("overlayremove", function (e) { remember(e, true); });
+            map.on("overlayadd", function (e) { remember(e, false); });
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, param: str):
+    def __init__(self, param: str, layers: dict[str, str], hidden: Iterable[str], hide_param: str):
         super().__init__()
         self._name = "ViewInAddress"
-        self.param = param
+        self.param, self.hide_param = param, hide_param
+        self.layers, self.hidden = _js(layers), _js(sorted(hidden))
+
+
+#: Layers of the layer control a link can switch off (``?hide=``), and their translated names.
+LAYER_KEYS = {"regions": "map.layer.regions", "actors": "map.layer.actors",
+              "international": "map.layer.international", "links": "map.layer.links"}
 
 
 # -- the whole map -----------------------------------------------------------------------------
 def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts: pd.DataFrame | None = None,
             metric: str = "", links: pd.DataFrame | None = None, fit: list[list[float]] | None = None,
             tiles: bool = False, lang: str = "en", radius: float = 6, centre: str | None = None,
-            view_param: str | None = None, snapshot: str | None = None) -> folium.Map:
+            view_param: str | None = None, snapshot: str | None = None,
+            hidden: Iterable[str] = ()) -> folium.Map:
     """The Map page's map: boundaries, optional choropleth, actors, optional partnership lines,
     a layer control, every asset served offline. ``centre`` (``"lat,lon,zoom"``) opens a linked
     view; ``view_param`` names the URL parameter the user's pans and zooms are written to;
-    ``snapshot`` (a caption) adds a button saving the map as a PNG with that caption.
+    ``snapshot`` (a caption) adds a button saving the map as a PNG with that caption; ``hidden``
+    (keys of :data:`LAYER_KEYS`) starts those layers switched off.
 
     Examples
     --------
@@ -726,8 +753,14 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
         explore_links(links, m, lang=lang)
     explore_actors(actors, m, lang=lang, radius=radius)
     folium.LayerControl(collapsed=False).add_to(m)
+    names = {key: t(message, lang) for key, message in LAYER_KEYS.items()}
+    for child in list(m._children.values()):
+        if isinstance(child, Layer) and child.control:
+            key = next((k for k, n in names.items() if child.layer_name.startswith(n)), None)
+            if key in hidden:
+                child.show = False
     if view_param:
-        m.add_child(_ViewInAddress(view_param))
+        m.add_child(_ViewInAddress(view_param, {n: k for k, n in names.items()}, hidden, "hide"))
     if snapshot is not None:
         m.add_child(_Snapshot(snapshot, t("map.snapshot", lang)))
     return offline(m)

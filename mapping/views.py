@@ -75,6 +75,17 @@ def _centre(value: str) -> str | None:
     return None
 
 
+def _layers(value: str) -> str | None:
+    """Layers switched off, as a sorted comma list of known keys.
+
+    >>> _layers("links,regions"), _layers("regions,bogus")
+    ('links,regions', None)
+    """
+    keys = value.split(",")
+    known = {"regions", "actors", "international", "links"}
+    return ",".join(sorted(set(keys))) if keys and set(keys) <= known else None
+
+
 SHADES = ("off", "all", *(f"kind:{k}" for k in ACTOR_KINDS), *(f"theme:{t}" for t in THEMES))
 
 PARAMS: dict[str, tuple[Param, ...]] = {
@@ -83,6 +94,7 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         Param("links", "map_project", None, _ident),
         Param("tiles", "map_tiles", False, _flag),
         Param("view", "map_centre", None, _centre),
+        Param("hide", "map_hide", None, _layers),
     ),
     "network": (
         Param("mode", "net_mode", "whole", _one_of("whole", "project", "ego", "path")),
@@ -135,6 +147,6 @@ def names(page: str) -> tuple[str, ...]:
     """Every URL parameter ``page`` owns.
 
     >>> names("map")
-    ('shade', 'links', 'tiles', 'view')
+    ('shade', 'links', 'tiles', 'view', 'hide')
     """
     return tuple(p.name for p in PARAMS.get(page, ()))

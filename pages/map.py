@@ -44,10 +44,11 @@ def _fit() -> None:
 
 def _reset() -> None:
     _ui.select_actor(None)
-    for name in ("map_fitted", "map_project", "_map_last_hit", "map_centre"):
+    for name in ("map_fitted", "map_project", "_map_last_hit", "map_centre", "map_hide"):
         st.session_state.pop(name, None)
-    if "view" in st.query_params:
-        del st.query_params["view"]
+    for name in ("view", "hide"):
+        if name in st.query_params:
+            del st.query_params[name]
     st.session_state["map_view"] = st.session_state.get("map_view", 0) + 1
 
 
@@ -79,7 +80,8 @@ def show_map() -> None:
     centre = st.session_state.get("map_centre") if not fit else None  # ?view=lat,lon,zoom from a link
     m = maps.explore(actors, region_counts=counts, metric=shading_labels[shade] if counts is not None else "",
                      links=links, fit=fit, tiles=tiles, lang=lang, centre=centre, view_param="view",
-                     radius=9 if _presenter.presenting() else 6, snapshot=caption)
+                     radius=9 if _presenter.presenting() else 6, snapshot=caption,
+                     hidden=[k for k in (st.session_state.get("map_hide") or "").split(",") if k])
     # Only the clicked feature comes back: panning and zooming do not rerun the page.
     state = st_folium(m, key=f"atlas_map_{st.session_state.get('map_view', 0)}", height=620,
                       use_container_width=True, returned_objects=["last_active_drawing"])

@@ -249,7 +249,7 @@ def test_map_region_shading_follows_the_choice(app_db):
     assert not at.exception
     assert json.dumps("Regions — Number of actors — Municipality") in _map_script(at)
     at.selectbox(key="map_shade").set_value("off").run()
-    assert "Regions" not in _map_script(at)
+    assert "var figures" not in _map_script(at) and "Regions — " not in _map_script(at)  # no choropleth
 
 
 def test_map_selected_actor_shows_its_panel_and_partnerships(app_db):
@@ -540,3 +540,15 @@ def test_a_tour_steps_forward_and_back_across_pages(app_db):
     assert "country" not in at.query_params  # the step's filters replace the previous ones
     at.button(key="tour_prev").click().run()
     assert at.query_params["step"] == "1" and at.query_params["country"] == "SN"
+
+
+def test_a_link_can_switch_map_layers_off(app_db):
+    at = _app(lang="en", hide="links,regions")
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    script = _map_script(at)
+    # The choropleth is built but starts switched off; the actors are on.
+    assert "var figures" in script
+    region_var = re.search(r"var (\w+) = \(function \(\) \{\s*var figures", script).group(1)
+    assert f"{region_var}.addTo(" not in script
+    assert at.query_params["hide"] == "links,regions"

@@ -282,6 +282,7 @@ def test_map_page_draws_actors_offline_and_a_region_click_filters(server, page):
     page.get_by_text("No actor is recorded in Timbuktu yet.").wait_for()
     # Hide the actors (layer control) so no marker covers the region, then click Oriental.
     frame.get_by_role("checkbox", name="Actors", exact=True).uncheck()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('hide') === 'actors'")  # kept in links
     click_region("MA-02")
     page.wait_for_function("() => new URLSearchParams(location.search).get('region') === 'MA-02'", timeout=30_000)
     n = store.count_actors(Filters(regions=("MA-02",)))

@@ -13,7 +13,7 @@ from mapping.filters import Filters
 def test_round_trip_of_every_parameter(page):
     samples = {
         "map_shade": ["off", "kind:ngo", "theme:health"], "map_project": ["recosa"], "map_tiles": [True],
-        "map_centre": ["34.68,-1.91,9"], "net_mode": ["path", "ego", "project"], "net_color": ["community"],
+        "map_centre": ["34.68,-1.91,9"], "map_hide": ["links,regions"], "net_mode": ["path", "ego", "project"], "net_color": ["community"],
         "net_size": ["betweenness"], "net_context": [False], "net_project": ["recomig"],
         "net_ego": ["commune-oujda"], "net_hops": [2, 3], "net_from": ["commune-kaolack"], "net_to": ["uclg-africa"],
     }
