@@ -461,7 +461,7 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
                color_by: str = "kind", size_by: str = "degree", community: Mapping[str, int] | None = None,
                highlight: Iterable[str] = (), highlight_edges: set[frozenset] | None = None,
                selected: str | None = None, label_top: int = 25, max_communities: int = 12,
-               aspect: float = 1.6, lang: str = "en", large: bool = False) -> dict:
+               aspect: float = 1.6, lang: str = "en", large: bool = False, caption: str = "") -> dict:
     """An ECharts option (graph series) for ``st.echarts_chart``.
 
     Nodes are emitted in ``list(g.nodes)`` order, so a selection's ``data_indices`` map back to
@@ -471,6 +471,7 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
     ``size_by``), the highlighted ones and the selected one carry a label. Every text is escaped.
     ``aspect`` stretches the layout's x axis to fill a chart wider than high. ``large`` is for
     presenting: bigger nodes and labels, no animation (it blurs in a compressed screen share).
+    ``caption`` (sources and date) is written under the picture, so the PNG export carries it.
     """
     nodes = list(g.nodes)
     values = node_metrics[size_by].reindex(nodes).fillna(0).to_numpy(dtype=float)
@@ -537,6 +538,8 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
     big = len(nodes) > 500
     return {
         "tooltip": {"trigger": "item", "confine": True},
+        "title": {"subtext": _text(caption), "left": 10, "bottom": 0,
+                  "subtextStyle": {"color": "#333333", "fontSize": 14 if large else 11}},
         # PNG of the current picture, made in the browser (no server, no internet).
         "toolbox": {"right": 10, "feature": {"saveAsImage": {"name": "atlas-network", "pixelRatio": 2,
                                                              "title": "PNG"}}},

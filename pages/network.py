@@ -94,7 +94,7 @@ path_nodes = [n for p in paths for n in p]
 spec = graph.chart_spec(drawn, drawing["positions"], view["metrics"], color_by=color_by, size_by=size_by,
                         community=view["community"], highlight=path_nodes,
                         highlight_edges=graph.path_edges(paths), selected=selected, lang=lang,
-                        large=_presenter.presenting())
+                        large=_presenter.presenting(), caption=_presenter.source_line())
 event = st.echarts_chart(spec, on_select="rerun", key="network_chart", height=680, renderer="canvas",
                          alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawn.number_of_edges()))
 st.caption(_ui.tr("network.legend_edges"))

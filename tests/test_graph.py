@@ -200,8 +200,9 @@ def test_the_network_picture_exports_as_svg_and_png(store):
 
     actors = store.actors()
     g = graph.build_graph(actors, store.relations_among(actors["id"].tolist()))
-    spec = graph.chart_spec(g, graph.layout(g), graph.metrics(g))
-    assert "saveAsImage" in spec["toolbox"]["feature"]  # PNG, made in the browser
+    spec = graph.chart_spec(g, graph.layout(g), graph.metrics(g), caption="Atlas · 5 <sources>")
+    assert "saveAsImage" in spec["toolbox"]["feature"]  # PNG, made in the browser, caption included
+    assert spec["title"]["subtext"] == "Atlas · 5 &lt;sources&gt;"
     svg = graph.spec_to_svg(spec, caption="Migration Actors Atlas · 5 source documents")
     root = ET.fromstring(svg)  # well-formed, names escaped
     assert root.tag.endswith("svg")
