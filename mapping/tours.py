@@ -96,3 +96,23 @@ def from_json(text: str | bytes) -> dict:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise Invalid({"file": "not a tour exported by the Migration Actors Atlas"})
     return {k: data.get(k) for k in ("name", "description", "steps")}
+
+
+def edited_steps(steps: list[dict], rows: list[Mapping[str, Any]]) -> list[dict]:
+    """Steps after a curator's table edit: ``rows`` are what remains of the table (``step`` the
+    original index, ``order`` the number typed, ``title``/``caption`` as edited); rows sort by
+    ``order`` (blank last, ties keep their place), deleted rows are gone.
+
+    >>> steps = [{"title": t, "page": "map", "params": {}, "caption": ""} for t in ("One", "Two", "Three")]
+    >>> rows = [{"step": 0, "order": 2, "title": "One", "caption": ""},
+    ...         {"step": 2, "order": 1, "title": "Three!", "caption": "last becomes first"}]
+    >>> [(s["title"], s["caption"]) for s in edited_steps(steps, rows)]
+    [('Three!', 'last becomes first'), ('One', '')]
+    """
+    def position(item: tuple[int, Mapping[str, Any]]) -> tuple[float, int]:
+        n, row = item
+        return (float(row["order"]) if row.get("order") is not None else float("inf"), n)
+
+    ordered = [row for _, row in sorted(enumerate(rows), key=position)]
+    return [dict(steps[int(r["step"])], title=str(r.get("title") or "").strip() or steps[int(r["step"])]["title"],
+                 caption=str(r.get("caption") or "").strip()) for r in ordered]

@@ -4,6 +4,7 @@ import streamlit as st
 
 from mapping import tours
 from mapping.auth import PermissionDenied
+from mapping.store import Conflict
 from mapping.validate import Invalid
 from pages import _presenter, _ui
 
@@ -30,9 +31,28 @@ else:
     if tour["description"]:
         st.markdown(_ui.escape(tour["description"]))
     pages = {p: tr(f"nav.{p}") for p in tours.PAGES}
-    st.dataframe([{"#": n, tr("tour.col.title"): s["title"], tr("tour.col.page"): pages[s["page"]],
-                   tr("tour.col.caption"): s["caption"]} for n, s in enumerate(tour["steps"], start=1)],
-                 hide_index=True, key="tour_steps", width="stretch")
+    rows = [{"order": n, "title": s["title"], "page": pages[s["page"]], "caption": s["caption"], "step": n - 1}
+            for n, s in enumerate(tour["steps"], start=1)]
+    columns = {"order": st.column_config.NumberColumn("#", min_value=1, step=1),
+               "title": tr("tour.col.title"), "page": tr("tour.col.page"), "caption": tr("tour.col.caption")}
+    if _ui.can("edit"):
+        # Curators edit titles and captions, renumber to reorder, delete rows to drop steps.
+        edited = st.data_editor(rows, hide_index=True, key=f"tour_editor_{tour['id']}_{tour['version']}",
+                                width="stretch", num_rows="delete", disabled=["page"],
+                                column_order=["order", "title", "page", "caption"], column_config=columns)
+
+        def _save_steps() -> None:
+            try:
+                store.save_tour(tour | {"steps": tours.edited_steps(tour["steps"], edited)}, user=_ui.user(),
+                                expected_version=tour["version"])
+                st.session_state["_tours_msg"] = ("success", tr("tour.saved"))
+            except (Invalid, Conflict, PermissionDenied) as exc:
+                st.session_state["_tours_msg"] = ("error", str(exc))
+
+        st.button(tr("tour.save_steps"), key="tour_save_steps", on_click=_save_steps)
+    else:
+        st.dataframe(rows, hide_index=True, key="tour_steps", width="stretch",
+                     column_order=["order", "title", "page", "caption"], column_config=columns)
     present = st.checkbox(tr("tour.in_presenter"), value=True, key="tour_present")
 
     def _start() -> None:

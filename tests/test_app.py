@@ -552,3 +552,19 @@ def test_a_link_can_switch_map_layers_off(app_db):
     region_var = re.search(r"var (\w+) = \(function \(\) \{\s*var figures", script).group(1)
     assert f"{region_var}.addTo(" not in script
     assert at.query_params["hide"] == "links,regions"
+
+
+
+def test_curators_get_a_step_editor_and_saving_it_unchanged_keeps_the_tour(app_db):
+    from mapping.auth import User
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    tour = store.save_tour({"name": "Webinar", "steps": [{"title": "One", "page": "map", "params": {}}]},
+                           user=User("amina", "curator"))
+    store.close()
+    at = _curator_app(app_db, "pages/tours.py")
+    assert not at.exception
+    at.button(key="tour_save_steps").click().run()
+    assert not at.exception and any("Tour saved" in s.value for s in at.success)
+    assert Store(str(app_db)).tour(tour["id"])["steps"] == tour["steps"]

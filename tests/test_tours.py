@@ -58,3 +58,12 @@ def test_tours_are_saved_by_curators_versioned_and_logged(store, curator):
     assert store.history("tour", saved["id"])["action"].tolist() == ["update", "create"]
     store.delete_tour(saved["id"], user=curator)
     assert store.tour(saved["id"]) is None
+
+
+def test_edited_steps_reorder_rename_and_drop():
+    steps = tours.check(TOUR)["steps"]
+    rows = [{"step": 2, "order": 1, "title": "Kaolack first", "caption": ""},
+            {"step": 0, "order": 5, "title": "", "caption": "kept"}]
+    out = tours.edited_steps(steps, rows)
+    assert [s["title"] for s in out] == ["Kaolack first", "Partner cities"]
+    assert out[0]["params"] == steps[2]["params"] and out[1]["caption"] == "kept"
