@@ -6,6 +6,7 @@ init [--db PATH] [--force]   create and seed a database
 stats [--db PATH] [--json]   counts by table, country and kind
 bench NAME [ARGS...]         run benchmarks/bench_NAME.py (prints figures)
 user add NAME --role ROLE    create a curator or admin account (asks for the password)
+user deactivate NAME         close an account (kept for the audit log)
 import FILE [--dry-run]      check a CSV/XLSX/HXL file row by row; write it only if it has no error
 export --format F OUT        actors as csv, xlsx, geojson or hxl
 backup DIR / restore DIR     the whole database to / from a directory of Parquet files
@@ -71,9 +72,19 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
     from .validate import Invalid
 
-    password = os.environ.get("ATLAS_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
     store = Store(args.db)
     try:
+        if args.action == "deactivate":
+            if store.user(args.username) is None:
+                print(f"refused: no active account {args.username}", file=sys.stderr)
+                return 1
+            store.deactivate_user(args.username, by=None, trusted=True)
+            print(f"deactivated {args.username}")
+            return 0
+        if not args.role:
+            print("refused: --role curator|admin is required to add an account", file=sys.stderr)
+            return 1
+        password = os.environ.get("ATLAS_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
         user = store.add_user(args.username, password, args.role, args.display_name or "", trusted=True)
     except Invalid as exc:
         print(f"refused: {exc}", file=sys.stderr)
@@ -162,9 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_stats)
 
     p = sub.add_parser("user", help="manage accounts")
-    p.add_argument("action", choices=["add"])
+    p.add_argument("action", choices=["add", "deactivate"])
     p.add_argument("username")
-    p.add_argument("--role", choices=["curator", "admin"], required=True)
+    p.add_argument("--role", choices=["curator", "admin"], help="required for add")
     p.add_argument("--display-name")
     p.add_argument("--db", default=default_path())
     p.set_defaults(func=_cmd_user)

@@ -10,7 +10,8 @@ _ui.ensure_app()
 tr = _ui.tr
 store = _ui.store()
 st.title(tr("accounts.title"))
-st.dataframe(store.users(), hide_index=True, key="acc_users")
+users = store.users()
+st.dataframe(users, hide_index=True, key="acc_users")
 
 
 def _add() -> None:
@@ -35,3 +36,17 @@ if st.session_state.get("_acc_done"):
     st.success(st.session_state.pop("_acc_done"))
 if st.session_state.get("_acc_error"):
     st.error(st.session_state.pop("_acc_error"))
+
+
+active = [u for u, on in zip(users["username"], users["active"]) if on and u != _ui.user().username]
+if active:
+    def _close() -> None:
+        try:
+            store.deactivate_user(st.session_state["acc_close"], by=_ui.user())
+            st.session_state["_acc_done"] = tr("accounts.closed", name=st.session_state["acc_close"])
+        except PermissionDenied as exc:
+            st.session_state["_acc_error"] = str(exc)
+
+    st.subheader(tr("accounts.close"))
+    st.selectbox(tr("account.username"), active, key="acc_close")
+    st.button(tr("accounts.close_button"), key="acc_close_button", on_click=_close)

@@ -420,6 +420,9 @@ def test_import_and_accounts_pages_render_for_their_roles(app_db):
     at.text_input(key="acc_password").input("another passphrase")
     next(b for b in at.button if b.label == "Create the account").click().run()
     assert Store(str(app_db)).user("moussa") is not None
+    at.selectbox(key="acc_close").set_value("moussa")
+    at.button(key="acc_close_button").click().run()
+    assert not at.exception and Store(str(app_db)).user("moussa") is None
 
 
 def test_curators_see_private_contacts_and_drafts(app_db):

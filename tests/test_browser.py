@@ -348,6 +348,7 @@ def test_a_curator_signs_in_edits_a_file_and_imports_a_spreadsheet(server, page)
     page.get_by_text("Saved.").wait_for()
     page.get_by_text("Version 2").wait_for()
     assert website.input_value() == "https://amappe.example.ma"
+    snap(page, "edit-saved")
 
     # Import: a French partner file, previewed row by row, then written.
     sidebar.get_by_role("link", name="Import").click()

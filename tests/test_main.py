@@ -37,6 +37,9 @@ def test_user_import_export_backup_restore(tmp_path):
     r = _run("user", "add", "amina", "--role", "curator", "--db", str(db),
              env={**__import__("os").environ, "ATLAS_PASSWORD": "curator passphrase"})
     assert r.returncode == 0 and "created curator amina" in r.stdout, r.stderr
+    r = _run("user", "add", "amina", "--role", "curator", "--db", str(db),
+             env={**__import__("os").environ, "ATLAS_PASSWORD": "short"})
+    assert r.returncode == 1 and "refused" in r.stderr  # exists, and the password is too short
 
     bad = tmp_path / "bad.csv"
     bad.write_text("name,kind,country\nAssociation Une,ngo,MA\nAssociation Deux,alien,MA\n", encoding="utf-8")
@@ -70,3 +73,16 @@ def test_user_import_export_backup_restore(tmp_path):
     assert restored == json.loads(_run("stats", "--db", str(db), "--json").stdout)["tables"]
     again = _run("restore", str(tmp_path / "backup"), "--db", str(tmp_path / "restored.duckdb"))
     assert again.returncode == 1 and "refused" in again.stderr
+
+
+def test_accounts_are_deactivated_from_the_command_line(tmp_path):
+    import os
+
+    db = tmp_path / "cli.duckdb"
+    assert _run("init", "--db", str(db)).returncode == 0
+    env = {**os.environ, "ATLAS_PASSWORD": "curator passphrase"}
+    assert _run("user", "add", "moussa", "--role", "curator", "--db", str(db), env=env).returncode == 0
+    r = _run("user", "deactivate", "moussa", "--db", str(db))
+    assert r.returncode == 0 and "deactivated moussa" in r.stdout
+    again = _run("user", "deactivate", "moussa", "--db", str(db))
+    assert again.returncode == 1 and "no active account" in again.stderr
