@@ -17,12 +17,13 @@ Examples
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from typing import Iterable, Mapping
 
 import pandas as pd
+
+from .geo import normalize
 
 #: Words that carry no identity in French, English or Spanish organisation names.
 STOPWORDS = frozenset("""
@@ -31,19 +32,14 @@ a al au aux d de del des du el en et for in l la las le les los of on pour sur t
 THRESHOLD = 0.86
 
 
-def _fold(text: object) -> str:
-    ascii_text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).strip()
-
-
 def name_key(name: object) -> str:
     """Lower case, no accents or punctuation, no stop words: what two spellings of a name share."""
-    return " ".join(w for w in _fold(name).split() if w not in STOPWORDS)
+    return " ".join(w for w in normalize(name).split() if w not in STOPWORDS)
 
 
 def initials(name: object) -> str:
     """Initials of the significant words (an acronym the name may be known by)."""
-    words = [w for w in _fold(name).split() if w not in STOPWORDS]
+    words = [w for w in normalize(name).split() if w not in STOPWORDS]
     return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
 
 
@@ -51,7 +47,7 @@ def _acronym(record: Mapping) -> str:
     """The record's acronym, or its name when the name is a single all-capitals word (e.g. "AMAPPE")."""
     acronym = record.get("acronym")
     if isinstance(acronym, str) and acronym.strip():
-        return _fold(acronym).replace(" ", "").upper()
+        return normalize(acronym).replace(" ", "").upper()
     name = str(record.get("name") or "").strip()
     return name.replace(".", "").upper() if re.fullmatch(r"[A-Z][A-Z0-9.&-]{1,11}", name) else ""
 

@@ -19,7 +19,6 @@ import csv
 import io
 import math
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from typing import Callable
@@ -27,6 +26,7 @@ from typing import Callable
 import pandas as pd
 
 from . import dedupe, geo
+from .geo import normalize
 from .i18n import t
 from .model import ACTOR_KINDS, COUNTRIES, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES
 from .validate import MAX_TEXT, validate_actor
@@ -35,25 +35,15 @@ MAX_BYTES = 20 * 1024 * 1024  # a partner's list of organisations is kilobytes; 
 MAX_ROWS = 100_000
 
 
-def fold(text: object) -> str:
-    """Lower case, no accents, punctuation as single spaces: how headers and labels are compared.
-
-    >>> fold("  Nom de l'Organisation "), fold("Région"), fold("E-mail")
-    ('nom de l organisation', 'region', 'e mail')
-    """
-    ascii_text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9#+]+", " ", ascii_text.lower()).strip()
-
-
 def _synonyms(table: dict[str, str]) -> dict[str, str]:
     out = {}
     for field_name, words in table.items():
         for word in words.split("|"):
-            out[fold(word)] = field_name
+            out[normalize(word)] = field_name
     return out
 
 
-# Field -> header spellings met in partners' files (compared after :func:`fold`).
+# Field -> header spellings met in partners' files (compared after :func:`mapping.geo.normalize`).
 HEADERS = _synonyms({
     "id": "id|identifiant|actor id",
     "name": "name|nom|nom de l organisation|nom de l'organisation|organisation|organization|organisation name|"
@@ -133,19 +123,19 @@ TARGET_WORDS = _synonyms({
 def _vocabulary_index(vocabulary: dict, extra: dict[str, str]) -> dict[str, str]:
     index = dict(extra)
     for code, labels in vocabulary.items():
-        index[fold(code)] = code
-        index[fold(code.replace("_", " "))] = code
+        index[normalize(code)] = code
+        index[normalize(code.replace("_", " "))] = code
         for lang in ("en", "fr"):
             if labels.get(lang):
-                index[fold(labels[lang])] = code
+                index[normalize(labels[lang])] = code
     return index
 
 
 KINDS = _vocabulary_index(ACTOR_KINDS, KIND_WORDS)
 THEME_INDEX = _vocabulary_index(THEMES, THEME_WORDS)
 TARGET_INDEX = _vocabulary_index(TARGET_GROUPS, TARGET_WORDS)
-COUNTRY_INDEX = {fold(code): code for code in COUNTRIES} | {
-    fold(labels[lang]): code for code, labels in COUNTRIES.items() for lang in ("en", "fr")} | {
+COUNTRY_INDEX = {normalize(code): code for code in COUNTRIES} | {
+    normalize(labels[lang]): code for code, labels in COUNTRIES.items() for lang in ("en", "fr")} | {
     "ivory coast": "CI", "cote divoire": "CI", "maroc": "MA", "royaume du maroc": "MA", "kingdom of morocco": "MA",
     "republique du mali": "ML", "republique du senegal": "SN"}
 
@@ -313,7 +303,7 @@ def _codes(text: str, index: dict[str, str]) -> tuple[list[str], list[str]]:
     for part in re.split(r"[|;,/]", text):
         if not part.strip():
             continue
-        code = index.get(fold(part))
+        code = index.get(normalize(part))
         (known if code else unknown).append(code or part.strip())
     return list(dict.fromkeys(known)), unknown
 
@@ -321,12 +311,12 @@ def _codes(text: str, index: dict[str, str]) -> tuple[list[str], list[str]]:
 def _region_code(region: str, country: str | None) -> str | None:
     if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", region.strip()):
         return region.strip()
-    key = fold(region)
+    key = normalize(region)
     frame = geo.regions()
     if country:
         frame = frame[frame["country"] == country]
     for column in ("name", "name_en", "name_ar"):
-        hit = frame[frame[column].map(fold) == key]
+        hit = frame[frame[column].map(normalize) == key]
         if len(hit):
             return str(hit["region_code"].iloc[0])
     return None
@@ -344,13 +334,13 @@ def _record(raw: dict[str, str], lang: str) -> tuple[dict, list[str], list[str]]
     if raw.get("other_names"):
         record["other_names"] = [p.strip() for p in re.split(r"[|;]", raw["other_names"]) if p.strip()]
     if raw.get("kind"):
-        kind = KINDS.get(fold(raw["kind"]))
+        kind = KINDS.get(normalize(raw["kind"]))
         if kind:
             record["kind"] = kind
         else:
             errors.append(t("import.unknown_kind", lang, value=raw["kind"][:60]))
     if raw.get("country"):
-        country = COUNTRY_INDEX.get(fold(raw["country"])) or (
+        country = COUNTRY_INDEX.get(normalize(raw["country"])) or (
             raw["country"].upper() if re.fullmatch(r"[A-Za-z]{2}", raw["country"]) else None)
         if country:
             record["country"] = country
@@ -431,7 +421,7 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
     fields: list[str | None] = []
     for position, title in enumerate(header):
         tag = tags[position] if tags and position < len(tags) else ""
-        name = _hxl_field(tag) if tag else HEADERS.get(fold(title))
+        name = _hxl_field(tag) if tag else HEADERS.get(normalize(title))
         if name and name in fields:  # a second column for the same field: only the first counts
             name = None
         fields.append(name)

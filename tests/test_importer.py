@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from mapping import exporters, importer
+from mapping.geo import normalize
 from mapping.auth import PermissionDenied
 from mapping.importer import plan_import
 from mapping.store import EXPORT_COLUMNS
@@ -172,7 +173,17 @@ def test_progress_is_reported(store):
 
 
 def test_header_synonyms_cover_french_and_english():
-    assert importer.HEADERS[importer.fold("Nom de l'organisation")] == "name"
-    assert importer.HEADERS[importer.fold("Type d'acteur")] == "kind"
-    assert importer.HEADERS[importer.fold("Région")] == "region"
-    assert importer.HEADERS[importer.fold("Ville")] == "city"
+    assert importer.HEADERS[normalize("Nom de l'organisation")] == "name"
+    assert importer.HEADERS[normalize("Type d'acteur")] == "kind"
+    assert importer.HEADERS[normalize("Région")] == "region"
+    assert importer.HEADERS[normalize("Ville")] == "city"
+
+
+def test_names_and_headers_in_arabic_are_matched_as_written():
+    # Two different organisations written in Arabic stay two; an untitled column is not a field.
+    data = "name,,kind,country\nجمعية الشرق للتنمية,x,ngo,MA\nجمعية فاس للتضامن,y,ngo,MA\n".encode()
+    plan = plan_import(data, "ar.csv")
+    assert [r.status for r in plan.rows] == ["new", "new"] and len(plan.actors) == 2
+    assert "" not in plan.columns and all("name_ar" not in a for a in plan.actors)
+    same = plan_import("name,kind,country\nجمعية الشرق للتنمية,ngo,MA\nجمعية الشرق للتنمية,ngo,MA\n".encode(), "ar.csv")
+    assert [r.status for r in same.rows] == ["new", "area"]
