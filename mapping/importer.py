@@ -28,7 +28,7 @@ import pandas as pd
 from . import dedupe, geo
 from .geo import normalize
 from .i18n import t
-from .model import ACTOR_KINDS, COUNTRIES, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES
+from .model import ACTOR_KINDS, COUNTRIES, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES, merge_lists
 from .validate import MAX_TEXT, validate_actor
 
 MAX_BYTES = 20 * 1024 * 1024  # a partner's list of organisations is kilobytes; 20 MB is not a list
@@ -516,7 +516,7 @@ def _add_area(group: dict, record: dict) -> None:
     base = group["record"]
     for name in ("themes", "target_groups"):
         if record.get(name):
-            base[name] = list(dict.fromkeys((base.get(name) or []) + record[name]))
+            base[name] = merge_lists(base.get(name), record[name])
     area = {k: record.get(k) for k in ("country", "region_code", "city", "lat", "lon")}
     seat = {k: base.get(k) for k in area}
     if area != seat and area not in group["areas"]:

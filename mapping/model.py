@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Iterable, Mapping
 
 #: The four countries the atlas covers; actors elsewhere are international partners.
 FOCUS_COUNTRIES = ("MA", "CI", "ML", "SN")
@@ -226,6 +226,28 @@ def slugify(text: str) -> str:
     """
     ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "record"
+
+
+def unique_id(base: str, taken: Callable[[str], bool]) -> str:
+    """``base``, or ``base-2``, ``base-3``… : the first that ``taken`` says is free.
+
+    >>> unique_id("amappe", {"amappe", "amappe-2"}.__contains__)
+    'amappe-3'
+    """
+    candidate, n = base, 1
+    while taken(candidate):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def merge_lists(*lists: Iterable | None) -> list:
+    """Every item of the lists in order, each once (``None`` counts as empty).
+
+    >>> merge_lists(["health"], None, ["funding", "health"])
+    ['health', 'funding']
+    """
+    return list(dict.fromkeys(item for items in lists for item in (items or [])))
 
 
 @dataclass

@@ -28,7 +28,7 @@ import pandas as pd
 from . import i18n
 from .auth import ROLES, User, hash_password, password_problem, require, verify_password
 from .filters import Filters
-from .model import slugify
+from .model import merge_lists, slugify, unique_id
 from .validate import VALIDATORS, Invalid, is_url
 
 if TYPE_CHECKING:
@@ -385,12 +385,9 @@ class Store:
 
     def actor(self, actor_id: str, *, private: bool = False, include_unpublished: bool = False) -> dict | None:
         """One organisation file as a dict, or ``None``. Private contact fields only when ``private``."""
-        row = self.cursor().execute("SELECT * FROM actors WHERE id = ?", [actor_id])
-        cols = [d[0] for d in row.description]
-        values = row.fetchone()
-        if values is None:
+        record = self._row(self.cursor(), "actors", actor_id)
+        if record is None:
             return None
-        record = {c: _jsonable(v) for c, v in zip(cols, values)}
         if record["status"] != "published" and not include_unpublished:
             return None
         if not private:
@@ -679,9 +676,7 @@ class Store:
                 raise Invalid({"username": f"{username} already exists"})
             cur.execute("INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
                         [username, display_name, role, hash_password(password)])
-            cur.execute("INSERT INTO changes (username, action, record_type, record_id, after) "
-                        "VALUES (?, 'create', 'user', ?, ?)",
-                        [by.username if by else "cli", username, json.dumps({"role": role})])
+            self._log(cur, by.username if by else "cli", "create", "user", username, None, {"role": role})
         return User(username, role, display_name)
 
     def authenticate(self, username: str, password: str) -> User | None:
@@ -712,12 +707,15 @@ class Store:
         return [c for c in self._columns(table) if c not in ("id", "created_at", "updated_at", "version")]
 
     @staticmethod
-    def _row(cur: duckdb.DuckDBPyConnection, table: str, record_id: str) -> dict | None:
-        result = cur.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id])  # table from _RECORD_TABLES
-        values = result.fetchone()
-        if values is None:
-            return None
-        return {d[0]: _jsonable(v) for d, v in zip(result.description, values)}
+    def _rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
+        """Rows as dicts of JSON-ready values (what the audit log stores)."""
+        result = cur.execute(sql, params)
+        return [{d[0]: _jsonable(v) for d, v in zip(result.description, r)} for r in result.fetchall()]
+
+    @classmethod
+    def _row(cls, cur: duckdb.DuckDBPyConnection, table: str, record_id: str) -> dict | None:
+        found = cls._rows(cur, f"SELECT * FROM {table} WHERE id = ?", [record_id])  # table from a fixed list
+        return found[0] if found else None
 
     def record(self, record_type: str, record_id: str) -> dict | None:
         """Any record in any status, private fields included (curators' view)."""
@@ -738,11 +736,8 @@ class Store:
         base = slugify(values.get("acronym") or values.get("name") or "record")
         if table == "relations":
             base = slugify(f"{values.get('source_actor')}-{values.get('kind')}-{values.get('target_actor')}")
-        candidate, n = base, 1
-        while cur.execute(f"SELECT 1 FROM {table} WHERE id = ?", [candidate]).fetchone():
-            n += 1
-            candidate = f"{base}-{n}"
-        return candidate
+        return unique_id(base, lambda candidate: bool(
+            cur.execute(f"SELECT 1 FROM {table} WHERE id = ?", [candidate]).fetchone()))
 
     def _cite(self, cur: duckdb.DuckDBPyConnection, record_type: str, record_id: str, source: str,
               quote: str | None = None) -> str:
@@ -887,11 +882,10 @@ class Store:
                         f"FROM changes WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?", params)
 
     def change(self, change_id: int) -> dict | None:
-        result = self.cursor().execute("SELECT * FROM changes WHERE id = ?", [int(change_id)])
-        values = result.fetchone()
-        if values is None:
+        found = self._rows(self.cursor(), "SELECT * FROM changes WHERE id = ?", [int(change_id)])
+        if not found:
             return None
-        row = {d[0]: v for d, v in zip(result.description, values)}
+        row = found[0]
         for key in ("before", "after"):
             row[key] = json.loads(row[key]) if row[key] else None
         return row
@@ -917,14 +911,12 @@ class Store:
         if record_type not in _RECORD_TABLES:
             raise Invalid({"change": f"{record_type} changes cannot be restored one by one"})
         snapshot = change[state]
-        current = self.record(record_type, record_id)
+        if self.record(record_type, record_id) is None:
+            raise Invalid({"change": f"{record_type} {record_id} no longer exists"})
         if snapshot is None:  # before a creation: the record did not exist
             return self.save(record_type, {"id": record_id, "status": "archived"}, user=acting, action="restore")
         values = {c: snapshot.get(c) for c in self._editable(record_type) if c in snapshot}
-        if current is None:
-            raise Invalid({"change": f"{record_type} {record_id} no longer exists"})
-        return self.save(record_type, {"id": record_id, **values}, user=acting, action="restore",
-                         lang="en") if values else current
+        return self.save(record_type, {"id": record_id, **values}, user=acting, action="restore")
 
     def deactivate_user(self, username: str, *, by: User | None, trusted: bool = False) -> None:
         """Close an account (kept for the audit log's names)."""
@@ -932,8 +924,7 @@ class Store:
             self._acting(by, "manage_users")
         with self.transaction() as cur:
             cur.execute("UPDATE users SET active = false WHERE username = ?", [username])
-            cur.execute("INSERT INTO changes (username, action, record_type, record_id) "
-                        "VALUES (?, 'archive', 'user', ?)", [by.username if by else "cli", username])
+            self._log(cur, by.username if by else "cli", "archive", "user", username, None, None)
 
     # -- curation: imports -----------------------------------------------------------------------
     def actor_index(self) -> pd.DataFrame:
@@ -952,7 +943,7 @@ class Store:
         acting = User("cli", "admin") if trusted else self._acting(user, "import")
         if not plan.ok:
             raise Invalid({"file": plan.problem or "the file has rows with errors; nothing was imported"})
-        columns = [c for c in self._editable("actor")]
+        columns = self._editable("actor")
         new = [r for r in plan.actors if r["_action"] == "new"]
         counts = {"new": len(new), "update": 0, "areas": 0}
         with self.transaction() as cur:
@@ -963,11 +954,8 @@ class Store:
             areas: list[tuple] = []
             rows = []
             for record in new:
-                record_id = record.get("id") or slugify(record.get("acronym") or record["name"])
-                base, n = record_id, 1
-                while record_id in taken:
-                    n += 1
-                    record_id = f"{base}-{n}"
+                record_id = unique_id(record.get("id") or slugify(record.get("acronym") or record["name"]),
+                                      taken.__contains__)
                 taken.add(record_id)
                 rows.append({"id": record_id, **{c: record.get(c) for c in columns}, "status": "draft", "version": 1})
                 areas += [(record_id, a) for a in record.get("_areas", [])]
@@ -1011,10 +999,10 @@ class Store:
         record.pop("status", None)
         for name in ("themes", "target_groups", "other_names"):
             if record.get(name) is not None:
-                record[name] = list(dict.fromkeys((current.get(name) or []) + record[name]))
+                record[name] = merge_lists(current.get(name), record[name])
         if record.get("name") and record["name"] != current["name"]:
-            others = record.get("other_names", current.get("other_names") or [])
-            record["other_names"] = list(dict.fromkeys(others + [record.pop("name")]))
+            others = record.get("other_names", current.get("other_names"))
+            record["other_names"] = merge_lists(others, [record.pop("name")])
         return record
 
     def actor_areas(self, actor_id: str) -> pd.DataFrame:
@@ -1049,17 +1037,13 @@ class Store:
 
     def _merge_snapshot(self, cur: duckdb.DuckDBPyConnection, ids: list[str]) -> dict:
         """Every row a merge of ``ids`` touches, to undo it exactly."""
-        def rows(sql: str, params: list) -> list[dict]:
-            result = cur.execute(sql, params)
-            return [{d[0]: _jsonable(v) for d, v in zip(result.description, r)} for r in result.fetchall()]
-
         snap = {"actors": [self._row(cur, "actors", i) for i in ids],
-                "relations": rows("SELECT * FROM relations WHERE list_contains(?, source_actor) "
-                                  "OR list_contains(?, target_actor)", [ids, ids]),
-                "citations": rows("SELECT * FROM citations WHERE record_type = 'actor' AND list_contains(?, record_id)",
-                                  [ids])}
+                "relations": self._rows(cur, "SELECT * FROM relations WHERE list_contains(?, source_actor) "
+                                        "OR list_contains(?, target_actor)", [ids, ids]),
+                "citations": self._rows(cur, "SELECT * FROM citations WHERE record_type = 'actor' "
+                                        "AND list_contains(?, record_id)", [ids])}
         for table, column in self._LINKED.items():  # names from the fixed mapping above
-            snap[table] = rows(f"SELECT * FROM {table} WHERE list_contains(?, {column})", [ids])
+            snap[table] = self._rows(cur, f"SELECT * FROM {table} WHERE list_contains(?, {column})", [ids])
         return snap
 
     def merge_actors(self, keep_id: str, drop_id: str, *, user: User | None) -> dict:
@@ -1091,9 +1075,9 @@ class Store:
                         [keep_id, drop_id])
             names = [n for n in [drop["name"], drop.get("acronym"), *(drop.get("other_names") or [])]
                      if n and n not in (keep["name"], keep.get("acronym"))]
-            merged = {"other_names": list(dict.fromkeys((keep.get("other_names") or []) + names))}
+            merged = {"other_names": merge_lists(keep.get("other_names"), names)}
             for name in ("themes", "target_groups"):
-                merged[name] = list(dict.fromkeys((keep.get(name) or []) + (drop.get(name) or [])))
+                merged[name] = merge_lists(keep.get(name), drop.get(name))
             for name in ("acronym", "name_fr", "name_en", "name_ar", "website", "public_email", "public_phone",
                          "description", "contact_name", "contact_role", "contact_email", "city", "region",
                          "region_code", "lat", "lon"):
@@ -1211,13 +1195,11 @@ class Store:
                         "FROM tours ORDER BY lower(name)")
 
     def tour(self, tour_id: str) -> dict | None:
-        result = self.cursor().execute("SELECT id, name, description, steps, version FROM tours WHERE id = ?",
-                                       [tour_id])
-        row = result.fetchone()
+        row = self._row(self.cursor(), "tours", tour_id)
         if row is None:
             return None
-        return {"id": row[0], "name": row[1], "description": row[2] or "", "steps": json.loads(row[3]),
-                "version": row[4]}
+        return {"id": row["id"], "name": row["name"], "description": row["description"] or "",
+                "steps": json.loads(row["steps"]), "version": row["version"]}
 
     def save_tour(self, tour: dict, *, user: User | None, expected_version: int | None = None) -> dict:
         """Create or replace a tour (checked by :func:`mapping.tours.check`); curators only,
