@@ -12,12 +12,11 @@ Examples
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .model import (ACTOR_KINDS, COUNTRIES, EVENT_KINDS, PROJECT_KINDS, RELATION_KINDS, TARGET_GROUPS, THEMES)
-from .validate import ISO_COUNTRIES
+from .validate import ISO_COUNTRIES, is_blank
 
 
 @dataclass(frozen=True)
@@ -64,10 +63,6 @@ FIELDS: dict[str, list[Field]] = {
 COUNTRY_CHOICES = list(COUNTRIES) + sorted(ISO_COUNTRIES - set(COUNTRIES))
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
-
-
 def to_record(record_type: str, values: Mapping[str, Any]) -> dict:
     """Form values -> a record for :meth:`mapping.store.Store.save`: text trimmed, blanks as None,
     numbers parsed (a comma decimal too), list fields from ``|`` or new lines.
@@ -84,7 +79,7 @@ def to_record(record_type: str, values: Mapping[str, Any]) -> dict:
             parts = value if isinstance(value, list) else str(value or "").replace("\n", "|").split("|")
             out[name] = [p.strip() for p in parts if p and p.strip()]
         elif kind == "number":
-            if _blank(value):
+            if is_blank(value):
                 out[name] = None
             else:
                 try:
@@ -93,7 +88,7 @@ def to_record(record_type: str, values: Mapping[str, Any]) -> dict:
                 except ValueError:
                     out[name] = str(value)
         else:
-            out[name] = None if _blank(value) else str(value).strip()
+            out[name] = None if is_blank(value) else str(value).strip()
     return out
 
 
@@ -107,7 +102,7 @@ def form_value(field: Field, value: Any) -> Any:
         return list(value or [])
     if field.kind == "list":
         return " | ".join(value or [])
-    if _blank(value):
+    if is_blank(value):
         return None if field.kind in ("select", "actor", "project", "country", "region") else ""
     if field.kind == "number":
         return f"{value:g}" if isinstance(value, float) else str(value)

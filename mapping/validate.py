@@ -53,7 +53,12 @@ class Invalid(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """None, NaN or only spaces: a field left empty.
+
+    >>> is_blank(" "), is_blank(float("nan")), is_blank(0)
+    (True, True, False)
+    """
     return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
 
 
@@ -62,7 +67,7 @@ def _list(value: Any) -> list:
         return list(value)
     if hasattr(value, "tolist") and not isinstance(value, str):
         return list(value.tolist())
-    return [] if _blank(value) else [value]
+    return [] if is_blank(value) else [value]
 
 
 def is_email(value: str) -> bool:
@@ -94,7 +99,7 @@ def text_problem(value: Any, lang: str = "en") -> str | None:
     >>> text_problem("Association Marocaine d'Appui") is None
     True
     """
-    if _blank(value):
+    if is_blank(value):
         return None
     text = str(value)
     if len(text) > MAX_TEXT:
@@ -106,6 +111,26 @@ def text_problem(value: Any, lang: str = "en") -> str | None:
     return None
 
 
+def _require(record: Mapping[str, Any], fields: tuple[str, ...], errors: dict[str, str], lang: str) -> None:
+    for name in fields:
+        if is_blank(record.get(name)):
+            errors[name] = t("valid.required", lang)
+
+
+def _check_code(record: Mapping[str, Any], name: str, codes, message: str, errors: dict[str, str],
+                lang: str) -> None:
+    """A filled-in code must be one of ``codes`` (a vocabulary, the ISO countries)."""
+    value = record.get(name)
+    if not is_blank(value) and value not in codes:
+        errors[name] = t(message, lang, value=value)
+
+
+def _check_list(record: Mapping[str, Any], name: str, vocabulary, errors: dict[str, str], lang: str) -> None:
+    unknown = [v for v in _list(record.get(name)) if v not in vocabulary]
+    if unknown:
+        errors[name] = t("valid.vocabulary", lang, values=", ".join(map(str, unknown)))
+
+
 def _check_texts(record: Mapping[str, Any], fields: tuple[str, ...], errors: dict[str, str], lang: str) -> None:
     for name in fields:
         problem = text_problem(record.get(name), lang)
@@ -115,7 +140,7 @@ def _check_texts(record: Mapping[str, Any], fields: tuple[str, ...], errors: dic
 
 def _check_date(record: Mapping[str, Any], name: str, errors: dict[str, str], lang: str) -> None:
     value = record.get(name)
-    if not _blank(value) and not _DATE.match(str(value).strip()):
+    if not is_blank(value) and not _DATE.match(str(value).strip()):
         errors[name] = t("valid.date", lang, value=str(value)[:40])
 
 
@@ -131,9 +156,9 @@ def check_position(country: str | None, lat: Any, lon: Any, lang: str = "en") ->
     >>> check_position("DE", 95, 7)
     'Latitude must be between -90 and 90, longitude between -180 and 180.'
     """
-    if _blank(lat) and _blank(lon):
+    if is_blank(lat) and is_blank(lon):
         return None
-    if _blank(lat) or _blank(lon):
+    if is_blank(lat) or is_blank(lon):
         return t("valid.coords_both", lang)
     try:
         la, lo = float(lat), float(lon)
@@ -157,19 +182,12 @@ def validate_actor(record: Mapping[str, Any], lang: str = "en") -> dict[str, str
     """Messages for an organisation file: required fields, vocabularies, ISO country,
     coordinates inside the stated country, URL and e-mail syntax, plain text."""
     errors: dict[str, str] = {}
-    for name in ("name", "kind", "country"):
-        if _blank(record.get(name)):
-            errors[name] = t("valid.required", lang)
-    kind = record.get("kind")
-    if not _blank(kind) and kind not in ACTOR_KINDS:
-        errors["kind"] = t("valid.kind", lang, value=kind)
+    _require(record, ("name", "kind", "country"), errors, lang)
+    _check_code(record, "kind", ACTOR_KINDS, "valid.kind", errors, lang)
+    _check_code(record, "country", ISO_COUNTRIES, "valid.country", errors, lang)
     country = record.get("country")
-    if not _blank(country) and country not in ISO_COUNTRIES:
-        errors["country"] = t("valid.country", lang, value=country)
-    for name, vocabulary in (("themes", THEMES), ("target_groups", TARGET_GROUPS)):
-        unknown = [v for v in _list(record.get(name)) if v not in vocabulary]
-        if unknown:
-            errors[name] = t("valid.vocabulary", lang, values=", ".join(map(str, unknown)))
+    _check_list(record, "themes", THEMES, errors, lang)
+    _check_list(record, "target_groups", TARGET_GROUPS, errors, lang)
     if record.get("status") is not None and record.get("status") not in STATUSES:
         errors["status"] = t("valid.status", lang, value=record.get("status"))
     if "country" not in errors:
@@ -177,17 +195,17 @@ def validate_actor(record: Mapping[str, Any], lang: str = "en") -> dict[str, str
         if problem:
             errors["lat"] = problem
     region = record.get("region_code")
-    if not _blank(region) and country in FOCUS_COUNTRIES and geo.region_name(region) is None:
+    if not is_blank(region) and country in FOCUS_COUNTRIES and geo.region_name(region) is None:
         errors["region_code"] = t("valid.region", lang, value=region)
-    if not _blank(record.get("website")) and not is_url(str(record["website"])):
+    if not is_blank(record.get("website")) and not is_url(str(record["website"])):
         errors["website"] = t("valid.url", lang)
     for name in ("public_email", "contact_email"):
-        if not _blank(record.get(name)) and not is_email(str(record[name])):
+        if not is_blank(record.get(name)) and not is_email(str(record[name])):
             errors[name] = t("valid.email", lang)
     _check_date(record, "valid_from", errors, lang)
     _check_date(record, "valid_to", errors, lang)
     phone = record.get("public_phone")
-    if not _blank(phone) and not _PHONE.match(str(phone).strip()):
+    if not is_blank(phone) and not _PHONE.match(str(phone).strip()):
         errors["public_phone"] = t("valid.phone", lang)
     _check_texts(record, ("name", "acronym", "name_fr", "name_en", "name_ar", "city", "description",
                           "contact_name", "contact_role", "note"), errors, lang)
@@ -205,13 +223,10 @@ def validate_relation(record: Mapping[str, Any], lang: str = "en") -> dict[str, 
     'A relation needs two different actors.'
     """
     errors: dict[str, str] = {}
-    for name in ("source_actor", "target_actor", "kind"):
-        if _blank(record.get(name)):
-            errors[name] = t("valid.required", lang)
+    _require(record, ("source_actor", "target_actor", "kind"), errors, lang)
     if not errors and record["source_actor"] == record["target_actor"]:
         errors["target_actor"] = t("valid.self_relation", lang)
-    if not _blank(record.get("kind")) and record["kind"] not in RELATION_KINDS:
-        errors["kind"] = t("valid.relation_kind", lang, value=record["kind"])
+    _check_code(record, "kind", RELATION_KINDS, "valid.relation_kind", errors, lang)
     _check_date(record, "start_date", errors, lang)
     _check_date(record, "end_date", errors, lang)
     _check_texts(record, ("note",), errors, lang)
@@ -225,14 +240,9 @@ def validate_project(record: Mapping[str, Any], lang: str = "en") -> dict[str, s
     {}
     """
     errors: dict[str, str] = {}
-    for name in ("name", "kind"):
-        if _blank(record.get(name)):
-            errors[name] = t("valid.required", lang)
-    if not _blank(record.get("kind")) and record["kind"] not in PROJECT_KINDS:
-        errors["kind"] = t("valid.kind", lang, value=record["kind"])
-    unknown = [v for v in _list(record.get("themes")) if v not in THEMES]
-    if unknown:
-        errors["themes"] = t("valid.vocabulary", lang, values=", ".join(map(str, unknown)))
+    _require(record, ("name", "kind"), errors, lang)
+    _check_code(record, "kind", PROJECT_KINDS, "valid.kind", errors, lang)
+    _check_list(record, "themes", THEMES, errors, lang)
     _check_date(record, "start_date", errors, lang)
     _check_date(record, "end_date", errors, lang)
     _check_texts(record, ("name", "acronym", "description"), errors, lang)
@@ -246,15 +256,11 @@ def validate_event(record: Mapping[str, Any], lang: str = "en") -> dict[str, str
     'Not a date (YYYY, YYYY-MM or YYYY-MM-DD): 12/04/2021.'
     """
     errors: dict[str, str] = {}
-    for name in ("name", "kind"):
-        if _blank(record.get(name)):
-            errors[name] = t("valid.required", lang)
-    if not _blank(record.get("kind")) and record["kind"] not in EVENT_KINDS:
-        errors["kind"] = t("valid.kind", lang, value=record["kind"])
+    _require(record, ("name", "kind"), errors, lang)
+    _check_code(record, "kind", EVENT_KINDS, "valid.kind", errors, lang)
+    _check_code(record, "country", ISO_COUNTRIES, "valid.country", errors, lang)
     country = record.get("country")
-    if not _blank(country) and country not in ISO_COUNTRIES:
-        errors["country"] = t("valid.country", lang, value=country)
-    elif not _blank(country):
+    if not is_blank(country) and "country" not in errors:
         problem = check_position(country, record.get("lat"), record.get("lon"), lang)
         if problem:
             errors["lat"] = problem
