@@ -65,14 +65,17 @@ def number(value: float, lang: str = DEFAULT_LANG) -> str:
 
     >>> number(12345, "en"), number(12345, "fr"), number(0.25, "fr"), number(2026, "fr")
     ('12,345', '12\u202f345', '0,25', '2026')
+    >>> number(12345.5, "en"), number(12345.5, "fr")
+    ('12,345.5', '12\u202f345,5')
     """
     meta = catalogue(lang)
     thousands, decimal = meta.get("_meta.thousands", ","), meta.get("_meta.decimal", ".")
     if isinstance(value, float) and not value.is_integer():
-        whole, _, fraction = f"{value:.4g}".partition(".")
-        return whole + (decimal + fraction if fraction else "")
-    text = f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
-    return text.replace(",", thousands)
+        # Four significant digits below 10,000; above, grouped with one decimal (never "1.2e+04").
+        text = f"{value:.4g}" if abs(value) < 10_000 else f"{value:,.1f}"
+    else:
+        text = f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+    return "".join(thousands if c == "," else decimal if c == "." else c for c in text)
 
 
 def date(value: str | None, lang: str = DEFAULT_LANG) -> str:
