@@ -36,7 +36,7 @@ if _ui.can("manage_users"):
 page = st.navigation({_ui.tr("nav.section.atlas"): list(PAGES.values()), _ui.tr("nav.section.curation"): CURATION}
                      if CURATION else list(PAGES.values()))
 
-# A tour step asked for another page (see _ui.go_to_step): go there with its parameters.
+# A tour step asked for another page (see _presenter.go_to_step): go there with its parameters.
 going = st.session_state.pop("_tour_go", None)
 if going:
     st.switch_page(PAGES[going[0]], query_params=going[1])

@@ -6,7 +6,8 @@ import html
 
 import streamlit as st
 
-from pages._ui import escape, store, tr, user
+from mapping import i18n
+from pages._ui import data_key, escape, lang, store, tr, user
 
 # -- presenter mode ----------------------------------------------------------------------------------
 PRESENT_CSS = """
@@ -44,8 +45,14 @@ def set_presenting(on: bool) -> None:
 
 def source_line() -> str:
     """"Migration Actors Atlas · N source documents · data as of DATE": under every exported picture."""
+    return _source_line(data_key(), lang())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _source_line(key: tuple[str, int], language: str) -> str:
+    # Read once per data version: the map and network pages ask for it on every run.
     s = store()
-    return tr("present.sources", n=len(s.sources()), date=s.last_changed()[:10])
+    return i18n.t("present.sources", language, n=len(s.sources()), date=s.last_changed()[:10])
 
 
 def share_link() -> None:

@@ -63,6 +63,11 @@ def export_actors(key: tuple[str, int], filters: Filters) -> "object":
     return store().actors(filters, columns=EXPORT_COLUMNS)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def duplicate_candidates(key: tuple[str, int], country: str | None) -> "object":
+    return store().duplicate_candidates(country)  # a pass over every actor: once per data version
+
+
 @st.cache_data(show_spinner=False)
 def filter_options(key: tuple[str, int]) -> dict:
     return store().filter_options()

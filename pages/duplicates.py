@@ -17,7 +17,7 @@ st.markdown(tr("dup.intro"))
 
 countries = {"": tr("dup.all_countries")} | {c: label(COUNTRIES, c, lang) for c in COUNTRIES}
 country = st.selectbox(tr("col.country"), list(countries), key="dup_country", format_func=countries.get) or None
-pairs = store.duplicate_candidates(country)
+pairs = _ui.duplicate_candidates(_ui.data_key(), country)
 if st.session_state.get("_dup_merged"):
     st.success(tr("dup.merged", name=_ui.escape(st.session_state.pop("_dup_merged"))))
 if pairs.empty:
