@@ -473,10 +473,11 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
             report.status = "error"
             report.reasons = errors + report.reasons
             continue
-        key = ("id", record["id"]) if record.get("id") else ("name", dedupe.name_key(record["name"]), record["country"])
+        name_key = dedupe.name_key(record["name"])  # once per row: it folds every character
+        key = ("id", record["id"]) if record.get("id") else ("name", name_key, record["country"])
         if key in groups:
             group = groups[key]
-            if record.get("id") and dedupe.name_key(record["name"]) != dedupe.name_key(group["record"]["name"]):
+            if record.get("id") and name_key != group["name_key"]:
                 report.status = "error"
                 report.reasons.append(t("import.duplicate_id", lang, id=record["id"], row=group["row"]))
                 continue
@@ -484,8 +485,7 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
             report.status, report.actor_id = "area", group["record"].get("id")
             report.reasons.append(t("import.area_of", lang, row=group["row"]))
             continue
-        target = record.get("id") if record.get("id") in ids else exact.get(
-            (dedupe.name_key(record["name"]), record["country"]))
+        target = record.get("id") if record.get("id") in ids else exact.get((name_key, record["country"]))
         if target is None and record.get("acronym"):
             target = exact.get((dedupe.name_key(record["acronym"]), record["country"]))
         if target:
@@ -497,7 +497,7 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
                 report.status = "duplicate"
                 report.reasons.append(t("import.looks_like", lang, id=match[0], score=match[1]))
             record["status"] = "draft"
-        groups[key] = {"record": record, "row": row_number, "report": report, "areas": []}
+        groups[key] = {"record": record, "row": row_number, "name_key": name_key, "areas": []}
         record["_action"] = "update" if target else "new"
         if record.get("id") and not target:
             report.actor_id = record["id"]
