@@ -11,7 +11,9 @@ tr = _ui.tr
 store = _ui.store()
 st.title(tr("accounts.title"))
 users = store.users()
-st.dataframe(users, hide_index=True, key="acc_users")
+st.dataframe(users, hide_index=True, key="acc_users", column_config={
+    "username": tr("account.username"), "display_name": tr("accounts.display"), "role": tr("accounts.role"),
+    "active": tr("accounts.col.active"), "created_at": tr("accounts.col.created")})
 
 
 def _add() -> None:
