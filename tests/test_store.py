@@ -18,7 +18,7 @@ def test_schema_version_recorded_and_migration_is_idempotent(empty_store):
 def test_additive_migration_applies_only_new_blocks(tmp_path, monkeypatch):
     path = tmp_path / "m.duckdb"
     Store(str(path), seed=False).close()
-    import mapping.store as store_module
+    import mapping.store.base as store_module
 
     original = store_module.schema_blocks()
     monkeypatch.setattr(store_module, "schema_blocks",

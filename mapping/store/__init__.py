@@ -1,0 +1,59 @@
+"""The data layer: the only package of the atlas that speaks SQL.
+
+One :class:`Store` owns the DuckDB connection. It creates and migrates the schema
+(``schema.sql``), loads the seed, answers every query the pages need and runs every
+write in a transaction. Values are always bound as parameters; the only strings
+composed into SQL are fixed fragments chosen by this package.
+
+The database path comes from the ``ATLAS_DB`` environment variable, else
+``data/atlas.duckdb``. Any DuckDB path works, including ``:memory:`` and ``md:`` URLs.
+
+One module per concern, each a part of :class:`Store`:
+
+- :mod:`.base` — connection, migrations, settings, shared row and audit-log helpers
+- :mod:`.reads` — public reads (directory, organisation file, network, map, statistics)
+- :mod:`.writes` — audited, versioned writes; history, undo and restore; participants
+- :mod:`.accounts` — curator accounts
+- :mod:`.imports` — applying import plans
+- :mod:`.merges` — duplicates and merges
+- :mod:`.tours` — presenter tours
+- :mod:`.backups` — backups and restores
+"""
+from __future__ import annotations
+
+from .accounts import Accounts
+from .backups import Backups
+from .base import (
+    DEFAULT_DB,
+    EXPORT_COLUMNS,
+    LIST_COLUMNS,
+    PRIVATE_COLUMNS,
+    ROOT,
+    SCHEMA_FILE,
+    Conflict,
+    Connection,
+    default_path,
+    schema_blocks,
+)
+from .imports import Imports
+from .merges import Merges
+from .reads import PublicReads
+from .tours import Tours
+from .writes import AuditedWrites
+
+__all__ = ["Store", "Conflict", "default_path", "schema_blocks", "DEFAULT_DB", "EXPORT_COLUMNS",
+           "LIST_COLUMNS", "PRIVATE_COLUMNS", "ROOT", "SCHEMA_FILE"]
+
+
+class Store(PublicReads, AuditedWrites, Accounts, Imports, Merges, Tours, Backups, Connection):
+    """Owns one DuckDB connection and every query of the atlas (see the modules above).
+
+    Parameters
+    ----------
+    path : str, optional
+        DuckDB database path or URL; defaults to :func:`default_path`.
+    seed : bool
+        Load the seed data set when the database has no actors yet.
+    read_only : bool
+        Open the database read-only (no migration, no seed).
+    """

@@ -1,0 +1,250 @@
+"""Audited writes: versioned saves, statuses, the audit log, undo and restore, participants."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+
+from .. import i18n
+from ..auth import User, require
+from ..model import slugify, unique_id
+from ..validate import VALIDATORS, Invalid, is_url
+from .base import _RECORD_TABLES, Conflict
+
+
+class AuditedWrites:
+    """Every change of a record: checked, versioned, cited and logged in one transaction."""
+
+    def record(self, record_type: str, record_id: str) -> dict | None:
+        """Any record in any status, private fields included (curators' view)."""
+        return self._row(self.cursor(), _RECORD_TABLES[record_type], record_id)
+
+    def records(self, record_type: str, *, statuses: tuple[str, ...] = ("draft", "published", "archived")) -> pd.DataFrame:
+        """id, name (or ends for relations), status, version of every record of a type: the curators' picker."""
+        if record_type == "relation":
+            return self._df("SELECT r.id, s.name || ' → ' || t.name AS name, r.kind, r.status, r.version "
+                            "FROM relations r LEFT JOIN actors s ON s.id = r.source_actor "
+                            "LEFT JOIN actors t ON t.id = r.target_actor WHERE list_contains(?, r.status) ORDER BY name",
+                            [list(statuses)])
+        table = _RECORD_TABLES[record_type]
+        return self._df(f"SELECT id, name, kind, status, version FROM {table} "  # table from _RECORD_TABLES
+                        "WHERE list_contains(?, status) ORDER BY name", [list(statuses)])
+
+    def _new_id(self, cur: duckdb.DuckDBPyConnection, table: str, values: dict) -> str:
+        base = slugify(values.get("acronym") or values.get("name") or "record")
+        if table == "relations":
+            base = slugify(f"{values.get('source_actor')}-{values.get('kind')}-{values.get('target_actor')}")
+        return unique_id(base, lambda candidate: bool(
+            cur.execute(f"SELECT 1 FROM {table} WHERE id = ?", [candidate]).fetchone()))
+
+    def _cite(self, cur: duckdb.DuckDBPyConnection, record_type: str, record_id: str, source: str,
+              quote: str | None = None) -> str:
+        """Cite ``source`` for a record: an existing source id, a link, or a curator's note."""
+        source = source.strip()
+        if not cur.execute("SELECT 1 FROM sources WHERE id = ?", [source]).fetchone():
+            if is_url(source):
+                cur.execute("INSERT INTO sources (id, title, url) VALUES (?, ?, ?)", [source, source, source])
+            else:
+                note_id = "note:" + slugify(source)[:50]
+                if not cur.execute("SELECT 1 FROM sources WHERE id = ?", [note_id]).fetchone():
+                    cur.execute("INSERT INTO sources (id, title, note) VALUES (?, ?, ?)",
+                                [note_id, source[:120], source])
+                source = note_id
+        cur.execute("INSERT INTO citations (record_type, record_id, source_id, quote) VALUES (?, ?, ?, ?)",
+                    [record_type, record_id, source, quote])
+        return source
+
+    def _check_links(self, cur: duckdb.DuckDBPyConnection, record_type: str, values: dict, errors: dict) -> None:
+        """References to other records must exist (relations' ends, projects)."""
+        if record_type == "relation":
+            for end in ("source_actor", "target_actor"):
+                if values.get(end) and end not in errors and not cur.execute(
+                        "SELECT 1 FROM actors WHERE id = ?", [values[end]]).fetchone():
+                    errors[end] = f"no actor {values[end]}"
+        if values.get("project_id") and not cur.execute(
+                "SELECT 1 FROM projects WHERE id = ?", [values["project_id"]]).fetchone():
+            errors["project_id"] = f"no project {values['project_id']}"
+
+
+    def _version_seen(self, cur: duckdb.DuckDBPyConnection, record_type: str, record_id: str,
+                      version: int) -> dict | None:
+        """The record as it was at ``version`` (from the audit log), to show what changed since."""
+        for (after,) in cur.execute("SELECT after FROM changes WHERE record_type = ? AND record_id = ? "
+                                    "AND after IS NOT NULL ORDER BY id DESC", [record_type, record_id]).fetchall():
+            state = json.loads(after)
+            if state.get("version") == version:
+                return state
+        return None
+
+    def save(self, record_type: str, values: dict, *, user: User | None, expected_version: int | None = None,
+             source: str | None = None, quote: str | None = None, lang: str = "en", action: str | None = None) -> dict:
+        """Create (no ``id`` or an unknown one) or update a record; return it as saved.
+
+        Every write re-checks the account's role, validates the fields (:mod:`mapping.validate`),
+        refuses to overwrite a newer version than the one the editor started from
+        (:class:`Conflict`, with what changed), cites ``source`` (required for a new record) and
+        logs before and after in the audit log, all in one transaction.
+        """
+        acting = self._acting(user, "edit")
+        with self.transaction() as cur:
+            after = self._save_in(cur, acting, record_type, values, expected_version=expected_version,
+                                  source=source, quote=quote, lang=lang, action=action)
+            self._bump(cur)
+        return after
+
+    def _save_in(self, cur: duckdb.DuckDBPyConnection, acting: User, record_type: str, values: dict, *,
+                 expected_version: int | None = None, source: str | None = None, quote: str | None = None,
+                 lang: str = "en", action: str | None = None) -> dict:
+        """:meth:`save` inside the caller's transaction (an import saves many records in one)."""
+        table = _RECORD_TABLES[record_type]
+        editable = set(self._editable(record_type))
+        unknown = set(values) - editable - {"id"}
+        if unknown:
+            raise Invalid({c: "unknown field" for c in sorted(unknown)})
+        record_id = values.get("id")
+        current = self._row(cur, table, record_id) if record_id else None
+        merged = {c: v for c, v in (current or {}).items() if c in editable} | \
+            {c: v for c, v in values.items() if c != "id"}
+        if current is None:
+            merged.setdefault("status", "draft")
+        if merged.get("status") == "published" and (current is None or current["status"] != "published"):
+            require(acting, "publish")
+        errors = VALIDATORS[record_type](merged, lang)
+        self._check_links(cur, record_type, merged, errors)
+        if current is None and not (source and source.strip()):
+            errors["source"] = i18n.t("valid.source", lang)
+        if errors:
+            raise Invalid(errors)
+        if current is not None:
+            if expected_version is not None and current["version"] != expected_version:
+                seen = self._version_seen(cur, record_type, record_id, expected_version)
+                if seen is None:  # the version the editor saw predates the log (seed): compare with theirs
+                    seen = {c: v for c, v in values.items() if c != "id"}
+                raise Conflict(current, {c: (seen.get(c), current.get(c)) for c in editable
+                                         if c in seen and seen.get(c) != current.get(c)})
+            changed = {c: merged[c] for c in editable if merged.get(c) != current.get(c)}
+            if not changed:
+                return current
+            self._write(cur, table, record_id, changed, new=False, version=current["version"] + 1)
+        else:
+            record_id = record_id or self._new_id(cur, table, merged)
+            self._write(cur, table, record_id, merged, new=True, version=1)
+            self._cite(cur, record_type, record_id, source, quote)
+        after = self._row(cur, table, record_id)
+        self._log(cur, acting.username, action or ("update" if current else "create"), record_type, record_id,
+                  current, after)
+        return after
+
+    def set_status(self, record_type: str, record_id: str, status: str, *, user: User | None,
+                   expected_version: int | None = None) -> dict:
+        """Publish, unpublish (draft), archive or restore from the archive — a logged, versioned save."""
+        action = {"published": "publish", "archived": "archive", "draft": "unpublish"}.get(status, "update")
+        current = self.record(record_type, record_id)
+        if current is None:
+            raise Invalid({"id": f"no {record_type} {record_id}"})
+        if current["status"] == "archived" and status != "archived":
+            action = "restore"
+        return self.save(record_type, {"id": record_id, "status": status}, user=user,
+                         expected_version=expected_version, action=action)
+
+    def history(self, record_type: str | None = None, record_id: str | None = None, *,
+                limit: int = 500) -> pd.DataFrame:
+        """The audit log, newest first: every change, or one record's."""
+        clauses, params = ["record_type <> 'user'"], []
+        if record_type:
+            clauses.append("record_type = ?")
+            params.append(record_type)
+        if record_id:
+            clauses.append("record_id = ?")
+            params.append(record_id)
+        params.append(int(limit))
+        return self._df(f"SELECT id, changed_at, username, action, record_type, record_id, before, after, note "
+                        f"FROM changes WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?", params)
+
+    def change(self, change_id: int) -> dict | None:
+        found = self._rows(self.cursor(), "SELECT * FROM changes WHERE id = ?", [int(change_id)])
+        if not found:
+            return None
+        row = found[0]
+        for key in ("before", "after"):
+            row[key] = json.loads(row[key]) if row[key] else None
+        return row
+
+    def restore(self, change_id: int, *, user: User | None, state: str = "before") -> dict:
+        """Put a record back as it was before (undo) or after a logged change; itself logged, so it
+        can be undone in turn. Undoing a creation archives the record; undoing a merge restores
+        every row the merge touched."""
+        acting = self._acting(user, "restore")
+        change = self.change(change_id)
+        if change is None:
+            raise Invalid({"change": f"no change {change_id}"})
+        if change["action"] == "merge":
+            return self._undo_merge(change, acting)
+        record_type, record_id = change["record_type"], change["record_id"]
+        owner = {"project_role": "project", "participation": "event"}.get(record_type)
+        if owner:  # a participant added or removed: put it back the way it was
+            snapshot = change[state]
+            owner_id, actor_id, role = record_id.split("|", 2)
+            self.set_participant(owner, owner_id, actor_id, role, user=acting, present=snapshot is not None,
+                                 source=f"restore of change {change_id}", note=(snapshot or {}).get("note"))
+            return {"id": record_id, "present": snapshot is not None}
+        if record_type not in _RECORD_TABLES:
+            raise Invalid({"change": f"{record_type} changes cannot be restored one by one"})
+        snapshot = change[state]
+        if self.record(record_type, record_id) is None:
+            raise Invalid({"change": f"{record_type} {record_id} no longer exists"})
+        if snapshot is None:  # before a creation: the record did not exist
+            return self.save(record_type, {"id": record_id, "status": "archived"}, user=acting, action="restore")
+        values = {c: snapshot.get(c) for c in self._editable(record_type) if c in snapshot}
+        return self.save(record_type, {"id": record_id, **values}, user=acting, action="restore")
+
+    # -- curation: who takes part in a project or an event ----------------------------------------------
+    _PARTICIPATION = {"project": ("project_roles", "project_id", "project_role"),
+                      "event": ("participations", "event_id", "participation")}
+
+    def participants(self, record_type: str, record_id: str) -> pd.DataFrame:
+        """actor_id, name, role, note of a project's or event's participants (any status)."""
+        table, key, _ = self._PARTICIPATION[record_type]
+        return self._df(f"SELECT p.actor_id, a.name, p.role, p.note FROM {table} p "  # names from the mapping
+                        f"LEFT JOIN actors a ON a.id = p.actor_id WHERE p.{key} = ? ORDER BY p.role, a.name",
+                        [record_id])
+
+    def set_participant(self, record_type: str, record_id: str, actor_id: str, role: str, *, user: User | None,
+                        present: bool = True, source: str | None = None, note: str | None = None,
+                        lang: str = "en") -> None:
+        """Add (``present``) or remove an actor's role in a project or event — checked, cited
+        when added, logged, restorable like any record."""
+        from ..model import EVENT_ROLES, PROJECT_ROLES
+
+        acting = self._acting(user, "edit")
+        table, key, logged_type = self._PARTICIPATION[record_type]
+        roles = PROJECT_ROLES if record_type == "project" else EVENT_ROLES
+        errors: dict[str, str] = {}
+        if role not in roles:
+            errors["role"] = i18n.t("valid.vocabulary", lang, values=role)
+        if present and not (source and source.strip()):
+            errors["source"] = i18n.t("valid.source", lang)
+        with self.transaction() as cur:
+            if not cur.execute(f"SELECT 1 FROM {_RECORD_TABLES[record_type]} WHERE id = ?", [record_id]).fetchone():
+                errors["id"] = f"no {record_type} {record_id}"
+            if not cur.execute("SELECT 1 FROM actors WHERE id = ?", [actor_id]).fetchone():
+                errors["actor_id"] = f"no actor {actor_id}"
+            if errors:
+                raise Invalid(errors)
+            row_id = f"{record_id}|{actor_id}|{role}"
+            exists = cur.execute(f"SELECT note FROM {table} WHERE {key} = ? AND actor_id = ? AND role = ?",
+                                 [record_id, actor_id, role]).fetchone()
+            state = {key: record_id, "actor_id": actor_id, "role": role}
+            if present and not exists:
+                cur.execute(f"INSERT INTO {table} ({key}, actor_id, role, note) VALUES (?, ?, ?, ?)",
+                            [record_id, actor_id, role, note])
+                self._cite(cur, logged_type, row_id, source)
+                self._log(cur, acting.username, "create", logged_type, row_id, None, state | {"note": note})
+            elif not present and exists:
+                cur.execute(f"DELETE FROM {table} WHERE {key} = ? AND actor_id = ? AND role = ?",
+                            [record_id, actor_id, role])
+                self._log(cur, acting.username, "archive", logged_type, row_id, state | {"note": exists[0]}, None)
+            else:
+                return
+            self._bump(cur)
