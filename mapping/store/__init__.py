@@ -46,14 +46,5 @@ __all__ = ["Store", "Conflict", "default_path", "schema_blocks", "DEFAULT_DB", "
 
 
 class Store(PublicReads, AuditedWrites, Accounts, Imports, Merges, Tours, Backups, Connection):
-    """Owns one DuckDB connection and every query of the atlas (see the modules above).
-
-    Parameters
-    ----------
-    path : str, optional
-        DuckDB database path or URL; defaults to :func:`default_path`.
-    seed : bool
-        Load the seed data set when the database has no actors yet.
-    read_only : bool
-        Open the database read-only (no migration, no seed).
-    """
+    """Owns one DuckDB connection and every query of the atlas (see the modules above);
+    its parameters are :class:`.base.Connection`'s."""
