@@ -24,7 +24,7 @@ import pandas as pd
 from mapping import dedupe, geo
 from mapping.importer import plan_import
 from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES
-from mapping.store import Store
+from mapping.seed import init_database
 
 WORDS = ("Association", "Centre", "Réseau", "Collectif", "Fondation", "Union", "Maison", "Initiative")
 PURPOSE = ("Solidarité", "Accueil", "Insertion", "Développement", "Droits", "Jeunesse", "Femmes", "Santé",
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     frame, _ = organisations(args.rows, seed=1, duplicates=0)
     data = partner_csv(frame)
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(str(Path(tmp) / "bench.duckdb"))
+        store = init_database(str(Path(tmp) / "bench.duckdb"))
         start = time.perf_counter()
         plan = plan_import(data, "partners.csv", store.actor_index(), lang="fr")
         planned = time.perf_counter() - start
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         total = time.perf_counter() - start
         store.close()
 
-        naive = Store(str(Path(tmp) / "naive.duckdb"))
+        naive = init_database(str(Path(tmp) / "naive.duckdb"))
         admin = naive.add_user("bench", "bench passphrase", "admin", trusted=True)
         records = [{k: v for k, v in r.items() if not k.startswith("_")} for r in plan.actors[:args.naive_rows]]
         start = time.perf_counter()

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from .exporters import to_csv
+from .seed import init_database
 from .store import Store, default_path
 
 
@@ -31,7 +32,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
             return 1
         path.unlink()
         Path(str(path) + ".wal").unlink(missing_ok=True)
-    store = Store(str(path))
+    store = init_database(str(path))
     stats = store.stats()
     store.close()
     print(f"created {path}: " + ", ".join(f"{n} {t}" for t, n in stats["tables"].items() if n))

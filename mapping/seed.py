@@ -3,7 +3,8 @@
 :func:`read_seed` turns the CSVs into frames shaped like the database tables (lists split,
 places geocoded from the shipped gazetteer, one citation per row and cited document);
 :func:`load_seed` hands them to :meth:`mapping.store.Store.insert_frames`, which writes them
-in one transaction. No SQL here.
+in one transaction; :func:`init_database` opens (creating and migrating) a database and seeds it
+when it has no actors yet. No SQL here.
 """
 from __future__ import annotations
 
@@ -151,3 +152,21 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
 def load_seed(store: "Store", seed_dir: Path = SEED_DIR) -> None:
     """Seed ``store`` from ``seed_dir`` in one transaction."""
     store.insert_frames(read_seed(seed_dir))
+
+
+def init_database(path: str | None = None, seed_dir: Path = SEED_DIR) -> "Store":
+    """Open the database at ``path`` (default ``ATLAS_DB``), creating and migrating it, and seed
+    it from ``seed_dir`` if it holds no actors yet. The caller closes the returned store.
+
+    A database that already has actors is left as it is, so calling this twice is harmless.
+    """
+    from .store import Store  # local import: the store package does not depend on the seed
+
+    store = Store(path)
+    try:
+        if store.count("actors") == 0:
+            load_seed(store, seed_dir)
+    except BaseException:
+        store.close()
+        raise
+    return store

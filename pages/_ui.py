@@ -8,6 +8,7 @@ import streamlit as st
 
 from mapping import i18n
 from mapping.filters import PARAM_NAMES, Filters
+from mapping.seed import init_database
 from mapping.store import Store, default_path
 
 FILTER_KEYS = ("f_q", "f_countries", "f_regions", "f_cities", "f_kinds", "f_themes", "f_target_groups", "f_projects")
@@ -16,7 +17,8 @@ _FIELD_OF_KEY = {k: k[2:] for k in FILTER_KEYS}
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
-    return Store(path)
+    # The first run on a new database seeds it, so `make run` works from nothing.
+    return init_database(path)
 
 
 def store() -> Store:

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from mapping.seed import init_database  # noqa: E402
 from mapping.store import Store  # noqa: E402
 
 
@@ -18,7 +19,7 @@ from mapping.store import Store  # noqa: E402
 def seeded_template(tmp_path_factory) -> Path:
     """One seeded database file, built once per session and copied for each test."""
     path = tmp_path_factory.mktemp("template") / "atlas.duckdb"
-    Store(str(path)).close()
+    init_database(str(path)).close()
     return path
 
 
@@ -39,7 +40,7 @@ def store(db_path) -> Store:
 
 @pytest.fixture
 def empty_store(tmp_path) -> Store:
-    s = Store(str(tmp_path / "empty.duckdb"), seed=False)
+    s = Store(str(tmp_path / "empty.duckdb"))
     yield s
     s.close()
 

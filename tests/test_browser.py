@@ -50,9 +50,9 @@ def server(tmp_path_factory):
         pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
     db = tmp_path_factory.mktemp("browser") / "atlas.duckdb"
     # The account exists before the app opens the file (one process holds a DuckDB file).
-    from mapping.store import Store
+    from mapping.seed import init_database
 
-    store = Store(str(db))
+    store = init_database(str(db))
     curator = store.add_user("curator", CURATOR_PASSWORD, "curator", "Browser Curator", trusted=True)
     store.save_tour({"name": "Webinar", "steps": [
         {"title": "Senegal", "page": "map", "params": {"country": "SN"}, "caption": "The actors in Senegal"},
@@ -140,9 +140,9 @@ def test_directory_page(server, page):
 
 def test_directory_row_opens_its_file_and_the_link_survives_reload(server, page):
     from mapping.filters import Filters
-    from mapping.store import Store
+    from mapping.seed import init_database
 
-    n = Store(":memory:").count_actors(Filters(countries=("SN",)))  # same seed as the server's database
+    n = init_database(":memory:").count_actors(Filters(countries=("SN",)))  # same seed as the server's database
     open_view(page, server + "/directory?lang=en&country=SN")
     page.get_by_text(f"{n} actors").wait_for()
     table = page.locator("[data-testid='stDataFrame']").nth(2)
@@ -245,9 +245,9 @@ def _map_point(leaflet, lat: float, lon: float, zoom: int | None = None) -> list
 def test_map_page_draws_actors_offline_and_a_region_click_filters(server, page):
     from mapping import geo
     from mapping.filters import Filters
-    from mapping.store import Store
+    from mapping.seed import init_database
 
-    store = Store(":memory:")  # the same seed as the server's database
+    store = init_database(":memory:")  # the same seed as the server's database
     open_view(page, server + "/map?lang=en")
     page.get_by_text(f"{store.count_actors()} actors on the map").wait_for()
     frame = page.frame_locator(MAP_FRAME)
@@ -292,9 +292,9 @@ def test_map_page_draws_actors_offline_and_a_region_click_filters(server, page):
 
 @pytest.mark.parametrize("extra", ["", "&present=1"])
 def test_map_click_on_an_actor_selects_it(server, page, extra):
-    from mapping.store import Store
+    from mapping.seed import init_database
 
-    actor = Store(":memory:").actor("expertise-france")
+    actor = init_database(":memory:").actor("expertise-france")
     open_view(page, server + "/map?lang=en" + extra)
     leaflet = _leaflet(page)
     # Centre on Paris, where Expertise France is the only actor, and click its point.
@@ -309,9 +309,9 @@ def test_map_click_on_an_actor_selects_it(server, page, extra):
 
 
 def test_map_actors_sharing_a_place_spread_out_and_stay_clickable(server, page):
-    from mapping.store import Store
+    from mapping.seed import init_database
 
-    bonn = Store(":memory:").actor("bmz")  # GIZ is recorded at the same coordinates
+    bonn = init_database(":memory:").actor("bmz")  # GIZ is recorded at the same coordinates
     open_view(page, server + "/map?lang=en")
     leaflet = _leaflet(page)
     xy = _map_point(leaflet, bonn["lat"], bonn["lon"], zoom=16)
@@ -383,9 +383,9 @@ def test_a_presenter_deep_link_opens_offline_in_french(server, page):
 
 def test_the_standalone_map_opens_offline_with_its_actors(page, tmp_path):
     from mapping import maps
-    from mapping.store import Store
+    from mapping.seed import init_database
 
-    store = Store(":memory:")
+    store = init_database(":memory:")
     actors = store.actors(columns=("id", "name", "kind", "country", "region_code", "city", "lat", "lon", "themes"))
     path = tmp_path / "atlas-map.html"
     path.write_text(maps.standalone(maps.explore(actors, region_counts=store.region_counts()),

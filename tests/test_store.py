@@ -17,20 +17,36 @@ def test_schema_version_recorded_and_migration_is_idempotent(empty_store):
 
 def test_additive_migration_applies_only_new_blocks(tmp_path, monkeypatch):
     path = tmp_path / "m.duckdb"
-    Store(str(path), seed=False).close()
+    Store(str(path)).close()
     import mapping.store.base as store_module
 
     original = store_module.schema_blocks()
     monkeypatch.setattr(store_module, "schema_blocks",
                         lambda text=None: original + [(99, "ALTER TABLE actors ADD COLUMN IF NOT EXISTS extra VARCHAR;")])
-    s = Store(str(path), seed=False)
+    s = Store(str(path))
     assert s.schema_version() == 99
     cols = s.cursor().execute("SELECT column_name FROM information_schema.columns WHERE table_name='actors'").fetchall()
     assert ("extra",) in cols
     s.close()
 
 
-def test_seeded_on_first_open(store):
+def test_opening_never_seeds_and_init_database_seeds_once(tmp_path):
+    from mapping.seed import init_database
+
+    path = str(tmp_path / "fresh.duckdb")
+    Store(path).close()
+    plain = Store(path)
+    assert plain.count("actors") == 0  # the constructor only creates and migrates
+    plain.close()
+    seeded = init_database(path)
+    counts = seeded.checksum()
+    seeded.close()
+    again = init_database(path)  # already seeded: left as it is
+    assert again.checksum() == counts and counts["actors"][0] > 30
+    again.close()
+
+
+def test_seeded_fixture(store):
     assert store.count("actors") > 30
     assert store.count("relations") > 20
     assert store.data_version() >= 1
@@ -130,7 +146,9 @@ def test_stats_shape(store):
 
 
 def test_memory_database_works():
-    s = Store(":memory:")
+    from mapping.seed import init_database
+
+    s = init_database(":memory:")
     assert s.count("actors") > 0
     s.close()
 

@@ -1,7 +1,7 @@
 """The data layer: the only package of the atlas that speaks SQL.
 
 One :class:`Store` owns the DuckDB connection. It creates and migrates the schema
-(``schema.sql``), loads the seed, answers every query the pages need and runs every
+(``schema.sql``) — seeding is :func:`mapping.seed.init_database`'s job — answers every query the pages need and runs every
 write in a transaction. Values are always bound as parameters; the only strings
 composed into SQL are fixed fragments chosen by this package.
 

@@ -38,4 +38,4 @@ class Backups:
         con.close()
         from . import Store  # the assembled class; this module is one of its parts
 
-        return Store(str(path), seed=False)
+        return Store(str(path))

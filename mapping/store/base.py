@@ -110,13 +110,13 @@ class Connection:
     ----------
     path : str, optional
         DuckDB database path or URL; defaults to :func:`default_path`.
-    seed : bool
-        Load the seed data set when the database has no actors yet.
     read_only : bool
-        Open the database read-only (no migration, no seed).
+        Open the database read-only (no migration).
+
+    Opening never seeds: :func:`mapping.seed.init_database` creates a seeded database.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None, *, seed: bool = True, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
         self.path = str(path) if path is not None else default_path()
         if _is_file_path(self.path):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -125,10 +125,6 @@ class Connection:
         self._write_lock = threading.Lock()
         if not read_only:
             self.migrate()
-            if seed and self.count("actors") == 0:
-                from ..seed import load_seed  # local import: seed builds frames and calls back here
-
-                load_seed(self)
 
     # -- connection -------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
