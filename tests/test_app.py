@@ -571,3 +571,31 @@ def test_curators_get_a_step_editor_and_saving_it_unchanged_keeps_the_tour(app_d
     at.button(key="tour_save_steps").click().run()
     assert not at.exception and any("Tour saved" in s.value for s in at.success)
     assert Store(str(app_db)).tour(tour["id"])["steps"] == tour["steps"]
+
+
+# -- hardening (issue 11): ordinary records with empty optional fields ------------------------------
+def test_a_published_actor_with_empty_optional_fields_renders_on_every_page(app_db):
+    """No city, a region code without its name, no themes, no other names: the seed fills every
+    field, so these once crashed the sidebar, the Directory, the Map and the exports for everyone."""
+    from mapping import exporters
+    from mapping.auth import User
+    from mapping.store import EXPORT_COLUMNS
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    sparse = store.save("actor", {"name": "Synthetic actor 1", "kind": "ngo", "country": "MA",
+                                  "region_code": "MA-01", "status": "published"},
+                        user=User("amina", "curator"), source="test")
+    found = store.actors(Filters(q="synthetic actor 1"), columns=EXPORT_COLUMNS)
+    store.close()
+    assert found["other_names"].tolist() == [None]
+    for writer in (exporters.to_csv, exporters.to_xlsx, exporters.to_geojson, exporters.to_hxl):
+        assert writer(found)
+    for page in ("directory", "actor", "map", "network", "about", "tours"):
+        for role in (None, "curator"):
+            at = _curator_app(app_db, role=role) if role else _app(lang="en")
+            at.query_params["actor"] = sparse["id"]
+            at.switch_page(f"pages/{page}.py").run()
+            assert not at.exception, (page, role, [e.value for e in at.exception])
+    at = _app(lang="en", q="synthetic actor 1").run()
+    assert not at.exception and _count_header(at) == "1 actors"

@@ -102,6 +102,31 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stored values as display values, in place: in every text or list column an empty cell
+    is ``None`` (DuckDB gives NaN in text columns, which sorts, joins and writes badly) and a
+    list is a Python list. Numeric and time columns keep NaN/NaT. Every read goes through it,
+    so pages and builders handle one kind of "missing".
+
+    >>> df = display_frame(pd.DataFrame({"s": pd.Series(["a", None], dtype="str"), "x": [1.0, None]}))
+    >>> df["s"].tolist(), df["x"].isna().tolist()
+    (['a', None], [False, True])
+    """
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_string_dtype(series) or series.dtype == object:
+            frame[column] = pd.Series([_display_value(v) for v in series], index=frame.index, dtype=object)
+    return frame
+
+
+def _display_value(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return value.tolist()
+    return value
+
+
 class Connection:
     """The DuckDB connection, schema migrations, settings, generic table access and the
     helpers every write shares (row snapshots, the audit log, the data version).
@@ -139,7 +164,7 @@ class Connection:
         self._con.close()
 
     def _df(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
-        return self.cursor().execute(sql, params or []).df()
+        return display_frame(self.cursor().execute(sql, params or []).df())
 
     def _one(self, sql: str, params: list | tuple | dict | None = None) -> tuple | None:
         return self.cursor().execute(sql, params or []).fetchone()

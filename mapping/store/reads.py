@@ -99,8 +99,9 @@ class PublicReads:
             df = self._df(f"SELECT DISTINCT {expr} AS v FROM actors a WHERE {where}", params)
             out[key] = sorted(v for v in df["v"].tolist() if v)
         regions = self._df(
-            f"SELECT DISTINCT a.region_code, a.region, a.country FROM actors a WHERE {where} AND a.region_code IS NOT NULL "
-            "ORDER BY a.country, a.region",
+            # one name per code (an actor saved with only a region code has no name: the code stands in)
+            f"SELECT a.region_code, coalesce(max(a.region), a.region_code) AS region, max(a.country) AS country "
+            f"FROM actors a WHERE {where} AND a.region_code IS NOT NULL GROUP BY a.region_code ORDER BY country, region",
             params,
         )
         out["regions"] = regions["region_code"].tolist()
