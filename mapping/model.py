@@ -145,6 +145,22 @@ PROJECT_KINDS: dict[str, dict[str, str]] = {
 
 STATUSES = ("draft", "published", "archived")
 
+#: How a fact is known. ``stated``: a cited source says it (its quote is stored with the
+#: citation); ``inferred``: a curator's reasoning, written in ``evidence_note``; ``external``:
+#: from outside the cited sources, ``evidence_note`` gives the reference.
+EVIDENCE: dict[str, dict[str, str]] = {
+    "stated": {"en": "stated in a source", "fr": "énoncé dans une source"},
+    "inferred": {"en": "inferred", "fr": "déduit"},
+    "external": {"en": "from another source", "fr": "d'une autre source"},
+}
+
+#: Actor field groups that carry their own evidence level (column -> fields it covers).
+ACTOR_EVIDENCE_GROUPS: dict[str, tuple[str, ...]] = {
+    "evidence": ("name", "kind", "description"),
+    "place_evidence": ("country", "region", "city", "lat", "lon"),
+    "dates_evidence": ("valid_from", "valid_to"),
+}
+
 VOCABULARIES: dict[str, Mapping[str, Mapping[str, object]]] = {
     "kind": ACTOR_KINDS,
     "theme": THEMES,
@@ -155,6 +171,7 @@ VOCABULARIES: dict[str, Mapping[str, Mapping[str, object]]] = {
     "event_kind": EVENT_KINDS,
     "project_kind": PROJECT_KINDS,
     "country": COUNTRIES,
+    "evidence": EVIDENCE,
 }
 
 
@@ -257,7 +274,7 @@ class Actor:
     id: str
     name: str
     kind: str
-    country: str
+    country: str | None = None  # None: seat not stated in the sources
     region: str = ""
     city: str = ""
     lat: float | None = None

@@ -184,3 +184,30 @@ CREATE TABLE IF NOT EXISTS tours (
     updated_at  TIMESTAMP DEFAULT current_timestamp,
     version     INTEGER NOT NULL DEFAULT 1
 );
+
+-- version: 4
+-- Provenance: how each fact is known. evidence is 'stated' (a cited source says it; the quote is
+-- in citations), 'inferred' (a curator's reasoning, written in evidence_note) or 'external' (from
+-- outside the cited sources; evidence_note gives the reference); NULL = not yet assessed.
+-- Actors carry one level per field group: the organisation (name, kind, description), its seat
+-- (place_evidence) and its dates (dates_evidence). A seat may be unknown: country, city and
+-- coordinates may all be empty, and such an actor is never drawn at an invented point.
+ALTER TABLE actors ALTER COLUMN country DROP NOT NULL;
+ALTER TABLE actors ADD COLUMN IF NOT EXISTS evidence VARCHAR;
+ALTER TABLE actors ADD COLUMN IF NOT EXISTS place_evidence VARCHAR;
+ALTER TABLE actors ADD COLUMN IF NOT EXISTS dates_evidence VARCHAR;
+ALTER TABLE actors ADD COLUMN IF NOT EXISTS evidence_note VARCHAR;
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS evidence VARCHAR;
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS evidence_note VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS evidence VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS evidence_note VARCHAR;
+ALTER TABLE relations ADD COLUMN IF NOT EXISTS evidence VARCHAR;
+ALTER TABLE relations ADD COLUMN IF NOT EXISTS evidence_note VARCHAR;
+ALTER TABLE project_roles ADD COLUMN IF NOT EXISTS evidence VARCHAR;
+ALTER TABLE project_roles ADD COLUMN IF NOT EXISTS evidence_note VARCHAR;
+ALTER TABLE participations ADD COLUMN IF NOT EXISTS evidence VARCHAR;
+ALTER TABLE participations ADD COLUMN IF NOT EXISTS evidence_note VARCHAR;
+-- Which field group a citation supports: NULL = the record itself, 'place' or 'dates'.
+ALTER TABLE citations ADD COLUMN IF NOT EXISTS field VARCHAR;
+-- A reference a person can follow when a source has no link (report number, archive, ISBN).
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS reference VARCHAR;

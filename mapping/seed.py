@@ -44,24 +44,35 @@ def _place(city: str, country: str, what: str) -> dict:
     return place
 
 
-def _citations(frame: pd.DataFrame, record_type: str, ids: pd.Series) -> list[dict]:
+def _citations(frame: pd.DataFrame, record_type: str, ids: pd.Series, field: str | None = None) -> list[dict]:
+    """One citation per cited document; ``field`` names the field group (``place``, ``dates``)
+    whose own ``<field>_source`` / ``<field>_quote`` columns are read, None the record's."""
+    prefix = f"{field}_" if field else ""
+    if f"{prefix}source" not in frame:
+        return []
     rows = []
-    for record_id, sources, quote in zip(ids, frame["source"], frame["quote"]):
+    for record_id, sources, quote in zip(ids, frame[f"{prefix}source"], frame[f"{prefix}quote"]):
         documents = split_list(sources)
-        if not documents:
+        if not documents and field is None:
             raise SeedError(f"{record_type} {record_id!r} cites no source")
         # The quote is taken from the first document; the others are cited without one.
         for position, document in enumerate(documents):
-            rows.append({"record_type": record_type, "record_id": record_id,
-                         "source_id": document, "quote": _none(quote) if position == 0 else None})
+            rows.append({"record_type": record_type, "record_id": record_id, "source_id": document,
+                         "quote": _none(quote) if position == 0 else None, "field": field})
     return rows
+
+
+def _evidence(frame: pd.DataFrame, *columns: str) -> dict[str, pd.Series]:
+    """The evidence columns of a seed file, empty cells as None (columns absent: None)."""
+    return {c: (frame[c].map(_none) if c in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object))
+            for c in columns}
 
 
 def _link_table(frame: pd.DataFrame, owner: str, record_type: str) -> tuple[pd.DataFrame, list[dict]]:
     """An actor's role in a project or event (``owner``), and its citations keyed "owner|actor|role"."""
     table = pd.DataFrame({
         f"{owner}_id": frame[owner], "actor_id": frame["actor"], "role": frame["role"],
-        "note": frame["note"].map(_none),
+        "note": frame["note"].map(_none), **_evidence(frame, "evidence", "evidence_note"),
     })
     return table, _citations(frame, record_type, frame[owner] + "|" + frame["actor"] + "|" + frame["role"])
 
@@ -79,18 +90,21 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
     citations: list[dict] = []
 
     sources = _read("sources", seed_dir)
-    out["sources"] = sources[["id", "title", "publisher", "date", "language", "url", "note"]].map(_none)
+    if "reference" not in sources:
+        sources["reference"] = ""
+    out["sources"] = sources[["id", "title", "publisher", "date", "language", "url", "reference", "note"]].map(_none)
 
     actors = _read("actors", seed_dir)
     rows = []
     for rec in actors.to_dict("records"):
-        place = _place(rec["city"], rec["country"], f"actor {rec['id']}")
+        # An actor whose seat the sources do not state has no city and no point (never an invented one).
+        place = _place(rec["city"], rec["country"], f"actor {rec['id']}") if rec["city"] else {}
         rows.append({
             "id": rec["id"], "name": rec["name"], "acronym": _none(rec["acronym"]),
             "name_fr": _none(rec["name_fr"]), "name_en": _none(rec["name_en"]), "name_ar": _none(rec["name_ar"]),
-            "other_names": split_list(rec["other_names"]), "kind": rec["kind"], "country": rec["country"],
-            "region_code": place["region_code"] or None, "region": place["region"] or None,
-            "city": place["place"], "lat": place["lat"], "lon": place["lon"],
+            "other_names": split_list(rec["other_names"]), "kind": rec["kind"], "country": _none(rec["country"]),
+            "region_code": place.get("region_code") or None, "region": place.get("region") or None,
+            "city": place.get("place"), "lat": place.get("lat"), "lon": place.get("lon"),
             "themes": split_list(rec["themes"]), "target_groups": split_list(rec["target_groups"]),
             "website": _none(rec["website"]), "description": _none(rec["description"]),
             "public_email": _none(rec["public_email"]), "public_phone": _none(rec["public_phone"]),
@@ -98,16 +112,20 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
             "contact_email": _none(rec["contact_email"]),
             "valid_from": _none(rec["valid_from"]), "valid_to": _none(rec["valid_to"]),
             "note": _none(rec["note"]), "status": "published",
+            **{c: _none(rec.get(c, "")) for c in ("evidence", "place_evidence", "dates_evidence", "evidence_note")},
         })
     out["actors"] = pd.DataFrame(rows)
-    citations += _citations(actors, "actor", actors["id"])
+    out["actors"]["lat"] = out["actors"]["lat"].astype(float)
+    out["actors"]["lon"] = out["actors"]["lon"].astype(float)
+    for field in (None, "place", "dates"):
+        citations += _citations(actors, "actor", actors["id"], field)
 
     projects = _read("projects", seed_dir)
     out["projects"] = pd.DataFrame([{
         "id": r["id"], "name": r["name"], "acronym": _none(r["acronym"]),
         "other_names": split_list(r["other_names"]), "kind": r["kind"], "description": _none(r["description"]),
         "start_date": _none(r["start"]), "end_date": _none(r["end"]), "themes": split_list(r["themes"]),
-        "status": "published",
+        "status": "published", "evidence": _none(r.get("evidence", "")), "evidence_note": _none(r.get("evidence_note", "")),
     } for r in projects.to_dict("records")])
     citations += _citations(projects, "project", projects["id"])
 
@@ -127,6 +145,7 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
             "lat": place["lat"] if place else None, "lon": place["lon"] if place else None,
             "description": _none(rec["description"]),
             "participants_count": int(count) if str(count).strip() else None, "status": "published",
+            "evidence": _none(rec.get("evidence", "")), "evidence_note": _none(rec.get("evidence_note", "")),
         })
     out["events"] = pd.DataFrame(rows)
     if not out["events"].empty:
@@ -142,6 +161,7 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
         "kind": relations["kind"], "project_id": relations["project"].map(_none),
         "start_date": relations["start"].map(_none), "end_date": relations["end"].map(_none),
         "note": relations["note"].map(_none), "status": "published",
+        **_evidence(relations, "evidence", "evidence_note"),
     })
     citations += _citations(relations, "relation", relations["id"])
 

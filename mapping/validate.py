@@ -22,8 +22,8 @@ from urllib.parse import urlparse
 
 from . import geo
 from .i18n import t
-from .model import (ACTOR_KINDS, COUNTRIES, EVENT_KINDS, FOCUS_COUNTRIES, PROJECT_KINDS, RELATION_KINDS,
-                    STATUSES, TARGET_GROUPS, THEMES, label)
+from .model import (ACTOR_KINDS, COUNTRIES, EVENT_KINDS, EVIDENCE, FOCUS_COUNTRIES, PROJECT_KINDS,
+                    RELATION_KINDS, STATUSES, TARGET_GROUPS, THEMES, label)
 
 #: ISO 3166-1 alpha-2 codes (officially assigned).
 ISO_COUNTRIES = frozenset("""
@@ -138,6 +138,25 @@ def _check_texts(record: Mapping[str, Any], fields: tuple[str, ...], errors: dic
             errors[name] = problem
 
 
+def check_evidence(record: Mapping[str, Any], fields: tuple[str, ...] = ("evidence",),
+                   lang: str = "en") -> dict[str, str]:
+    """Messages for evidence levels: known codes, and a written note for anything not stated
+    (an inference says its reasoning, an external fact its reference).
+
+    >>> check_evidence({"evidence": "inferred"})
+    {'evidence_note': 'Say how this is known: the reasoning, or the outside reference.'}
+    >>> check_evidence({"evidence": "stated"}), check_evidence({"evidence": "rumour"})["evidence"]
+    ({}, 'Not in the list: rumour')
+    """
+    errors: dict[str, str] = {}
+    for name in fields:
+        _check_code(record, name, EVIDENCE, "valid.evidence", errors, lang)
+    if any(record.get(name) in ("inferred", "external") for name in fields) and is_blank(record.get("evidence_note")):
+        errors["evidence_note"] = t("valid.evidence_note", lang)
+    errors.update({k: v for k, v in [("evidence_note", text_problem(record.get("evidence_note"), lang))] if v})
+    return errors
+
+
 def _check_date(record: Mapping[str, Any], name: str, errors: dict[str, str], lang: str) -> None:
     value = record.get(name)
     if not is_blank(value) and not _DATE.match(str(value).strip()):
@@ -182,10 +201,13 @@ def validate_actor(record: Mapping[str, Any], lang: str = "en") -> dict[str, str
     """Messages for an organisation file: required fields, vocabularies, ISO country,
     coordinates inside the stated country, URL and e-mail syntax, plain text."""
     errors: dict[str, str] = {}
-    _require(record, ("name", "kind", "country"), errors, lang)
+    # The country may be unknown (seat not stated in the sources); a point then has nothing to fit.
+    _require(record, ("name", "kind"), errors, lang)
     _check_code(record, "kind", ACTOR_KINDS, "valid.kind", errors, lang)
     _check_code(record, "country", ISO_COUNTRIES, "valid.country", errors, lang)
     country = record.get("country")
+    if is_blank(country) and not (is_blank(record.get("lat")) and is_blank(record.get("lon"))):
+        errors["country"] = t("valid.coords_country", lang)
     _check_list(record, "themes", THEMES, errors, lang)
     _check_list(record, "target_groups", TARGET_GROUPS, errors, lang)
     if record.get("status") is not None and record.get("status") not in STATUSES:
@@ -213,6 +235,7 @@ def validate_actor(record: Mapping[str, Any], lang: str = "en") -> dict[str, str
         problem = text_problem(other, lang)
         if problem:
             errors.setdefault("other_names", problem)
+    errors.update(check_evidence(record, ("evidence", "place_evidence", "dates_evidence"), lang))
     return errors
 
 
@@ -230,6 +253,7 @@ def validate_relation(record: Mapping[str, Any], lang: str = "en") -> dict[str, 
     _check_date(record, "start_date", errors, lang)
     _check_date(record, "end_date", errors, lang)
     _check_texts(record, ("note",), errors, lang)
+    errors.update(check_evidence(record, lang=lang))
     return errors
 
 
@@ -246,6 +270,7 @@ def validate_project(record: Mapping[str, Any], lang: str = "en") -> dict[str, s
     _check_date(record, "start_date", errors, lang)
     _check_date(record, "end_date", errors, lang)
     _check_texts(record, ("name", "acronym", "description"), errors, lang)
+    errors.update(check_evidence(record, lang=lang))
     return errors
 
 
@@ -267,6 +292,7 @@ def validate_event(record: Mapping[str, Any], lang: str = "en") -> dict[str, str
     _check_date(record, "start_date", errors, lang)
     _check_date(record, "end_date", errors, lang)
     _check_texts(record, ("name", "city", "description"), errors, lang)
+    errors.update(check_evidence(record, lang=lang))
     return errors
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from mapping import geo
-from mapping.model import (ACTOR_KINDS, COUNTRIES, EVENT_KINDS, EVENT_ROLES, FOCUS_COUNTRIES, PROJECT_KINDS,
+from mapping.model import (ACTOR_KINDS, COUNTRIES, EVENT_KINDS, EVENT_ROLES, EVIDENCE, FOCUS_COUNTRIES, PROJECT_KINDS,
                            PROJECT_ROLES, RELATION_KINDS, TARGET_GROUPS, THEMES)
 from mapping.seed import SEED_DIR, read_seed
 
@@ -138,3 +138,16 @@ def test_all_actors_have_coordinates(frames):
     a = frames["actors"]
     assert a[["lat", "lon"]].notna().all().all()
     assert pd.api.types.is_float_dtype(a["lat"])
+
+
+def test_every_record_says_how_it_is_known(frames):
+    """Each record, and each actor's seat and dates when given, carries an evidence level; every
+    level that is not 'stated' says why (the reasoning, or the outside reference)."""
+    for table in ("actors", "projects", "events", "relations", "project_roles", "participations"):
+        frame = frames[table]
+        assert frame["evidence"].isin(list(EVIDENCE)).all(), table
+        unexplained = frame[(frame["evidence"] != "stated") & frame["evidence_note"].isna()]
+        assert unexplained.empty, (table, unexplained.head().to_dict("records"))
+    a = frames["actors"]
+    assert a.loc[a["country"].notna(), "place_evidence"].isin(list(EVIDENCE)).all()
+    assert a.loc[a["valid_from"].notna() | a["valid_to"].notna(), "dates_evidence"].isin(list(EVIDENCE)).all()

@@ -33,10 +33,28 @@ def test_a_complete_record_is_valid():
     ({"description": "x" * 6000}, "description", "Too long"),
     ({"valid_from": "12/04/2021"}, "valid_from", "date"),
     ({"region_code": "SN-XX"}, "region_code", "SN-XX"),
+    ({"country": None}, "country", "need a country"),
+    ({"place_evidence": "rumour"}, "place_evidence", "rumour"),
+    ({"place_evidence": "inferred"}, "evidence_note", "reasoning"),
+    ({"evidence": "external", "evidence_note": "<b>x</b>"}, "evidence_note", "HTML"),
 ])
 def test_each_problem_is_reported_on_its_field(change, field, words):
     errors = validate_actor(GOOD | change)
     assert field in errors and words in errors[field], errors
+
+
+def test_an_actor_without_a_known_seat_is_valid():
+    unknown = {k: v for k, v in GOOD.items() if k not in ("country", "city", "lat", "lon")}
+    assert validate_actor(unknown) == {}
+    assert validate_actor(unknown | {"place_evidence": "inferred", "evidence_note": "Seat of its mayor."}) == {}
+
+
+def test_links_need_a_note_unless_stated():
+    link = {"source_actor": "a", "target_actor": "b", "kind": "funds"}
+    assert validate.validate_relation(link | {"evidence": "stated"}) == {}
+    assert set(validate.validate_relation(link | {"evidence": "external"})) == {"evidence_note"}
+    assert validate.validate_event({"name": "W", "kind": "webinar", "evidence": "inferred",
+                                    "evidence_note": "Dated by the closing webinar."}) == {}
 
 
 def test_messages_in_french():

@@ -47,7 +47,8 @@ class Merges:
             cur.execute("UPDATE relations SET status = 'archived' WHERE source_actor = ? AND target_actor = ?",
                         [keep_id, keep_id])  # a relation between the two duplicates means nothing now
             for table, key in (("project_roles", "project_id"), ("participations", "event_id")):
-                cur.execute(f"INSERT INTO {table} SELECT {key}, ?, role, note FROM {table} d WHERE actor_id = ? "
+                cur.execute(f"INSERT INTO {table} ({key}, actor_id, role, note, evidence, evidence_note) "
+                            f"SELECT {key}, ?, role, note, evidence, evidence_note FROM {table} d WHERE actor_id = ? "
                             f"AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.{key} = d.{key} AND k.actor_id = ? "
                             f"AND k.role = d.role)", [keep_id, drop_id, keep_id])
                 cur.execute(f"DELETE FROM {table} WHERE actor_id = ?", [drop_id])
@@ -93,8 +94,9 @@ class Merges:
                             [record["source_actor"], record["target_actor"], record["status"], record["id"]])
             cur.execute("DELETE FROM citations WHERE record_type = 'actor' AND list_contains(?, record_id)", [ids])
             for record in before["citations"]:
-                cur.execute("INSERT INTO citations VALUES (?, ?, ?, ?)",
-                            [record["record_type"], record["record_id"], record["source_id"], record["quote"]])
+                cur.execute("INSERT INTO citations (record_type, record_id, source_id, quote, field) VALUES (?, ?, ?, ?, ?)",
+                            [record["record_type"], record["record_id"], record["source_id"], record["quote"],
+                             record.get("field")])
             for table, column in self._LINKED.items():
                 cur.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [ids])
                 for record in before[table]:
