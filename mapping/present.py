@@ -15,6 +15,7 @@ import html
 
 import pandas as pd
 
+from .geo import normalize
 from .i18n import date, t
 
 from .model import ACTOR_KINDS, COUNTRIES, EVENT_KINDS, EVENT_ROLES, PROJECT_ROLES, TARGET_GROUPS, THEMES
@@ -44,6 +45,16 @@ def labels(vocabulary, codes, lang: str) -> str:
     'Health and COVID-19 response, Funding'
     """
     return ", ".join(label(vocabulary, c, lang) for c in split_list(list(codes) if codes is not None else None))
+
+
+def ranked_codes(vocabulary, lang: str) -> list[str]:
+    """A vocabulary's codes in the order of their labels in ``lang`` (accents ignored), so a sort
+    made by the store on codes follows what the reader sees.
+
+    >>> ranked_codes({"b": {"en": "Apple", "fr": "Pomme"}, "a": {"en": "Éclair", "fr": "Banane"}}, "fr")
+    ['a', 'b']
+    """
+    return sorted(vocabulary, key=lambda c: normalize(label(vocabulary, c, lang)))
 
 
 def directory_table(actors: pd.DataFrame, lang: str = "en") -> pd.DataFrame:

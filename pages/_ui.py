@@ -48,9 +48,19 @@ def ensure_app() -> None:
 
 
 # -- cached reads (keyed on data_key; the store itself is not hashed) -------------------------
-@st.cache_data(show_spinner=False, max_entries=64)
-def actors(key: tuple[str, int], filters: Filters) -> "object":
-    return store().actors(filters)
+# st.cache_resource hands every session the same object (nothing copied: callers must not change
+# it); st.cache_data pickles on every hit, so it only holds small frames such as one page of rows.
+@st.cache_data(show_spinner=False, max_entries=256)
+def directory_page(key: tuple[str, int], filters: Filters, sort: str, descending: bool, page: int, size: int,
+                   lang: str) -> tuple["object", int]:
+    """One page of the directory's table (labelled in ``lang``) and how many actors match."""
+    from mapping import present
+    from mapping.model import ACTOR_KINDS, COUNTRIES
+
+    vocabulary = {"kind": ACTOR_KINDS, "country": COUNTRIES}.get(sort)
+    rank = present.ranked_codes(vocabulary, lang) if vocabulary else None
+    rows, total = store().actors_page(filters, sort=sort, descending=descending, page=page, size=size, rank=rank)
+    return present.directory_table(rows, lang), total
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -58,11 +68,16 @@ def facet(key: tuple[str, int], name: str, filters: Filters) -> "object":
     return store().facet_counts(name, filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def export_actors(key: tuple[str, int], filters: Filters) -> "object":
+@st.cache_resource(show_spinner=False, max_entries=16)
+def export_file(key: tuple[str, int], filters: Filters, fmt: str) -> bytes:
+    """The directory's export of ``filters`` in ``fmt``, built on the first click and then shared
+    by every session until the data changes (bytes are immutable, so sharing is safe)."""
+    from mapping import exporters
     from mapping.store import EXPORT_COLUMNS
 
-    return store().actors(filters, columns=EXPORT_COLUMNS)
+    writer = {"csv": exporters.to_csv, "xlsx": exporters.to_xlsx, "geojson": exporters.to_geojson,
+              "hxl": exporters.to_hxl}[fmt]
+    return writer(store().actors(filters, columns=EXPORT_COLUMNS))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -70,8 +85,9 @@ def duplicate_candidates(key: tuple[str, int], country: str | None) -> "object":
     return store().duplicate_candidates(country)  # a pass over every actor: once per data version
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def filter_options(key: tuple[str, int]) -> dict:
+    """The sidebar's choices, shared by every session (read-only)."""
     return store().filter_options()
 
 

@@ -67,6 +67,41 @@ def test_filters_from_the_url_are_applied(app_db):
         Filters(kinds=("municipality",), countries=("MA",))) >= 10
 
 
+def test_a_directory_run_builds_no_export_and_sends_one_page(app_db, monkeypatch):
+    from mapping import exporters
+    from mapping.store import EXPORT_COLUMNS
+
+    built, reads = [], []
+    for name in ("to_csv", "to_xlsx", "to_geojson", "to_hxl"):
+        real = getattr(exporters, name)
+        monkeypatch.setattr(exporters, name, lambda frame, _n=name, _r=real: built.append(_n) or _r(frame))
+    real_actors = Store.actors
+    monkeypatch.setattr(Store, "actors", lambda self, *a, **k: reads.append(k.get("columns")) or real_actors(self, *a, **k))
+    at = _app(lang="en")
+    at.session_state["dir_size"] = 25
+    at.run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert len(buttons) == 4 and all(b.proto.deferred_file_id for b in buttons)  # files made on click only
+    assert built == [] and EXPORT_COLUMNS not in reads and reads == []  # nothing read for the whole table
+    table = at.dataframe[2].value
+    total = Store(str(app_db)).count_actors()
+    assert total > 25 and len(table) == 25 and _count_header(at) == f"{total} actors"
+    # The second page holds the rest, in the same order as the whole list.
+    at.number_input(key="dir_page").set_value(2).run()
+    names = Store(str(app_db)).actors()["id"].tolist()
+    assert at.dataframe[2].value["id"].tolist() == names[25:]
+    # What a click runs: the CSV of every matching actor, built once.
+    from pages import _ui
+
+    csv = _ui.export_file(_ui.data_key(), Filters(), "csv")
+    import io
+
+    import pandas as pd
+
+    assert built == ["to_csv"] and len(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")) == total
+
+
 def test_french_interface(app_db):
     at = _app(lang="fr").run()
     assert not at.exception

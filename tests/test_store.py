@@ -332,3 +332,29 @@ def test_participants_of_projects_and_events_are_edited_and_restorable(store, cu
     removed = int(store.history("participation").iloc[0]["id"])
     store.restore(removed, user=curator)
     assert event["actor_id"] in set(store.participants("event", event["event_id"])["actor_id"])
+
+
+def test_actors_page_walks_the_filtered_actors_once_in_the_chosen_order(store):
+    filters = Filters(countries=("MA",))
+    expected = store.actors(filters)
+    seen, page = [], 0
+    while True:
+        rows, total = store.actors_page(filters, page=page, size=7)
+        assert total == len(expected)
+        if rows.empty:
+            break
+        assert len(rows) <= 7
+        seen += rows["id"].tolist()
+        page += 1
+    assert seen == expected["id"].tolist()  # same order as the full read (name), no overlap, no gap
+    # Descending by city, the name breaking ties; codes ranked by a given order (labels' order).
+    by_city, _ = store.actors_page(filters, sort="city", descending=True, size=500)
+    cities = [c.lower() for c in by_city["city"].fillna("")]
+    assert cities == sorted(cities, reverse=True)
+    kinds = sorted(set(expected["kind"]), reverse=True)
+    by_kind, _ = store.actors_page(filters, sort="kind", rank=kinds, size=500)
+    assert by_kind["kind"].tolist() == sorted(by_kind["kind"], key=kinds.index)
+    searched, n = store.actors_page(Filters(q="fes"), size=500)
+    assert n == len(searched) == len(store.actors(Filters(q="fes")))
+    with pytest.raises(ValueError):
+        store.actors_page(sort="name; DROP TABLE actors")

@@ -65,6 +65,34 @@ class PublicReads:
             params.append(int(limit))
         return self._df(sql, params)
 
+    #: Columns the directory sorts on (server-side: the page holds only one page of rows).
+    SORTABLE = ("name", "acronym", "kind", "city", "region", "country")
+
+    def actors_page(self, filters: Filters | None = None, *, sort: str = "name", descending: bool = False,
+                    page: int = 0, size: int = 50, rank: list[str] | None = None) -> tuple[pd.DataFrame, int]:
+        """One page of the published actors matching ``filters`` (search included), sorted on the
+        server, and how many match in all: the directory never loads the whole table.
+
+        ``sort`` is one of :attr:`SORTABLE`; ``rank`` optionally lists the sort column's codes in
+        display order (kinds or countries ordered by their label in the reader's language), so the
+        order matches what the table shows. Ties are broken by name, then id, so pages never overlap.
+        """
+        if sort not in self.SORTABLE:
+            raise ValueError(f"unknown sort column {sort!r}")
+        where, params = self._actor_where(filters or Filters(), False)
+        total = self._one(f"SELECT count(*) FROM actors a WHERE {where}", params)
+        direction = "DESC" if descending else "ASC"
+        if rank is not None:
+            key, key_params = "coalesce(list_position(?, a.{0}), 1000000)".format(sort), [list(rank)]
+        else:
+            key, key_params = f"lower(strip_accents(coalesce(a.{sort}, '')))", []
+        order = f"{key} {direction} NULLS LAST, lower(strip_accents(a.name)), a.id"
+        frame = self._df(
+            f"SELECT {', '.join('a.' + c for c in LIST_COLUMNS)} FROM actors a WHERE {where} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
+            params + key_params + [int(size), int(page) * int(size)])
+        return frame, int(total[0]) if total else 0
+
     def count_actors(self, filters: Filters | None = None, *, include_unpublished: bool = False) -> int:
         where, params = self._actor_where(filters or Filters(), include_unpublished)
         row = self._one(f"SELECT count(*) FROM actors a WHERE {where}", params)
