@@ -1,18 +1,31 @@
 # Two commands set everything up from nothing: `make run` (the app) and `make test` (all tests).
+# Dependencies are declared in pyproject.toml and locked by `make lock` (see CONTRIBUTING.md).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: setup run test test-fast browser db clean
+.PHONY: setup run test test-fast lint typecheck lock browser db clean
 
-$(VENV)/.installed: requirements.txt
+# requirements.txt: runtime + test (what the app and tests need); requirements-dev.txt: every
+# group (test, bench, dev) at the same versions. Both, so a pin added by hand is never missed.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
+
+# Regenerate requirements.txt and requirements-dev.txt from pyproject.toml.
+lock: setup
+	PY=$(PY) scripts/lock.sh
+
+lint: setup
+	$(PY) -m ruff check .
+
+typecheck: setup
+	$(PY) -m mypy
 
 # Debian's Chromium for the real-browser test (Playwright drives it; no browser download).
 browser:
@@ -33,4 +46,4 @@ test-fast: setup
 	$(PY) -m pytest tests mapping --doctest-modules -q -m "not browser"
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/screenshots data/*.duckdb data/*.duckdb.wal
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/screenshots data/*.duckdb data/*.duckdb.wal
