@@ -23,7 +23,7 @@ Examples
 >>> g.number_of_nodes(), g.number_of_edges()
 (3, 2)
 >>> path_sentences(g, shortest_paths(g, "c", "a"))
-['Gamma ← supported by ← Beta ← funded by ← Alpha']
+['Beta supports Gamma and Alpha funds Beta.']
 """
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from . import palette
 from .model import ACTOR_KINDS, EVENT_KINDS, PROJECT_KINDS, RELATION_KINDS, label, relation_phrase
 
 #: Above this many nodes, betweenness and closeness are estimated from sampled sources.
@@ -84,11 +85,6 @@ _KIND_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2
                  "#bcbd22", "#ff7f0e", "#7f7f7f")
 EDGE_COLOURS = dict(zip(RELATION_KINDS, itertools.cycle(_KIND_COLOURS)))
 EDGE_STYLES = {"relation": "solid", "project_role": "dashed", "participation": "dotted", "event_project": "dotted"}
-
-#: Node colours: one per actor kind (then projects, events), or per community; enough for every
-#: kind so two kinds never share a colour (a theme palette of 10 would cycle).
-NODE_COLOURS = ("#1f6fb2", "#e4572e", "#29a36a", "#8e5cc4", "#f2a541", "#17becf", "#d6457c", "#7f8c3b",
-                "#5a4636", "#4cc3ff", "#b22222", "#2e4057", "#9ccb4f", "#c49a6c", "#6b6bd6", "#888888")
 
 _RNG_LOCK = threading.Lock()  # igraph draws from one process-wide generator: one seeded user at a time
 
@@ -313,6 +309,27 @@ def communities(g: nx.MultiDiGraph, *, engine: str = "igraph", seed: int = SEED)
     return {node: i for i, grp in enumerate(ordered) for node in grp}
 
 
+def community_names(g: nx.MultiDiGraph, community: Mapping[str, int], node_metrics: pd.DataFrame, *,
+                    members: int = 2, width: int = 18) -> dict[int, str]:
+    """Each community named after its most central members (degree, then betweenness), e.g.
+    ``"GIZ / OIM"``: a name a reader recognises, where "Community 3" says nothing.
+
+    >>> two = nx.MultiDiGraph([("hub", "a"), ("hub", "b"), ("hub", "c"), ("a", "b"), ("x", "y"), ("y", "z")])
+    >>> for n in two: two.nodes[n]["label"] = n.upper()
+    >>> community_names(two, {"hub": 0, "a": 0, "b": 0, "c": 0, "x": 1, "y": 1, "z": 1}, metrics(two, engine="networkx"))
+    {0: 'HUB / A', 1: 'Y / X'}
+    """
+    ranked = node_metrics.reindex([n for n in community if n in g]).fillna(0)
+    ranked = ranked.assign(_id=ranked.index.astype(str)).sort_values(
+        ["degree", "betweenness", "_id"], ascending=[False, False, True], kind="stable")
+    chosen: dict[int, list[str]] = {}
+    for n in ranked.index:
+        names = chosen.setdefault(community[n], [])
+        if len(names) < members and g.nodes[n].get("node_type", "actor") == "actor":
+            names.append(_short(str(g.nodes[n].get("label", n)), width=width))
+    return {c: " / ".join(names) for c, names in sorted(chosen.items()) if names}
+
+
 # -- layout ----------------------------------------------------------------------------------------
 def layout(g: nx.MultiDiGraph, *, engine: str = "igraph", seed: int = SEED) -> dict[str, tuple[float, float]]:
     """Node positions in [0, 1000]², the same for the same graph and seed.
@@ -409,27 +426,42 @@ def edge_phrase(kind: str, edge_type: str, outgoing: bool, lang: str = "en") -> 
     return entry.get(lang if outgoing else f"{lang}_rev") or entry["en" if outgoing else "en_rev"]
 
 
-def _hop(g: nx.MultiDiGraph, u: str, v: str, lang: str) -> str:
-    """`` → phrase → `` (u acts on v), `` ← phrase ← `` (v acts on u) or `` — phrase — ``."""
+def _clause(g: nx.MultiDiGraph, u: str, v: str, lang: str, named: set[str]) -> str:
+    """One link of a chain as a clause in the active voice, its acting end first: ``UCLG trains
+    Kaolack`` whichever way the chain walks it (relations before project and event links).
+    A node already ``named`` in the sentence is called by its short label the second time."""
     candidates = [(0 if d.get("edge_type") == "relation" else 1, d.get("kind", ""), True, d)
                   for d in (g.get_edge_data(u, v) or {}).values()]
     candidates += [(0 if d.get("edge_type") == "relation" else 1, d.get("kind", ""), False, d)
                    for d in (g.get_edge_data(v, u) or {}).values()]
     _, kind, forward, data = min(candidates, key=lambda c: c[:3])
-    phrase = edge_phrase(kind, data.get("edge_type", "relation"), forward, lang)
-    if not data.get("directed"):
-        return f" — {phrase} — "
-    return f" → {phrase} → " if forward else f" ← {phrase} ← "
+    phrase = edge_phrase(kind, data.get("edge_type", "relation"), True, lang)
+    subject, other = (u, v) if forward or not data.get("directed") else (v, u)
+
+    def name(n: str) -> str:
+        key = "label" if n in named else "name"
+        named.add(n)
+        return str(g.nodes[n].get(key) or g.nodes[n].get("name", n))
+
+    first = name(subject)
+    return f"{first} {phrase} {name(other)}"
+
+
+#: How the clauses of a chain join into one sentence.
+_AND = {"en": " and ", "fr": " et "}
 
 
 def path_sentences(g: nx.MultiDiGraph, paths: list[list[str]], lang: str = "en") -> list[str]:
-    """Each chain as a sentence, e.g. ``Kaolack → spoke at → Closing webinar ← organised by ← UCLG Africa``."""
+    """Each chain as one sentence of clauses in the order the chain walks, e.g. ``Kaolack spoke at
+    Closing webinar and UCLG Africa organised Closing webinar.``"""
     out = []
     for path in paths:
-        parts = [g.nodes[path[0]].get("name", path[0])]
-        for u, v in zip(path, path[1:]):
-            parts += [_hop(g, u, v, lang), g.nodes[v].get("name", v)]
-        out.append("".join(parts))
+        named: set[str] = set()
+        clauses = [_clause(g, u, v, lang, named) for u, v in zip(path, path[1:])]
+        if not clauses:
+            continue
+        head = ", ".join(clauses[:-1])
+        out.append((head + _AND.get(lang, _AND["en"]) if head else "") + clauses[-1] + ".")
     return out
 
 
@@ -460,15 +492,20 @@ def _kind_label(data: Mapping, lang: str) -> str:
 def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]], node_metrics: pd.DataFrame, *,
                color_by: str = "kind", size_by: str = "degree", community: Mapping[str, int] | None = None,
                highlight: Iterable[str] = (), highlight_edges: set[frozenset] | None = None,
-               selected: str | None = None, label_top: int = 25, max_communities: int = 12,
-               aspect: float = 1.6, lang: str = "en", large: bool = False, caption: str = "") -> dict:
+               selected: str | None = None, label_top: int = 40, max_communities: int = 12,
+               aspect: float = 1.6, lang: str = "en", large: bool = False, caption: str = "",
+               community_names: Mapping[int, str] | None = None) -> dict:
     """An ECharts option (graph series) for ``st.echarts_chart``.
 
     Nodes are emitted in ``list(g.nodes)`` order, so a selection's ``data_indices`` map back to
     node ids through that list. Colour by ``"kind"`` or ``"community"``; size by one of
     :data:`METRICS`; edges coloured by relation kind, dashed/dotted for project and event links,
     with an arrow where direction matters. Only the ``label_top`` most central nodes (by
-    ``size_by``), the highlighted ones and the selected one carry a label. Every text is escaped.
+    ``size_by``), the highlighted ones and the selected one carry a label, and ECharts hides the
+    labels that would overlap, keeping the biggest nodes' (so zoomed out only the largest are
+    named, zooming in names more). Kinds take their colour from :mod:`mapping.palette`, the same
+    as on the map; communities are named ``community_names`` (see :func:`community_names`).
+    The legend is one plain list beside the picture, never paged. Every text is escaped.
     ``aspect`` stretches the layout's x axis to fill a chart wider than high. ``large`` is for
     presenting: bigger nodes and labels, no animation (it blurs in a compressed screen share).
     ``caption`` (sources and date) is written under the picture, so the PNG export carries it.
@@ -483,15 +520,23 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
     community = community or {}
 
     if color_by == "community":
-        shown = min(max_communities, (max(community.values()) + 1) if community else 0)
-        names = [NODE_TYPES["community"][lang].format(n=i + 1) for i in range(shown)]
-        if any(c >= shown for c in community.values()):
+        present = sorted({community[n] for n in nodes if n in community})
+        shown = present[:max_communities]
+        named = community_names or {}
+        names = [named.get(c) or NODE_TYPES["community"][lang].format(n=c + 1) for c in shown]
+        colours = [palette.COMMUNITY_COLOURS[i % len(palette.COMMUNITY_COLOURS)] for i in range(len(shown))]
+        if len(present) > len(shown) or any(n not in community for n in nodes):
             names.append(NODE_TYPES["other_communities"][lang])
+            colours.append(palette.OTHER)
+        slot = {c: i for i, c in enumerate(shown)}
 
         def category(n: str) -> int:
-            return min(community.get(n, shown), len(names) - 1)
+            return slot.get(community.get(n, -1), len(names) - 1)
     else:
-        names = sorted({node_category(d, lang) for _, d in g.nodes(data=True)})
+        colour_of = {node_category(d, lang): palette.node_colour(d.get("node_type", "actor"), d.get("kind"))
+                     for _, d in g.nodes(data=True)}
+        names = sorted(colour_of)
+        colours = [colour_of[x] for x in names]
         position = {name: i for i, name in enumerate(names)}
 
         def category(n: str) -> int:
@@ -536,6 +581,7 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
         })
 
     big = len(nodes) > 500
+    legend_width = 170 if large else 150  # longer names are cut with "…" (the tooltip has them whole)
     return {
         "tooltip": {"trigger": "item", "confine": True},
         "title": {"subtext": _text(caption), "left": 10, "bottom": 0,
@@ -543,19 +589,23 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
         # PNG of the current picture, made in the browser (no server, no internet).
         "toolbox": {"right": 10, "feature": {"saveAsImage": {"name": "atlas-network", "pixelRatio": 2,
                                                              "title": "PNG"}}},
-        "legend": [{"data": [_text(x) for x in names], "type": "scroll", "top": 0}],
+        "legend": [{"data": [_text(x) for x in names], "type": "plain", "orient": "vertical", "left": 0, "top": 30,
+                    "itemGap": 6, "itemWidth": 14, "itemHeight": 10,
+                    "textStyle": {"fontSize": 13 if large else 11, "width": legend_width, "overflow": "truncate"},
+                    "tooltip": {"show": True}}],
         "animation": not big and not large,
         "series": [{
             "type": "graph", "layout": "none", "roam": True, "draggable": False,
             "selectedMode": "single", "scaleLimit": {"min": 0.2, "max": 12},
-            "categories": [{"name": _text(x), "itemStyle": {"color": NODE_COLOURS[i % len(NODE_COLOURS)]}}
-                           for i, x in enumerate(names)],
+            "categories": [{"name": _text(x), "itemStyle": {"color": c}} for x, c in zip(names, colours)],
             "data": data, "links": links,
             "edgeSymbolSize": [0, 7],
-            "label": {"position": "right", "fontSize": 18 if large else 12, "fontWeight": "bold" if large else "normal"},
+            "label": {"position": "right", "fontSize": 18 if large else 12, "fontWeight": "bold" if large else "normal",
+                      "textBorderColor": "#ffffff", "textBorderWidth": 3},
+            "labelLayout": {"hideOverlap": True},
             "emphasis": {"focus": "adjacency", "label": {"show": True}},
             "select": {"itemStyle": {"borderColor": "#111111", "borderWidth": 3}},
-            "top": 40,
+            "top": 40, "bottom": 30, "left": legend_width + 40, "right": 20,
         }],
     }
 
@@ -578,12 +628,19 @@ def spec_to_svg(spec: Mapping, *, width: int = 1600, height: int = 1000, caption
     data, links = series["data"], series["links"]
     colours = [c["itemStyle"]["color"] for c in series["categories"]]
     xs, ys = [d["x"] for d in data] or [0], [d["y"] for d in data] or [0]
-    margin, top = 60, 70
+    margin, top = 40, 50
+    # The legend is a column on the left as wide as its longest entry (8 px a character at 14 px
+    # is generous for sans-serif), and the labels of the rightmost nodes get room on the right:
+    # nothing of either is cut.
+    names = [html.unescape(str(c["name"])) for c in series["categories"]]
+    legend_w = 30 + 8 * max((len(n) for n in names), default=0)
+    label_w = 8 * max((len(html.unescape(str(d["name"]))) for d in data if d.get("label", {}).get("show")), default=0)
+    left = margin + legend_w + 30
     span_x, span_y = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
-    scale = min((width - 2 * margin - 200) / span_x, (height - top - margin) / span_y)
+    scale = min((width - left - margin - label_w) / span_x, (height - top - 2 * margin) / span_y)
 
     def at(d: Mapping) -> tuple[float, float]:
-        return (margin + (d["x"] - min(xs)) * scale, top + (d["y"] - min(ys)) * scale)
+        return (left + (d["x"] - min(xs)) * scale, top + (d["y"] - min(ys)) * scale)
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="sans-serif">',
@@ -604,8 +661,8 @@ def spec_to_svg(spec: Mapping, *, width: int = 1600, height: int = 1000, caption
                        f'direction="ltr" unicode-bidi="plaintext">{d["name"]}</text>')
     for i, category in enumerate(series["categories"]):
         y = top + 22 * i
-        out.append(f'<circle cx="{width - 190}" cy="{y}" r="6" fill="{colours[i]}"/>'
-                   f'<text x="{width - 178}" y="{y + 5}" font-size="14">{category["name"]}</text>')
+        out.append(f'<circle cx="{margin + 6}" cy="{y}" r="6" fill="{colours[i]}"/>'
+                   f'<text x="{margin + 18}" y="{y + 5}" font-size="14">{category["name"]}</text>')
     if caption:
         out.append(f'<text x="{margin}" y="{height - 20}" font-size="14" fill="#333333">{html.escape(caption)}</text>')
     out.append("</svg>")
@@ -625,8 +682,9 @@ def selected_node(g: nx.MultiDiGraph, event: object) -> str | None:
 
 # -- tables -----------------------------------------------------------------------------------------
 def metrics_table(g: nx.MultiDiGraph, node_metrics: pd.DataFrame, community: Mapping[str, int] | None = None,
-                  lang: str = "en") -> pd.DataFrame:
-    """One row per node of ``g``: name, type, country, the metrics and the community, most central first."""
+                  lang: str = "en", community_names: Mapping[int, str] | None = None) -> pd.DataFrame:
+    """One row per node of ``g``: name, type, country, the metrics and the community (its name
+    from ``community_names``, else its number), most central first."""
     nodes = list(g.nodes)
     m = node_metrics.reindex(nodes)
     table = pd.DataFrame({
@@ -638,9 +696,15 @@ def metrics_table(g: nx.MultiDiGraph, node_metrics: pd.DataFrame, community: Map
         "weighted_degree": m["weighted_degree"].fillna(0).astype(int).to_numpy(),
         "betweenness": m["betweenness"].fillna(0).round(4).to_numpy(),
         "closeness": m["closeness"].fillna(0).round(4).to_numpy(),
-        "community": [(community or {}).get(n, -1) + 1 for n in nodes],
+        "community": [_community_label((community or {}).get(n), community_names) for n in nodes],
     })
     return table.sort_values(["betweenness", "degree", "name"], ascending=[False, False, True]).reset_index(drop=True)
+
+
+def _community_label(number: int | None, names: Mapping[int, str] | None) -> str:
+    if number is None:
+        return ""
+    return (names or {}).get(number) or str(number + 1)
 
 
 def edges_table(g: nx.MultiDiGraph, lang: str = "en") -> pd.DataFrame:

@@ -34,8 +34,8 @@ from folium.template import Template
 
 from mapping import geo
 from mapping.i18n import t
-from mapping.graph import NODE_COLOURS
 from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES, is_international, label, relation_phrase
+from mapping.palette import KIND_COLOURS, OTHER as OTHER_COLOUR
 
 #: Where Streamlit's static serving exposes ``static/vendor`` (``[server] enableStaticServing``).
 STATIC_URL = "/app/static/vendor"
@@ -60,9 +60,6 @@ ASSETS: dict[str, str | None] = {
     "markerclusterdefaultcss": "markercluster/MarkerCluster.Default.css",
 }
 
-#: One colour per actor kind, the Network page's palette in vocabulary order.
-KIND_COLOURS: dict[str, str] = dict(zip(ACTOR_KINDS, NODE_COLOURS))
-OTHER_COLOUR = "#555555"
 #: Sequential classes of the choropleth (light to dark), colour-blind safe (ColorBrewer YlGnBu).
 CHOROPLETH = ("#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
 LAND, SEA, BORDER = "#f3efe6", "#dfe8ef", "#8a8a8a"

@@ -93,7 +93,7 @@ RELATION_KINDS: dict[str, dict[str, object]] = {
     "funds": {"en": "funds", "fr": "finance", "en_rev": "funded by", "fr_rev": "financé par", "directed": True},
     "commissions": {"en": "commissions", "fr": "mandate", "en_rev": "commissioned by", "fr_rev": "mandaté par", "directed": True},
     "implements_with": {"en": "implements jointly with", "fr": "met en œuvre avec", "en_rev": "implements jointly with", "fr_rev": "met en œuvre avec", "directed": False},
-    "partners_with": {"en": "partners with", "fr": "partenaire de", "en_rev": "partners with", "fr_rev": "partenaire de", "directed": False},
+    "partners_with": {"en": "partners with", "fr": "est partenaire de", "en_rev": "partners with", "fr_rev": "est partenaire de", "directed": False},
     "member_of": {"en": "is part of", "fr": "fait partie de", "en_rev": "includes", "fr_rev": "comprend", "directed": True},
     "trains": {"en": "trains", "fr": "forme", "en_rev": "trained by", "fr_rev": "formé par", "directed": True},
     "supports": {"en": "supports", "fr": "appuie", "en_rev": "supported by", "fr_rev": "appuyé par", "directed": True},
@@ -197,7 +197,7 @@ def relation_phrase(kind: str, outgoing: bool, lang: str = "en") -> str:
     >>> relation_phrase("funds", outgoing=False)
     'funded by'
     >>> relation_phrase("partners_with", outgoing=False, lang="fr")
-    'partenaire de'
+    'est partenaire de'
     """
     entry = RELATION_KINDS.get(kind)
     if not entry:

@@ -76,6 +76,34 @@ def directory_table(actors: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def export_table(actors: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Exported actors with a readable label beside each coded column, in the session's language
+    (``kind`` and ``kind_label``, ``region`` in that language…); codes stay for re-import and joins.
+
+    >>> row = pd.DataFrame({"id": ["a"], "kind": ["ngo"], "country": ["MA"], "region_code": ["MA-02"],
+    ...                     "region": ["L'Oriental"], "themes": [["health"]], "target_groups": [[]]})
+    >>> export_table(row, "en").iloc[0][["kind_label", "country_label", "region", "themes_label"]].tolist()
+    ['NGO / civil society', 'Morocco', 'Oriental', 'Health and COVID-19 response']
+    >>> export_table(row, "fr").iloc[0]["kind_label"]
+    'ONG / société civile'
+    """
+    from .geo import region_name
+
+    out = actors.copy()
+    vocabularies = (("kind", ACTOR_KINDS, False), ("country", COUNTRIES, False), ("themes", THEMES, True),
+                    ("target_groups", TARGET_GROUPS, True))
+    for column, vocabulary, many in reversed(vocabularies):
+        if column not in out:
+            continue
+        values = [labels(vocabulary, v, lang) if many else (label(vocabulary, v, lang) if isinstance(v, str) else "")
+                  for v in out[column]]
+        out.insert(out.columns.get_loc(column) + 1, f"{column}_label", values)
+    if "region_code" in out and "region" in out:
+        out["region"] = [region_name(c, lang) or r if isinstance(c, str) else r
+                         for c, r in zip(out["region_code"], out["region"])]
+    return out
+
+
 def counts_table(counts: pd.DataFrame, vocabulary, lang: str) -> pd.DataFrame:
     """Facet counts (``value``, ``n``) with readable labels."""
     return pd.DataFrame({

@@ -69,15 +69,15 @@ def facet(key: tuple[str, int], name: str, filters: Filters) -> "object":
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def export_file(key: tuple[str, int], filters: Filters, fmt: str) -> bytes:
-    """The directory's export of ``filters`` in ``fmt``, built on the first click and then shared
-    by every session until the data changes (bytes are immutable, so sharing is safe)."""
-    from mapping import exporters
+def export_file(key: tuple[str, int], filters: Filters, fmt: str, language: str) -> bytes:
+    """The directory's export of ``filters`` in ``fmt``, labelled in ``language``, built on the first
+    click and then shared by every session until the data changes (bytes are immutable, so sharing is safe)."""
+    from mapping import exporters, present
     from mapping.store import EXPORT_COLUMNS
 
     writer = {"csv": exporters.to_csv, "xlsx": exporters.to_xlsx, "geojson": exporters.to_geojson,
               "hxl": exporters.to_hxl}[fmt]
-    return writer(store().actors(filters, columns=EXPORT_COLUMNS))
+    return writer(present.export_table(store().actors(filters, columns=EXPORT_COLUMNS), language))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -201,7 +201,9 @@ def network(key: tuple[str, int], filters: Filters, context: bool, project: str 
     g = graph.build_graph(actors, relations,
                           s.project_role_edges(ids, only) if context or project else None,
                           s.participation_edges(ids, only) if context or project else None)
-    return {"graph": g, "metrics": graph.metrics(g), "community": graph.communities(g), "actors": matched}
+    node_metrics, community = graph.metrics(g), graph.communities(g)
+    return {"graph": g, "metrics": node_metrics, "community": community, "actors": matched,
+            "community_names": graph.community_names(g, community, node_metrics)}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -64,11 +64,13 @@ rows = event.selection.rows if event is not None else []
 if rows:
     st.switch_page("pages/actor.py", query_params={"actor": table.iloc[rows[0]]["id"], "lang": lang})
 
-# Exports of the whole selection (formula-like cells neutralised), built only when clicked and then
-# shared by every session until the data changes: a visit that downloads nothing costs nothing.
+# Exports of the whole selection (formula-like cells neutralised, labels in the session's language),
+# built only when clicked and then shared by every session until the data changes: a visit that
+# downloads nothing costs nothing. "ignore": a download does not rerun the page, so a second quick
+# click still gets its file.
 formats = (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
            ("geojson", "application/geo+json"), ("hxl", "text/csv"))
 for column, (fmt, mime) in zip(st.columns(len(formats)), formats):
-    column.download_button(_ui.tr(f"directory.download.{fmt}"), lambda fmt=fmt: _ui.export_file(key, filters, fmt),
-                           mime=mime, file_name=f"atlas-actors.{'hxl.csv' if fmt == 'hxl' else fmt}",
+    column.download_button(_ui.tr(f"directory.download.{fmt}"), lambda fmt=fmt: _ui.export_file(key, filters, fmt, lang),
+                           mime=mime, file_name=f"atlas-actors.{'hxl.csv' if fmt == 'hxl' else fmt}", on_click="ignore",
                            key="download_directory" if fmt == "csv" else f"download_{fmt}")

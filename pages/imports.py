@@ -47,7 +47,7 @@ report["status"] = report["status"].map(lambda s: tr(f"import.status.{s}"))
 st.dataframe(report, hide_index=True, key="imp_report", width="stretch",
              column_config={c: tr(f"import.col.{c}") for c in report.columns})
 st.download_button(tr("import.download_report"), exporters.to_csv(plan.report()),
-                   file_name=f"import-report-{upload.name}.csv", mime="text/csv", key="imp_download")
+                   file_name=f"import-report-{upload.name}.csv", mime="text/csv", key="imp_download", on_click="ignore")
 
 if not plan.ok:
     st.info(tr("import.fix_and_retry"))

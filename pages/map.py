@@ -103,6 +103,7 @@ def show_map() -> None:
 show_map()
 # The slide-ready file is built only when asked for (a deferred download), from the same view.
 st.download_button(tr("map.export_html"), file_name="atlas-map.html", mime="text/html", key="map_export_html",
+                   on_click="ignore",
                    help=tr("map.export_html_help"),
                    data=lambda: maps.standalone(maps.explore(actors, region_counts=counts, links=links, lang=lang,
                                                              metric=shading_labels[shade] if counts is not None else "",

@@ -94,7 +94,8 @@ path_nodes = [n for p in paths for n in p]
 spec = graph.chart_spec(drawn, drawing["positions"], view["metrics"], color_by=color_by, size_by=size_by,
                         community=view["community"], highlight=path_nodes,
                         highlight_edges=graph.path_edges(paths), selected=selected, lang=lang,
-                        large=_presenter.presenting(), caption=_presenter.source_line())
+                        large=_presenter.presenting(), caption=_presenter.source_line(),
+                        community_names=view["community_names"])
 event = st.echarts_chart(spec, on_select="rerun", key="network_chart", height=680, renderer="canvas",
                          alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawn.number_of_edges()))
 st.caption(_ui.tr("network.legend_edges"))
@@ -111,7 +112,7 @@ if selected in actor_names:
                  query_params={"actor": selected, "lang": lang})
 
 st.subheader(_ui.tr("network.metrics"))
-table = graph.metrics_table(drawn, view["metrics"], view["community"], lang)
+table = graph.metrics_table(drawn, view["metrics"], view["community"], lang, view["community_names"])
 columns = ["name", "kind", "country", "degree", "weighted_degree", "betweenness", "closeness", "community"]
 st.dataframe(table, hide_index=True, key="net_metrics", column_order=columns,
              column_config={c: _ui.tr(f"network.col.{c}") for c in columns})
@@ -127,4 +128,4 @@ downloads = (  # built only when clicked (deferred), so a large graph does not s
 )
 for column, (name, make, suffix, mime) in zip(st.columns(len(downloads)), downloads):
     column.download_button(_ui.tr(f"network.download.{name}"), make, file_name=stem + suffix, mime=mime,
-                           key=f"net_dl_{name}")
+                           key=f"net_dl_{name}", on_click="ignore")

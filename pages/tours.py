@@ -63,7 +63,7 @@ else:
     left, middle, right = st.columns(3)
     left.button(tr("tour.start"), type="primary", key="tour_start", on_click=_start)
     middle.download_button(tr("tour.export"), tours.to_json(tour), file_name=f"tour-{tour['id']}.json",
-                           mime="application/json", key="tour_export")
+                           mime="application/json", key="tour_export", on_click="ignore")
     if _ui.can("edit"):
         def _delete() -> None:
             store.delete_tour(tour["id"], user=_ui.user())

@@ -94,12 +94,15 @@ def test_a_directory_run_builds_no_export_and_sends_one_page(app_db, monkeypatch
     # What a click runs: the CSV of every matching actor, built once.
     from pages import _ui
 
-    csv = _ui.export_file(_ui.data_key(), Filters(), "csv")
+    csv = _ui.export_file(_ui.data_key(), Filters(), "csv", "en")
     import io
 
     import pandas as pd
 
-    assert built == ["to_csv"] and len(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")) == total
+    frame = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
+    assert built == ["to_csv"] and len(frame) == total
+    assert "NGO / civil society" in set(frame["kind_label"])  # labelled in the session's language
+    assert all(b.proto.ignore_rerun for b in buttons)  # a download does not rerun: a second click delivers
 
 
 def test_french_interface(app_db):
@@ -210,9 +213,10 @@ def test_network_path_finder_sentences_and_no_path(app_db):
     at.selectbox(key="net_from").set_value("commune-kaolack").run()
     at.selectbox(key="net_to").set_value("uclg-africa").run()
     assert not at.exception
-    sentences = [m.value for m in at.markdown if "→" in m.value or "←" in m.value]
-    assert sentences and all(s.startswith("- Commune de Kaolack") for s in sentences)
-    assert any("spoke at" in s and "organised by" in s for s in sentences)
+    sentences = [m.value[2:].replace("\\", "") for m in at.markdown if m.value.startswith("- ") and "Kaolack" in m.value]
+    assert sentences and all(s.endswith(".") and "→" not in s for s in sentences)  # sentences, not arrows
+    assert any(s.startswith("Commune de Kaolack spoke at Closing webinar") and " and Cités et Gouvernements Locaux Unis d'Afrique organised " in s
+               for s in sentences), sentences
     # without projects and events, Kaolack has no relation at all: a clear message, no crash
     at.checkbox(key="net_context").uncheck().run()
     assert not at.exception

@@ -50,7 +50,7 @@ def test_projects_and_events_become_linking_nodes():
     assert g.nodes["project:p"]["node_type"] == "project" and g.nodes["event:e"]["node_type"] == "event"
     assert g.has_edge("event:e", "project:p") and g.has_edge("c", "event:e")
     assert graph.path_sentences(g, graph.shortest_paths(g, "c", "a")) == [
-        "C → took part in → Webinar → is part of → Proj ← funded by ← A"]
+        "C took part in Webinar, Webinar is part of Proj and A funds Proj."]
 
 
 def test_shortest_paths_several_chains_and_no_path():
@@ -66,9 +66,10 @@ def test_path_sentences_read_each_link_from_the_right_side():
     g = graph.build_graph(_actors("kaolack", "uclg", "rabat"),
                           _relations(("uclg", "kaolack", "trains"), ("uclg", "rabat", "partners_with")))
     [sentence] = graph.path_sentences(g, graph.shortest_paths(g, "kaolack", "rabat"))
-    assert sentence == "KAOLACK ← trained by ← UCLG — partners with — RABAT"
+    # Each link reads in the active voice from the side that acts, in the order the chain walks.
+    assert sentence == "UCLG trains KAOLACK and UCLG partners with RABAT."
     [french] = graph.path_sentences(g, graph.shortest_paths(g, "rabat", "kaolack"), lang="fr")
-    assert french == "RABAT — partenaire de — UCLG → forme → KAOLACK"
+    assert french == "RABAT est partenaire de UCLG et UCLG forme KAOLACK."
 
 
 def test_betweenness_ranks_the_bridge_ends_first(cliques):
@@ -209,3 +210,53 @@ def test_the_network_picture_exports_as_svg_and_png(store):
     assert len(root.findall("{http://www.w3.org/2000/svg}line")) == g.number_of_edges()
     assert sum(1 for c in root.iter("{http://www.w3.org/2000/svg}circle") if c.find(
         "{http://www.w3.org/2000/svg}title") is not None) == g.number_of_nodes()
+
+
+def test_an_actor_kind_has_the_same_colour_on_the_network_and_on_the_map():
+    from mapping import maps, palette
+
+    kinds = ["ngo", "donor", "municipality"]
+    actors = pd.DataFrame({"id": kinds, "name": kinds, "kind": kinds, "acronym": None, "country": "MA"})
+    g = graph.build_graph(actors, _relations(("donor", "ngo", "funds"), ("ngo", "municipality", "supports")))
+    spec = graph.chart_spec(g, graph.layout(g), graph.metrics(g))
+    series = spec["series"][0]
+    colour_of_node = {n: series["categories"][item["category"]]["itemStyle"]["color"]
+                      for n, item in zip(g.nodes, series["data"])}
+    payload = maps.actor_payload(actors.assign(lat=14.0, lon=-17.0, city="Dakar", themes=[[]] * 3))
+    map_colour = {row[3]: payload["kinds"][row[2]]["colour"] for row in payload["rows"]}
+    assert colour_of_node == map_colour == {k: palette.KIND_COLOURS[k] for k in kinds}
+    assert len(set(colour_of_node.values())) == 3
+
+
+def test_communities_are_named_after_their_most_central_members(cliques):
+    node_metrics, community = graph.metrics(cliques), graph.communities(cliques)
+    names = graph.community_names(cliques, community, node_metrics)
+    # e and v are the bridge ends: the most connected of their cliques, so each names its own.
+    assert names[community["e"]].startswith("E / ") and names[community["v"]].startswith("V / ")
+    spec = graph.chart_spec(cliques, graph.layout(cliques), node_metrics, color_by="community",
+                            community=community, community_names=names)
+    assert sorted(c["name"] for c in spec["series"][0]["categories"]) == sorted(names.values())
+    table = graph.metrics_table(cliques, node_metrics, community, community_names=names)
+    assert table.set_index("id").loc["a", "community"] == names[community["a"]]
+
+
+def test_labels_give_way_to_the_biggest_nodes_and_the_legend_is_one_page(cliques):
+    spec = graph.chart_spec(cliques, graph.layout(cliques), graph.metrics(cliques))
+    series = spec["series"][0]
+    assert series["labelLayout"] == {"hideOverlap": True}  # ECharts keeps the larger node's label
+    legend = spec["legend"][0]
+    assert legend["type"] == "plain" and legend["orient"] == "vertical"  # never "1/3" pages
+    assert series["left"] > legend["textStyle"]["width"]  # the graph starts right of the legend
+
+
+def test_the_svg_legend_and_labels_are_not_cut():
+    import re
+
+    names = ["Organisation internationale pour les migrations", "B", "C"]
+    actors = pd.DataFrame({"id": list("abc"), "name": names, "kind": ["international_organisation", "ngo", "donor"],
+                           "acronym": None, "country": "MA"})
+    g = graph.build_graph(actors, _relations(("a", "b", "supports"), ("c", "a", "funds")))
+    svg = graph.spec_to_svg(graph.chart_spec(g, graph.layout(g), graph.metrics(g)), width=1000, height=600)
+    for x, text in re.findall(r'<text x="([\d.]+)"[^>]*>([^<]*)</text>', svg):
+        assert float(x) + 8 * len(text) <= 1000, text  # every text ends inside the picture
+    assert "International organisation" in svg and "NGO / civil society" in svg

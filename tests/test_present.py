@@ -33,3 +33,19 @@ def test_directory_table_labels_and_international_flag():
     assert t["kind"].tolist() == ["ONG / société civile", "Bailleur de fonds"]
     assert t["country"].tolist() == ["Maroc", "Allemagne 🌐"]
     assert t["themes"][0] == "Santé et réponse à la COVID-19"
+
+
+def test_exports_carry_labels_in_the_session_language(store):
+    from mapping.store import EXPORT_COLUMNS
+
+    actors = store.actors(columns=EXPORT_COLUMNS)
+    english, french = present.export_table(actors, "en"), present.export_table(actors, "fr")
+    assert list(english.columns[:list(english.columns).index("kind") + 2])[-2:] == ["kind", "kind_label"]
+    assert (english["kind"] == actors["kind"]).all()  # codes kept for re-import
+    ngo = actors["kind"] == "ngo"
+    assert set(english.loc[ngo, "kind_label"]) == {"NGO / civil society"}
+    assert set(french.loc[ngo, "kind_label"]) == {"ONG / société civile"}
+    rabat = actors["region_code"] == "MA-04"
+    assert rabat.any()
+    assert set(english.loc[rabat, "region"]) == {"Rabat-Sale-Kenitra"}
+    assert set(french.loc[rabat, "region"]) == {"Rabat-Salé-Kénitra"}
