@@ -46,14 +46,21 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
 import pandas as pd
 
 from . import geo
 from .i18n import t
-from .model import RELATION_KINDS, TARGET_GROUPS, THEMES, label, relation_phrase, split_list
+from .model import (
+    RELATION_KINDS,
+    TARGET_GROUPS,
+    THEMES,
+    label,
+    relation_phrase,
+    split_list,
+)
 
 #: Points of each part of a suggestion's score (see the module docstring).
 WEIGHTS = {"themes": 3.0, "groups": 1.0, "region": 3.0, "near": 2.0, "direct": 2.0, "second": 1.0,
@@ -99,7 +106,7 @@ class PartnerData:
     @classmethod
     def build(cls, actors: pd.DataFrame, relations: pd.DataFrame, roles: pd.DataFrame | None = None,
               participations: pd.DataFrame | None = None, areas: pd.DataFrame | None = None,
-              project_names: Mapping[str, str] | None = None) -> "PartnerData":
+              project_names: Mapping[str, str] | None = None) -> PartnerData:
         """Index published frames from the store.
 
         Parameters
@@ -311,7 +318,7 @@ def suggest(data: PartnerData, request: Request, *, lang: str = "en", pool: Iter
         if in_region:
             place = t("partners.reason.in_region", lang, region=region_label)
         elif km is not None and points["place"] > 0:
-            place = t("partners.reason.near", lang, city=rec.get("city") or "", km=int(round(km)))
+            place = t("partners.reason.near", lang, city=rec.get("city") or "", km=round(km))
         if shared_themes:
             what = t("partners.reason.works", lang, themes=_listed([label(THEMES, c, lang) for c in shared_themes], lang))
             if shared_groups:
