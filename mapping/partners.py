@@ -53,14 +53,7 @@ import pandas as pd
 
 from . import geo
 from .i18n import t
-from .model import (
-    RELATION_KINDS,
-    TARGET_GROUPS,
-    THEMES,
-    label,
-    relation_phrase,
-    split_list,
-)
+from .model import COUNTRIES, RELATION_KINDS, TARGET_GROUPS, THEMES, label, relation_phrase, split_list
 
 #: Points of each part of a suggestion's score (see the module docstring).
 WEIGHTS = {"themes": 3.0, "groups": 1.0, "region": 3.0, "near": 2.0, "direct": 2.0, "second": 1.0,
@@ -366,3 +359,29 @@ def reach_counts(found: pd.DataFrame) -> dict[str, int]:
     return {"direct": values.count("direct"), "second": values.count("second"), "none": values.count("")}
 
 
+
+
+def region_choices(lang: str = "en") -> dict[str, str]:
+    """Every admin-1 region of the four countries: code -> "Region (Country)", for a place picker.
+
+    >>> region_choices("en")["MA-02"], region_choices("fr")["SN-DK"]
+    ('Oriental (Morocco)', 'Dakar (Sénégal)')
+    """
+    frame = geo.regions()
+    column = "name" if lang == "fr" else "name_en"
+    return {code: f"{name} ({label(COUNTRIES, country, lang)})"
+            for code, name, country in zip(frame["region_code"], frame[column], frame["country"])}
+
+
+def weights_table(lang: str = "en") -> pd.DataFrame:
+    """The ranking's parts and their points, for the page's "How are partners ranked?".
+
+    >>> weights_table("en")["points"].tolist()
+    ['0–3', '0–1', '0–3', '2', '1', '0–1', '0–0.5']
+    """
+    rows = [("themes", f"0–{WEIGHTS['themes']:g}"), ("groups", f"0–{WEIGHTS['groups']:g}"),
+            ("place", f"0–{WEIGHTS['region']:g}"), ("direct", f"{WEIGHTS['direct']:g}"),
+            ("second", f"{WEIGHTS['second']:g}"), ("projects", f"0–{WEIGHTS['projects_max']:g}"),
+            ("events", f"0–{WEIGHTS['events_max']:g}")]
+    return pd.DataFrame({"part": [t(f"partners.part.{k}", lang) for k, _ in rows], "points": [p for _, p in rows],
+                         "how": [t(f"partners.how.{k}", lang, km=int(NEAR_KM)) for k, _ in rows]})

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from .graph import METRICS
-from .model import ACTOR_KINDS, THEMES
+from .model import ACTOR_KINDS, TARGET_GROUPS, THEMES
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
 
@@ -86,6 +86,22 @@ def _layers(value: str) -> str | None:
     return ",".join(sorted(set(keys))) if keys and set(keys) <= known else None
 
 
+def _codes(vocabulary: Mapping[str, Any]) -> Callable[[str], list[str] | None]:
+    """A comma list of codes of ``vocabulary`` (unknown codes dropped), as a multiselect's list.
+
+    >>> _codes(THEMES)("health,<b>,funding"), _codes(THEMES)("nope")
+    (['health', 'funding'], None)
+    """
+    def check(value: str) -> list[str] | None:
+        return [c for c in dict.fromkeys(value.split(",")) if c in vocabulary] or None
+    return check
+
+
+def _region(value: str) -> str | None:
+    """An ISO 3166-2 code as the atlas writes them (``MA-02``, ``SN-DK``, ``ML-BKO``)."""
+    return value if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", value) else None
+
+
 SHADES = ("off", "all", *(f"kind:{k}" for k in ACTOR_KINDS), *(f"theme:{t}" for t in THEMES))
 
 PARAMS: dict[str, tuple[Param, ...]] = {
@@ -95,6 +111,12 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         Param("tiles", "map_tiles", False, _flag),
         Param("view", "map_centre", None, _centre),
         Param("hide", "map_hide", None, _layers),
+    ),
+    "partners": (
+        Param("of", "pt_origin", None, _ident),
+        Param("on", "pt_themes", [], _codes(THEMES)),
+        Param("for", "pt_groups", [], _codes(TARGET_GROUPS)),
+        Param("in", "pt_region", None, _region),
     ),
     "network": (
         Param("mode", "net_mode", "whole", _one_of("whole", "project", "ego", "path")),
@@ -116,6 +138,8 @@ COMMON = ("lang", "actor", "present")
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(str, value))
     return str(value)
 
 

@@ -638,3 +638,30 @@ def test_a_published_actor_with_empty_optional_fields_renders_on_every_page(app_
             assert not at.exception, (page, role, [e.value for e in at.exception])
     at = _app(lang="en", q="synthetic actor 1").run()
     assert not at.exception and _count_header(at) == "1 actors"
+
+
+def test_find_partners_for_a_theme_lists_reasons_and_links_to_files(app_db):
+    at = _app(lang="en", of="commune-oujda", on="health", **{"for": "migrants"})
+    at.switch_page("pages/partners.py").run()
+    assert not at.exception
+    assert at.selectbox(key="pt_origin").value == "commune-oujda"
+    assert at.multiselect(key="pt_themes").value == ["health"]
+    shown = [m.value for m in at.markdown]
+    assert shown[0].startswith("Works on Health and COVID")  # MS2, in Oujda itself
+    assert any("reachable through GIZ via RECOMIG" in m for m in shown)
+    # Choosing another theme is written back to the address, so the search can be shared.
+    at.multiselect(key="pt_themes").set_value(["economic_integration"]).run()
+    assert at.query_params["on"] == "economic_integration"
+    assert not any("Health" in m.value.split(";")[0] for m in at.markdown)
+
+
+def test_find_partners_asks_for_something_and_follows_the_sidebar_filters(app_db):
+    at = _app(lang="fr")
+    at.switch_page("pages/partners.py").run()
+    assert not at.exception
+    assert at.info[0].value.startswith("Choisissez une organisation")
+    at = _app(lang="en", on="health", kind="ngo")
+    at.switch_page("pages/partners.py").run()
+    assert not at.exception
+    assert any("ngo" in c.value.lower() or "only among" in c.value.lower() for c in at.caption)
+    assert [s.value for s in at.subheader] == ["Potential partners, best first: 1"]  # MS2, the one health NGO

@@ -1,0 +1,37 @@
+"""Find partners, shared by its page and the organisation file: the cached index and the list of
+suggestions (each a link to the file, where it is, how linked, and its reason in one sentence)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from mapping import partners
+from mapping.model import ACTOR_KINDS, COUNTRIES, label
+from pages import _ui
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def data(key: tuple[str, int]) -> partners.PartnerData:
+    """The partner index of one data version (shared, read-only: not copied on every hit)."""
+    return partners.from_store(_ui.store())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def pool(key: tuple[str, int], filters) -> list[str]:
+    """Ids of the actors matching the sidebar filters: the only ones suggested while filters are set."""
+    return _ui.store().actors(filters, columns=("id",))["id"].tolist()
+
+
+def suggestions(found, lang: str, *, compact: bool = False, start: int = 1) -> None:
+    """One bordered row per suggestion: rank and link, kind and place, reach, score, reason."""
+    top = partners.MAX_SCORE
+    for rank, rec in enumerate(found.to_dict("records"), start=start):
+        with st.container(border=True, key=f"partner_{rec['id']}"):
+            name, reach = st.columns([3, 1], vertical_alignment="center")
+            name.page_link("pages/actor.py", label=f"{rank}. {rec['name']}",
+                           query_params={"actor": rec["id"], "lang": lang})
+            reach.caption(_ui.tr(f"partners.reach.{rec['reach'] or 'none'}") + " · "
+                          + _ui.tr("partners.score", score=rec["score"], max=top))
+            if not compact:
+                place = ", ".join(p for p in (rec["city"], label(COUNTRIES, rec["country"], lang)) if p)
+                st.caption(_ui.escape(f"{label(ACTOR_KINDS, rec['kind'], lang)} · {place}"))
+            st.markdown(_ui.escape(rec["reason"]))
