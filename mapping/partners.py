@@ -15,7 +15,7 @@ place                     0–3     3 when it works in the wanted region (seat o
                                   operation); else 2 × (1 − km / 500) from the reference point
 direct partner            2       a published relation with the organisation
 partner of a partner      1       no relation, but a partner in common (named in the reason)
-shared projects           0–1     0.5 a project both take part in
+shared projects           0–0.5   0.25 a project both take part in
 shared events             0–0.5   0.25 an event both attended
 ========================  ======  =============================================================
 
@@ -57,7 +57,7 @@ from .model import COUNTRIES, RELATION_KINDS, TARGET_GROUPS, THEMES, label, rela
 
 #: Points of each part of a suggestion's score (see the module docstring).
 WEIGHTS = {"themes": 3.0, "groups": 1.0, "region": 3.0, "near": 2.0, "direct": 2.0, "second": 1.0,
-           "project": 0.5, "projects_max": 1.0, "event": 0.25, "events_max": 0.5}
+           "project": 0.25, "projects_max": 0.5, "event": 0.25, "events_max": 0.5}
 #: Beyond this distance a candidate outside the wanted region earns no place points.
 NEAR_KM = 500.0
 #: The most any suggestion can score: what a score is shown as a share of.
@@ -323,7 +323,8 @@ def suggest(data: PartnerData, request: Request, *, lang: str = "en", pool: Iter
         project_name = _listed([data.project_names.get(tie[2], tie[2])], lang) if tie and tie[2] else ""
         if reach == "direct":
             kind, outgoing, _ = tie
-            phrase = relation_phrase(kind, outgoing, lang) if kind in RELATION_KINDS else kind
+            # read from the candidate's side: "supports you", "funded by you"
+            phrase = relation_phrase(kind, not outgoing, lang) if kind in RELATION_KINDS else kind
             parts.append(t("partners.reason.direct_project" if project_name else "partners.reason.direct", lang,
                            relation=phrase, project=project_name))
         elif reach == "second":
@@ -332,9 +333,10 @@ def suggest(data: PartnerData, request: Request, *, lang: str = "en", pool: Iter
         if shared_projects and not (reach and project_name and shared_projects == [tie[2]]):
             parts.append(t("partners.reason.projects", lang,
                            projects=_listed([data.project_names.get(p, p) for p in shared_projects], lang)))
-        if shared_events:
-            parts.append(t("partners.reason.events", lang,
-                           events=_listed([data.event_names.get(e, e) for e in shared_events], lang)))
+        if len(shared_events) == 1:
+            parts.append(t("partners.reason.event", lang, event=_listed([data.event_names.get(shared_events[0], "")], lang)))
+        elif shared_events:
+            parts.append(t("partners.reason.events", lang, n=len(shared_events)))
         reason = t("partners.reason.sep", lang).join(parts)
         rows.append({"id": cid, "name": rec["name"], "kind": rec.get("kind"), "city": rec.get("city") or "",
                      "country": rec.get("country") or "", "score": round(score, 2),
@@ -377,7 +379,7 @@ def weights_table(lang: str = "en") -> pd.DataFrame:
     """The ranking's parts and their points, for the page's "How are partners ranked?".
 
     >>> weights_table("en")["points"].tolist()
-    ['0–3', '0–1', '0–3', '2', '1', '0–1', '0–0.5']
+    ['0–3', '0–1', '0–3', '2', '1', '0–0.5', '0–0.5']
     """
     rows = [("themes", f"0–{WEIGHTS['themes']:g}"), ("groups", f"0–{WEIGHTS['groups']:g}"),
             ("place", f"0–{WEIGHTS['region']:g}"), ("direct", f"{WEIGHTS['direct']:g}"),

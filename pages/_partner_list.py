@@ -30,7 +30,7 @@ def suggestions(found, lang: str, *, compact: bool = False, start: int = 1) -> N
             name.page_link("pages/actor.py", label=f"{rank}. {rec['name']}",
                            query_params={"actor": rec["id"], "lang": lang})
             reach.caption(_ui.tr(f"partners.reach.{rec['reach'] or 'none'}") + " · "
-                          + _ui.tr("partners.score", score=rec["score"], max=top))
+                          + _ui.tr("partners.score", score=round(rec["score"], 1), max=top))
             if not compact:
                 place = ", ".join(p for p in (rec["city"], label(COUNTRIES, rec["country"], lang)) if p)
                 st.caption(_ui.escape(f"{label(ACTOR_KINDS, rec['kind'], lang)} · {place}"))

@@ -16,6 +16,8 @@ def test_round_trip_of_every_parameter(page):
         "map_centre": ["34.68,-1.91,9"], "map_hide": ["links,regions"], "net_mode": ["path", "ego", "project"], "net_color": ["community"],
         "net_size": ["betweenness"], "net_context": [False], "net_project": ["recomig"],
         "net_ego": ["commune-oujda"], "net_hops": [2, 3], "net_from": ["commune-kaolack"], "net_to": ["uclg-africa"],
+        "pt_origin": ["commune-oujda"], "pt_themes": [["health", "funding"]], "pt_groups": [["migrants"]],
+        "pt_region": ["ML-BKO"],
     }
     keys = [p.key for p in views.PARAMS[page]]
     for size in (1, 2, len(keys)):
@@ -51,3 +53,9 @@ def test_filters_and_page_parameters_do_not_collide():
     for page in views.PARAMS:
         assert not set(views.names(page)) & (set(PARAM_NAMES) | set(views.COMMON)), page
     assert Filters.from_params(Filters(countries=("SN",)).to_params()) == Filters(countries=("SN",))
+
+
+def test_partner_search_values_from_a_link_are_checked():
+    got = views.from_params("partners", {"of": "commune-oujda", "on": "health,<script>", "for": "aliens",
+                                         "in": "MA-02'--"})
+    assert got == {"pt_origin": "commune-oujda", "pt_themes": ["health"]}
