@@ -12,10 +12,11 @@ Examples
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
-from .model import (ACTOR_KINDS, COUNTRIES, EVENT_KINDS, PROJECT_KINDS, RELATION_KINDS, TARGET_GROUPS, THEMES)
+from .model import ACTOR_KINDS, COUNTRIES, EVENT_KINDS, PROJECT_KINDS, RELATION_KINDS, TARGET_GROUPS, THEMES
 from .validate import ISO_COUNTRIES, is_blank
 
 

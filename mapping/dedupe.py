@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
-from typing import Iterable, Mapping
 
 import pandas as pd
 

@@ -61,7 +61,7 @@ def _portable(value: object) -> object:
     return value
 
 
-def portable_graph(g: "nx.Graph") -> "nx.Graph":
+def portable_graph(g: nx.Graph) -> nx.Graph:
     """A copy of ``g`` whose attributes the GraphML and GEXF writers accept (no ``None``, no lists)."""
     out = g.__class__()
     out.add_nodes_from((n, {k: _portable(v) for k, v in d.items() if _portable(v) is not None})
@@ -72,14 +72,14 @@ def portable_graph(g: "nx.Graph") -> "nx.Graph":
     return out
 
 
-def to_graphml(g: "nx.Graph") -> bytes:
+def to_graphml(g: nx.Graph) -> bytes:
     """GraphML of ``g`` (``nx.read_graphml`` reads it back)."""
     buffer = io.BytesIO()
     nx.write_graphml(portable_graph(g), buffer, encoding="utf-8")
     return buffer.getvalue()
 
 
-def to_gexf(g: "nx.Graph") -> bytes:
+def to_gexf(g: nx.Graph) -> bytes:
     """GEXF 1.2 of ``g`` for Gephi (``nx.read_gexf`` reads it back)."""
     buffer = io.BytesIO()
     nx.write_gexf(portable_graph(g), buffer, encoding="utf-8")

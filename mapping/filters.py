@@ -16,8 +16,8 @@ True
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Mapping
 
 #: dataclass field -> URL parameter name (lists are comma-separated in the URL).
 _PARAM_NAMES = {
@@ -60,7 +60,7 @@ class Filters:
         return params
 
     @classmethod
-    def from_params(cls, params: Mapping[str, object]) -> "Filters":
+    def from_params(cls, params: Mapping[str, object]) -> Filters:
         """Rebuild filters from query parameters; unknown parameters are ignored.
 
         >>> Filters.from_params({"country": "MA,SN", "q": " fes "}).countries
@@ -80,7 +80,7 @@ class Filters:
                 values[f.name] = tuple(part.strip() for part in raw.split(",") if part.strip())
         return cls(**values)  # type: ignore[arg-type]
 
-    def with_(self, **changes: object) -> "Filters":
+    def with_(self, **changes: object) -> Filters:
         """A copy with some fields replaced (lists are normalised to tuples)."""
         clean = {k: (tuple(v) if isinstance(v, (list, set)) else v) for k, v in changes.items()}
         return replace(self, **clean)  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ import html
 import itertools
 import random
 import threading
-from typing import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import networkx as nx
 import numpy as np

@@ -16,15 +16,14 @@ Examples
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Mapping
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANG = "fr"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """The flat key -> text catalogue of ``lang`` (``{}`` when the language is unknown)."""
     path = LOCALES / f"{lang}.json"

@@ -21,8 +21,8 @@ import base64
 import html
 import json
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import folium
 import numpy as np
@@ -35,7 +35,8 @@ from folium.template import Template
 from mapping import geo
 from mapping.i18n import t
 from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES, is_international, label, relation_phrase
-from mapping.palette import KIND_COLOURS, OTHER as OTHER_COLOUR
+from mapping.palette import KIND_COLOURS
+from mapping.palette import OTHER as OTHER_COLOUR
 
 #: Where Streamlit's static serving exposes ``static/vendor`` (``[server] enableStaticServing``).
 STATIC_URL = "/app/static/vendor"

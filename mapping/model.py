@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
 
 #: The four countries the atlas covers; actors elsewhere are international partners.
 FOCUS_COUNTRIES = ("MA", "CI", "ML", "SN")

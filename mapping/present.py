@@ -17,9 +17,19 @@ import pandas as pd
 
 from .geo import normalize
 from .i18n import date, t
-
-from .model import ACTOR_KINDS, COUNTRIES, EVENT_KINDS, EVENT_ROLES, PROJECT_ROLES, TARGET_GROUPS, THEMES
-from .model import is_international, label, relation_phrase, split_list
+from .model import (
+    ACTOR_KINDS,
+    COUNTRIES,
+    EVENT_KINDS,
+    EVENT_ROLES,
+    PROJECT_ROLES,
+    TARGET_GROUPS,
+    THEMES,
+    is_international,
+    label,
+    relation_phrase,
+    split_list,
+)
 
 
 def format_period(start: str | None, end: str | None, lang: str = "en") -> str:

@@ -169,12 +169,12 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
     return out
 
 
-def load_seed(store: "Store", seed_dir: Path = SEED_DIR) -> None:
+def load_seed(store: Store, seed_dir: Path = SEED_DIR) -> None:
     """Seed ``store`` from ``seed_dir`` in one transaction."""
     store.insert_frames(read_seed(seed_dir))
 
 
-def init_database(path: str | None = None, seed_dir: Path = SEED_DIR) -> "Store":
+def init_database(path: str | None = None, seed_dir: Path = SEED_DIR) -> Store:
     """Open the database at ``path`` (default ``ATLAS_DB``), creating and migrating it, and seed
     it from ``seed_dir`` if it holds no actors yet. The caller closes the returned store.
 

@@ -16,7 +16,8 @@ True
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .filters import PARAM_NAMES
 from .validate import Invalid, text_problem

@@ -17,13 +17,25 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlparse
 
 from . import geo
 from .i18n import t
-from .model import (ACTOR_KINDS, COUNTRIES, EVENT_KINDS, EVIDENCE, FOCUS_COUNTRIES, PROJECT_KINDS,
-                    RELATION_KINDS, STATUSES, TARGET_GROUPS, THEMES, label)
+from .model import (
+    ACTOR_KINDS,
+    COUNTRIES,
+    EVENT_KINDS,
+    EVIDENCE,
+    FOCUS_COUNTRIES,
+    PROJECT_KINDS,
+    RELATION_KINDS,
+    STATUSES,
+    TARGET_GROUPS,
+    THEMES,
+    label,
+)
 
 #: ISO 3166-1 alpha-2 codes (officially assigned).
 ISO_COUNTRIES = frozenset("""

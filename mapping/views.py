@@ -21,8 +21,9 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .graph import METRICS
 from .model import ACTOR_KINDS, TARGET_GROUPS, THEMES

@@ -8,6 +8,7 @@ import streamlit as st
 
 from mapping import i18n
 from mapping.filters import PARAM_NAMES, Filters
+from mapping.present import escape as escape  # re-exported: pages escape user text through _ui
 from mapping.seed import init_database
 from mapping.store import Store, default_path
 
@@ -52,7 +53,7 @@ def ensure_app() -> None:
 # it); st.cache_data pickles on every hit, so it only holds small frames such as one page of rows.
 @st.cache_data(show_spinner=False, max_entries=256)
 def directory_page(key: tuple[str, int], filters: Filters, sort: str, descending: bool, page: int, size: int,
-                   lang: str) -> tuple["object", int]:
+                   lang: str) -> tuple[object, int]:
     """One page of the directory's table (labelled in ``lang``) and how many actors match."""
     from mapping import present
     from mapping.model import ACTOR_KINDS, COUNTRIES
@@ -64,7 +65,7 @@ def directory_page(key: tuple[str, int], filters: Filters, sort: str, descending
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def facet(key: tuple[str, int], name: str, filters: Filters) -> "object":
+def facet(key: tuple[str, int], name: str, filters: Filters) -> object:
     return store().facet_counts(name, filters)
 
 
@@ -81,7 +82,7 @@ def export_file(key: tuple[str, int], filters: Filters, fmt: str, language: str)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def duplicate_candidates(key: tuple[str, int], country: str | None) -> "object":
+def duplicate_candidates(key: tuple[str, int], country: str | None) -> object:
     return store().duplicate_candidates(country)  # a pass over every actor: once per data version
 
 
@@ -157,9 +158,6 @@ def reset_filters() -> None:
         st.session_state[key] = "" if key == "f_q" else []
 
 
-from mapping.present import escape  # noqa: E402  re-exported for pages
-
-
 # -- selection shared by the Map, the Network and the organisation file -------------------------
 def selected_actor() -> str | None:
     """The selected actor id: the URL's ``?actor=`` (so a link reopens it), else the session's."""
@@ -222,17 +220,17 @@ MAP_COLUMNS = ("id", "name", "kind", "country", "region_code", "city", "lat", "l
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def map_actors(key: tuple[str, int], filters: Filters) -> "object":
+def map_actors(key: tuple[str, int], filters: Filters) -> object:
     return store().actors(filters, columns=MAP_COLUMNS)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def region_counts(key: tuple[str, int], filters: Filters, kind: str | None, theme: str | None) -> "object":
+def region_counts(key: tuple[str, int], filters: Filters, kind: str | None, theme: str | None) -> object:
     return store().region_counts(filters, kind=kind, theme=theme)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def map_links(key: tuple[str, int], actor_id: str | None, project_id: str | None) -> "object":
+def map_links(key: tuple[str, int], actor_id: str | None, project_id: str | None) -> object:
     return store().map_links(actor_id=actor_id, project_id=project_id)
 
 

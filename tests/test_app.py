@@ -5,7 +5,6 @@ import html
 import json
 import re
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapping.filters import Filters
@@ -503,7 +502,7 @@ def test_a_merged_files_old_link_leads_to_the_kept_file(app_db):
 def test_import_page_previews_refuses_bad_files_and_imports_good_ones(app_db):
     at = _curator_app(app_db, "pages/imports.py")
     before = Store(str(app_db)).checksum()
-    bad = "name,kind,country\nAssociation Une,ngo,MA\nAssociation Deux,alien,MA\n".encode()
+    bad = b"name,kind,country\nAssociation Une,ngo,MA\nAssociation Deux,alien,MA\n"
     at.file_uploader(key="imp_file").set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
     assert any("1 errors" in e.value for e in at.error)

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from mapping import exporters, importer
-from mapping.geo import normalize
 from mapping.auth import PermissionDenied
+from mapping.geo import normalize
 from mapping.importer import plan_import
 from mapping.store import EXPORT_COLUMNS
 from mapping.validate import Invalid
@@ -52,7 +52,7 @@ def test_a_50_mb_file_is_refused_before_parsing(store, tmp_path):
 
 def test_a_failure_midway_rolls_everything_back(store, monkeypatch):
     # New rows are inserted in bulk first, then updates one by one: fail on the update.
-    data = "name,kind,country,city\nAssociation Une,ngo,MA,Oujda\nAMAPPE,ngo,MA,Rabat\n".encode()
+    data = b"name,kind,country,city\nAssociation Une,ngo,MA,Oujda\nAMAPPE,ngo,MA,Rabat\n"
     plan = plan_import(data, "two.csv", store.actor_index())
     assert plan.ok and [r.status for r in plan.rows] == ["new", "update"]
     before = store.checksum()
@@ -156,8 +156,8 @@ def test_the_hxl_export_reads_back_as_updates_that_change_nothing(store):
 
 
 def test_a_near_duplicate_is_flagged(store):
-    plan = plan_import("name,kind,country\nAssociation Marocaine Appui Promotion Petite Entreprise,ngo,MA\n"
-                       .encode(), "dup.csv", store.actor_index())
+    plan = plan_import(b"name,kind,country\nAssociation Marocaine Appui Promotion Petite Entreprise,ngo,MA\n"
+, "dup.csv", store.actor_index())
     # Same name once stop words are gone: matched as the same organisation, not created twice.
     assert plan.rows[0].status == "update" and plan.rows[0].actor_id == "amappe"
     plan = plan_import("name,kind,country\nAssociation Marocaine d'Appui à la Promotion des Petites Entreprises,ngo,MA\n"

@@ -6,8 +6,19 @@ import pandas as pd
 import pytest
 
 from mapping import geo
-from mapping.model import (ACTOR_KINDS, COUNTRIES, EVENT_KINDS, EVENT_ROLES, EVIDENCE, FOCUS_COUNTRIES, PROJECT_KINDS,
-                           PROJECT_ROLES, RELATION_KINDS, TARGET_GROUPS, THEMES)
+from mapping.model import (
+    ACTOR_KINDS,
+    COUNTRIES,
+    EVENT_KINDS,
+    EVENT_ROLES,
+    EVIDENCE,
+    FOCUS_COUNTRIES,
+    PROJECT_KINDS,
+    PROJECT_ROLES,
+    RELATION_KINDS,
+    TARGET_GROUPS,
+    THEMES,
+)
 from mapping.seed import SEED_DIR, read_seed
 
 SEED_DOCS = sorted(p.name for p in (SEED_DIR.parent.parent.parent / "shared" / "seeds").glob("*.txt"))

@@ -28,7 +28,7 @@ class Backups:
         return target
 
     @staticmethod
-    def restore_backup(directory: str | os.PathLike, path: str | os.PathLike) -> "Store":
+    def restore_backup(directory: str | os.PathLike, path: str | os.PathLike) -> Store:
         """A new database at ``path`` holding a backup made by :meth:`backup`."""
         if _is_file_path(str(path)) and Path(path).exists():
             raise FileExistsError(f"{path} exists; restore into a new file")

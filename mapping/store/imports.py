@@ -23,7 +23,7 @@ class Imports:
         """Every actor's id, names and country (any status): what imports and duplicates match against."""
         return self._df("SELECT id, name, acronym, country, status, version FROM actors ORDER BY id")
 
-    def apply_import(self, plan: "ImportPlan", *, user: User | None, source: str, trusted: bool = False,
+    def apply_import(self, plan: ImportPlan, *, user: User | None, source: str, trusted: bool = False,
                      progress: Any = None) -> dict[str, int]:
         """Write a checked import plan in one transaction: every record or none.
 

@@ -83,7 +83,7 @@ class PublicReads:
         total = self._one(f"SELECT count(*) FROM actors a WHERE {where}", params)
         direction = "DESC" if descending else "ASC"
         if rank is not None:
-            key, key_params = "coalesce(list_position(?, a.{0}), 1000000)".format(sort), [list(rank)]
+            key, key_params = f"coalesce(list_position(?, a.{sort}), 1000000)", [list(rank)]
         else:
             key, key_params = f"lower(strip_accents(coalesce(a.{sort}, '')))", []
         order = f"{key} {direction} NULLS LAST, lower(strip_accents(a.name)), a.id"
