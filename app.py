@@ -9,7 +9,7 @@ import streamlit as st
 
 from mapping import i18n, tours
 from mapping.model import ACTOR_KINDS, COUNTRIES, TARGET_GROUPS, THEMES, label
-from pages import _account, _presenter, _ui
+from pages import _account, _errors, _presenter, _ui
 
 st.set_page_config(page_title="Migration Actors Atlas", layout="wide")
 
@@ -43,25 +43,8 @@ if going:
     st.switch_page(PAGES[going[0]], query_params=going[1])
 
 
-with st.sidebar:
-    st.session_state["present_toggle"] = _presenter.presenting()
-    st.toggle(_ui.tr("present.toggle"), key="present_toggle",
-              on_change=lambda: _presenter.set_presenting(st.session_state["present_toggle"]),
-              help=_ui.tr("present.toggle_help"))
-    languages = i18n.languages()
-    chosen = st.selectbox(
-        _ui.tr("sidebar.language"), list(languages), index=list(languages).index(lang),
-        format_func=languages.get, key="lang_select",
-    )
-    if chosen != lang:
-        st.session_state["lang"] = chosen
-        st.query_params["lang"] = chosen
-        st.rerun()
-
-    _presenter.share_link()
-    _account.account_box()
-    if _ui.can("edit") and page.url_path in tours.PAGES:
-        _presenter.add_to_tour_box(page.url_path)
+def _filters() -> None:
+    """The shared actor filters (in the sidebar)."""
     _ui.init_filters_from_url()
     _ui.apply_pending_filters()
     options = _ui.filter_options(_ui.data_key())
@@ -85,6 +68,28 @@ with st.sidebar:
                    format_func=lambda p: options["project_labels"].get(p, p))
     st.button(_ui.tr("filters.reset"), on_click=_ui.reset_filters, key="reset_filters")
 
+
+with st.sidebar:
+    st.session_state["present_toggle"] = _presenter.presenting()
+    st.toggle(_ui.tr("present.toggle"), key="present_toggle",
+              on_change=lambda: _presenter.set_presenting(st.session_state["present_toggle"]),
+              help=_ui.tr("present.toggle_help"))
+    languages = i18n.languages()
+    chosen = st.selectbox(
+        _ui.tr("sidebar.language"), list(languages), index=list(languages).index(lang),
+        format_func=languages.get, key="lang_select",
+    )
+    if chosen != lang:
+        st.session_state["lang"] = chosen
+        st.query_params["lang"] = chosen
+        st.rerun()
+
+    _presenter.share_link()
+    _account.account_box()
+    if _ui.can("edit") and page.url_path in tours.PAGES:
+        _presenter.add_to_tour_box(page.url_path)
+    _errors.run_page(_filters, "sidebar", message="error.sidebar")
+
 _ui.write_filters_to_url(_ui.current_filters())
 if "lang" not in st.query_params or st.query_params["lang"] != lang:
     st.query_params["lang"] = lang
@@ -92,7 +97,7 @@ if "lang" not in st.query_params or st.query_params["lang"] != lang:
 # Presenter chrome and the tour bar come after the page (pinned to the top and bottom of the window by
 # CSS): elements written above a page shift its map fragment, whose clicks then stop arriving.
 try:
-    page.run()
+    _errors.run_page(page.run, page.url_path or "directory")
 finally:
     if i18n.direction(lang) == "rtl":  # a right-to-left catalogue (e.g. Arabic) turns the whole page
         st.markdown("<style>[data-testid='stMain'], [data-testid='stSidebar'] { direction: rtl; }</style>",

@@ -3,7 +3,7 @@ import streamlit as st
 
 from mapping import present
 from mapping.model import ACTOR_KINDS, COUNTRIES, TARGET_GROUPS, THEMES, is_international, label
-from pages import _ui
+from pages import _errors, _ui
 
 _ui.ensure_app()
 
@@ -28,74 +28,76 @@ if not actor_id:
 if actor is None and store.merged_into(actor_id) and store.actor(store.merged_into(actor_id)):
     target = store.merged_into(actor_id)
     st.title(_ui.tr("actor.title"))
-    st.info(_ui.tr("actor.merged", id=actor_id))
-    st.page_link("pages/actor.py", label=store.actor(target)["name"], query_params={"actor": target, "lang": lang})
+    st.info(_ui.tr("actor.merged", id=_ui.escape(actor_id)))
+    st.page_link("pages/actor.py", label=_ui.escape(store.actor(target)["name"]), query_params={"actor": target, "lang": lang})
     st.stop()
 
 if actor is None:
     st.title(_ui.tr("actor.title"))
-    st.error(_ui.tr("actor.unknown", id=actor_id))
+    st.error(_ui.tr("actor.unknown", id=_ui.escape(actor_id)))
     st.page_link("pages/directory.py", label=_ui.tr("actor.back"))
     st.stop()
 
-st.title(actor["name"] + (f" ({actor['acronym']})" if actor.get("acronym") else ""))
-names = [(lbl, actor.get(col)) for lbl, col in
-         (("Français", "name_fr"), ("English", "name_en"), ("العربية", "name_ar")) if actor.get(col)]
-for lbl, value in names:
-    direction = "rtl" if lbl == "العربية" else "ltr"
-    st.markdown(f"**{lbl}** : <span dir='{direction}'>{_ui.escape(value)}</span>", unsafe_allow_html=True)
-if actor.get("other_names"):
-    st.caption(_ui.tr("actor.other_names") + " : " + ", ".join(actor["other_names"]))
+# Anything in a published record that cannot be drawn shows its id, not a traceback.
+with _errors.record(actor["id"]):
+    st.title(_ui.escape(actor["name"] + (f" ({actor['acronym']})" if actor.get("acronym") else "")))
+    names = [(lbl, actor.get(col)) for lbl, col in
+             (("Français", "name_fr"), ("English", "name_en"), ("العربية", "name_ar")) if actor.get(col)]
+    for lbl, value in names:
+        direction = "rtl" if lbl == "العربية" else "ltr"
+        st.markdown(f"**{lbl}** : <span dir='{direction}'>{_ui.escape(value)}</span>", unsafe_allow_html=True)
+    if actor.get("other_names"):
+        st.caption(_ui.tr("actor.other_names") + " : " + _ui.escape(", ".join(actor["other_names"])))
 
-place = ", ".join(p for p in (actor.get("city"), actor.get("region"), label(COUNTRIES, actor["country"], lang)) if p)
-st.markdown(f"**{_ui.tr('col.kind')}** : {label(ACTOR_KINDS, actor['kind'], lang)} · "
-            f"**{_ui.tr('actor.place')}** : {_ui.escape(place)}")
-if is_international(actor["country"]):
-    st.info(_ui.tr("actor.international"))
+    place = ", ".join(p for p in (actor.get("city"), actor.get("region"), label(COUNTRIES, actor["country"], lang)) if p)
+    st.markdown(f"**{_ui.tr('col.kind')}** : {label(ACTOR_KINDS, actor['kind'], lang)} · "
+                f"**{_ui.tr('actor.place')}** : {_ui.escape(place)}")
+    if is_international(actor["country"]):
+        st.info(_ui.tr("actor.international"))
 
-if actor.get("description"):
-    st.write(actor["description"])
-st.markdown(f"**{_ui.tr('col.themes')}** : " + (present.labels(THEMES, actor.get("themes"), lang) or "—"))
-st.markdown(f"**{_ui.tr('actor.target_groups')}** : " + (present.labels(TARGET_GROUPS, actor.get("target_groups"), lang) or "—"))
+    if actor.get("description"):
+        st.markdown(_ui.escape(actor["description"]))
+    st.markdown(f"**{_ui.tr('col.themes')}** : " + (present.labels(THEMES, actor.get("themes"), lang) or "—"))
+    st.markdown(f"**{_ui.tr('actor.target_groups')}** : " + (present.labels(TARGET_GROUPS, actor.get("target_groups"), lang) or "—"))
 
-contact = [(k, actor.get(k)) for k in ("website", "public_email", "public_phone") if actor.get(k)]
-st.subheader(_ui.tr("actor.contact"))
-if contact:
-    for k, v in contact:
-        st.markdown(f"**{_ui.tr('actor.' + k)}** : {_ui.escape(v)}")
-else:
-    st.caption(_ui.tr("actor.no_contact"))
-
-if curator:
-    private = [(k, actor.get(k)) for k in ("contact_name", "contact_role", "contact_email") if actor.get(k)]
-    st.caption(_ui.tr("actor.curator_view", status=_ui.tr("status." + actor["status"]), version=actor["version"]))
-    for k, v in private:
-        st.markdown(f"**{_ui.tr('field.' + k)}** ({_ui.tr('field.private')}) : {_ui.escape(v)}")
-    st.page_link("pages/edit.py", label=_ui.tr("actor.edit"), query_params={"edit": actor["id"], "lang": lang})
-
-st.subheader(_ui.tr("actor.partners"))
-groups = present.partner_groups(store.actor_relations(actor["id"]), lang)
-if not groups:
-    st.caption(_ui.tr("actor.no_partners"))
-for phrase, frame in groups:
-    st.markdown(f"**{_ui.escape(actor['name'])} — {phrase}**")
-    for rec in frame.to_dict("records"):
-        extra = " · ".join(x for x in (rec["project"], rec["period"]) if x)
-        st.page_link("pages/actor.py", label=rec["other_name"] + (f"  ({extra})" if extra else ""),
-                     query_params={"actor": rec["other_id"], "lang": lang})
-
-for section, rows, table in (("projects", store.actor_projects(actor["id"]), present.projects_table),
-                             ("events", store.actor_events(actor["id"]), present.events_table)):
-    st.subheader(_ui.tr(f"actor.{section}"))
-    if rows.empty:
-        st.caption("—")
+    contact = [(k, actor.get(k)) for k in ("website", "public_email", "public_phone") if actor.get(k)]
+    st.subheader(_ui.tr("actor.contact"))
+    if contact:
+        for k, v in contact:
+            st.markdown(f"**{_ui.tr('actor.' + k)}** : {_ui.escape(v)}")
     else:
-        shown = table(rows, lang)
-        st.dataframe(shown, hide_index=True, key=f"actor_{section}",
-                     column_config={c: _ui.tr(f"col.{c}") for c in shown.columns})
+        st.caption(_ui.tr("actor.no_contact"))
 
-st.subheader(_ui.tr("actor.sources"))
-cited = store.actor_citations(actor["id"])
-for rec in cited.drop_duplicates(["fact", "record_id", "source_id"]).to_dict("records"):
-    st.markdown(f"- *{_ui.tr('fact.' + rec['fact'])}* — **{_ui.escape(rec['title'] or rec['source_id'])}** "
-                f"({_ui.escape(rec['source_id'])}) : « {_ui.escape(rec['quote'] or '')} »")
+    if curator:
+        private = [(k, actor.get(k)) for k in ("contact_name", "contact_role", "contact_email") if actor.get(k)]
+        st.caption(_ui.tr("actor.curator_view", status=_ui.tr("status." + actor["status"]), version=actor["version"]))
+        for k, v in private:
+            st.markdown(f"**{_ui.tr('field.' + k)}** ({_ui.tr('field.private')}) : {_ui.escape(v)}")
+        st.page_link("pages/edit.py", label=_ui.tr("actor.edit"), query_params={"edit": actor["id"], "lang": lang})
+
+    st.subheader(_ui.tr("actor.partners"))
+    groups = present.partner_groups(store.actor_relations(actor["id"]), lang)
+    if not groups:
+        st.caption(_ui.tr("actor.no_partners"))
+    for phrase, frame in groups:
+        st.markdown(f"**{_ui.escape(actor['name'])} — {phrase}**")
+        for rec in frame.to_dict("records"):
+            extra = " · ".join(x for x in (rec["project"], rec["period"]) if x)
+            st.page_link("pages/actor.py", label=_ui.escape(rec["other_name"] + (f"  ({extra})" if extra else "")),
+                         query_params={"actor": rec["other_id"], "lang": lang})
+
+    for section, rows, table in (("projects", store.actor_projects(actor["id"]), present.projects_table),
+                                 ("events", store.actor_events(actor["id"]), present.events_table)):
+        st.subheader(_ui.tr(f"actor.{section}"))
+        if rows.empty:
+            st.caption("—")
+        else:
+            shown = table(rows, lang)
+            st.dataframe(shown, hide_index=True, key=f"actor_{section}",
+                         column_config={c: _ui.tr(f"col.{c}") for c in shown.columns})
+
+    st.subheader(_ui.tr("actor.sources"))
+    cited = store.actor_citations(actor["id"])
+    for rec in cited.drop_duplicates(["fact", "record_id", "source_id"]).to_dict("records"):
+        st.markdown(f"- *{_ui.tr('fact.' + rec['fact'])}* — **{_ui.escape(rec['title'] or rec['source_id'])}** "
+                    f"({_ui.escape(rec['source_id'])}) : « {_ui.escape(rec['quote'] or '')} »")

@@ -61,3 +61,22 @@ def app_db(db_path, monkeypatch):
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: real-browser test (headless Chromium via Playwright)")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+
+
+@pytest.fixture(autouse=True)
+def no_page_errors(request):
+    """Pages catch their own failures and show an error id (pages/_errors.py), so AppTest sees no
+    exception: fail any test during which a page reported one, unless it asks for
+    ``expected_page_errors`` (and then checks them itself)."""
+    from pages import _errors
+
+    _errors.RECENT.clear()
+    yield _errors.RECENT
+    if "expected_page_errors" not in request.fixturenames and _errors.RECENT:
+        pytest.fail("a page failed:\n" + "\n".join(f"{where}: {tb}" for _, where, tb in _errors.RECENT))
+
+
+@pytest.fixture
+def expected_page_errors(no_page_errors):
+    """The failures pages reported during the test (which then does not fail because of them)."""
+    return no_page_errors

@@ -1,0 +1,47 @@
+"""Failures shown as short messages, never as tracebacks: a page that fails leaves the sidebar and
+every other page working, and a record that cannot be displayed is named by its id. The details
+go to the server log under an error id the message quotes, so a user's report can be matched."""
+from __future__ import annotations
+
+import logging
+import secrets
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from pages._ui import escape, tr
+
+log = logging.getLogger("atlas")
+#: The latest failures of this process, (error id, where, traceback): the tests' conftest fails
+#: any test during which a page reported one it did not expect.
+RECENT: deque[tuple[str, str, str]] = deque(maxlen=50)
+
+
+def _report(where: str) -> str:
+    """Log the exception being handled under a fresh id; return the id."""
+    error_id = secrets.token_hex(4)
+    log.exception("error %s in %s", error_id, where)
+    RECENT.append((error_id, where, traceback.format_exc()))
+    return error_id
+
+
+def run_page(run: Callable[[], None], where: str, message: str = "error.page") -> None:
+    """Run a page (or a part of the app); if it fails, say so with an error id. Script stops and
+    reruns pass through: they are not exceptions."""
+    try:
+        run()
+    except Exception:  # noqa: BLE001  any failure of one page must not take the app down
+        st.error(tr(message, id=_report(where)))
+
+
+@contextmanager
+def record(record_id: str) -> Iterator[None]:
+    """Around the display of one record: if it fails, show "could not display this record" with
+    its id instead of a traceback."""
+    try:
+        yield
+    except Exception:  # noqa: BLE001
+        st.warning(tr("error.record", record=escape(record_id), id=_report(f"record {record_id}")))
