@@ -18,6 +18,7 @@ PAGES = {
     "directory": st.Page("pages/directory.py", title=_ui.tr("nav.directory"), url_path="directory", default=True),
     "actor": st.Page("pages/actor.py", title=_ui.tr("nav.actor"), url_path="actor"),
     "partners": st.Page("pages/partners.py", title=_ui.tr("nav.partners"), url_path="partners"),
+    "coverage": st.Page("pages/coverage.py", title=_ui.tr("nav.coverage"), url_path="coverage"),
     "map": st.Page("pages/map.py", title=_ui.tr("nav.map"), url_path="map"),
     "network": st.Page("pages/network.py", title=_ui.tr("nav.network"), url_path="network"),
     "about": st.Page("pages/about.py", title=_ui.tr("nav.about"), url_path="about"),

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .graph import METRICS
-from .model import ACTOR_KINDS, TARGET_GROUPS, THEMES
+from .model import ACTOR_KINDS, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
 
@@ -118,6 +118,11 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         Param("on", "pt_themes", [], _codes(THEMES)),
         Param("for", "pt_groups", [], _codes(TARGET_GROUPS)),
         Param("in", "pt_region", None, _region),
+    ),
+    "coverage": (
+        Param("by", "cov_by", "themes", _one_of("themes", "target_groups")),
+        Param("where", "cov_country", None, _one_of(*FOCUS_COUNTRIES)),
+        Param("shade", "cov_code", None, _one_of(*THEMES, *TARGET_GROUPS)),
     ),
     "network": (
         Param("mode", "net_mode", "whole", _one_of("whole", "project", "ego", "path")),

@@ -664,3 +664,36 @@ def test_find_partners_asks_for_something_and_follows_the_sidebar_filters(app_db
     assert not at.exception
     assert any("ngo" in c.value.lower() or "only among" in c.value.lower() for c in at.caption)
     assert [s.value for s in at.subheader] == ["Potential partners, best first: 1"]  # MS2, the one health NGO
+
+
+def test_coverage_counts_cells_marks_gaps_and_a_cell_opens_the_filtered_directory(app_db):
+    at = _app(lang="en")
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Cells"]) == 18 * 12  # every theme in each of Morocco's twelve regions
+    assert 0 < int(metrics["Gaps"]) < int(metrics["Cells"])
+    table = at.dataframe(key="coverage_table").value
+    oriental_health = table.loc[table["code"] == "health", "MA-02"].iloc[0]
+    assert oriental_health == 2  # Commune d'Oujda and MS2
+    # A cell chosen: its actors are listed, and the directory opens filtered on it.
+    at.session_state["coverage_table"] = {"selection": {"rows": [], "columns": [], "cells": [[int(
+        table.index[table["code"] == "health"][0]), "MA-02"]]}}
+    at.run()
+    assert not at.exception
+    assert any("Health and COVID-19 response in Oriental: 2 actors" in s.value for s in at.subheader)
+    at.button(key="coverage_directory").click().run()
+    assert not at.exception
+    # (AppTest stays on the page it was switched to; the browser test follows the switch itself.)
+    assert at.session_state["f_themes"] == ["health"] and at.session_state["f_regions"] == ["MA-02"]
+
+
+def test_coverage_by_target_group_follows_the_filters_and_the_link(app_db):
+    at = _app(lang="fr", by="target_groups", where="SN", kind="municipality")
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception
+    assert at.selectbox(key="cov_country").value == "SN"
+    table = at.dataframe(key="coverage_table").value
+    migrants = table.loc[table["code"] == "migrants"].iloc[0]
+    assert migrants["SN-DK"] == 1 and migrants["SN-KL"] == 1 and migrants["total"] == 2
+    assert table["total"].sum() == 2  # only the two Senegalese municipalities, on one row

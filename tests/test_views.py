@@ -17,7 +17,7 @@ def test_round_trip_of_every_parameter(page):
         "net_size": ["betweenness"], "net_context": [False], "net_project": ["recomig"],
         "net_ego": ["commune-oujda"], "net_hops": [2, 3], "net_from": ["commune-kaolack"], "net_to": ["uclg-africa"],
         "pt_origin": ["commune-oujda"], "pt_themes": [["health", "funding"]], "pt_groups": [["migrants"]],
-        "pt_region": ["ML-BKO"],
+        "pt_region": ["ML-BKO"], "cov_by": ["target_groups"], "cov_country": ["SN"], "cov_code": ["health"],
     }
     keys = [p.key for p in views.PARAMS[page]]
     for size in (1, 2, len(keys)):

@@ -359,6 +359,19 @@ class PublicReads:
             params.append(list(project_ids))
         return self._df(sql + " ORDER BY pa.event_id, pa.actor_id, pa.role", params)
 
+    def areas_of_operation(self, actor_ids: list[str] | None = None) -> pd.DataFrame:
+        """Where published actors work besides their seat (optionally only ``actor_ids``).
+
+        Columns: actor_id, country, region_code, city.
+        """
+        sql = ("SELECT DISTINCT ar.actor_id, ar.country, ar.region_code, ar.city FROM actor_areas ar "
+               "JOIN actors a ON a.id = ar.actor_id AND a.status = 'published'")
+        params: list[Any] = []
+        if actor_ids is not None:
+            sql += " WHERE ar.actor_id IN (SELECT unnest(?))"
+            params.append(list(actor_ids))
+        return self._df(sql + " ORDER BY ar.actor_id, ar.country, ar.region_code, ar.city", params)
+
     # -- map page (issue 4): choropleth counts and partnership lines ------------------------------
     def region_counts(self, filters: Filters | None = None, *, kind: str | None = None,
                       theme: str | None = None) -> pd.DataFrame:

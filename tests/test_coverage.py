@@ -1,0 +1,45 @@
+"""Who does what where, on the seed: counts a person can check against the directory."""
+from __future__ import annotations
+
+from mapping import coverage
+from mapping.filters import Filters
+
+
+def _cells(store, by="themes", country="MA", filters=Filters()):
+    actors = store.actors(filters, columns=("id", "region_code", "themes", "target_groups"))
+    return coverage.cells(actors, store.areas_of_operation(actors["id"].tolist()), by=by,
+                          regions=coverage.country_regions(country))
+
+
+def test_each_cell_counts_the_actors_seated_there_on_that_theme(store):
+    cov = _cells(store).set_index(["code", "region_code"])
+    assert cov.loc[("health", "MA-02"), "actors"] == ["commune-oujda", "ms2"]
+    # cross-check one cell against the directory's own filter
+    rabat = store.actors(Filters(regions=("MA-04",), themes=("migration_governance",)))
+    assert cov.loc[("migration_governance", "MA-04"), "n"] == len(rabat)
+    assert cov.loc[("funding", "MA-12"), "n"] == 0
+
+
+def test_areas_of_operation_count_where_an_actor_works(store):
+    before = _cells(store).set_index(["code", "region_code"]).loc[("health", "MA-09"), "n"]
+    store.cursor().execute("INSERT INTO actor_areas (actor_id, country, region_code) VALUES ('ms2', 'MA', 'MA-09')")
+    assert store.areas_of_operation(["ms2"])["region_code"].tolist() == ["MA-09"]
+    after = _cells(store).set_index(["code", "region_code"])
+    assert after.loc[("health", "MA-09"), "n"] == before + 1
+    assert after.loc[("health", "MA-02"), "n"] == 2  # its seat still counts
+
+
+def test_gaps_and_overlaps_are_the_empty_and_crowded_cells(store):
+    cov = _cells(store)
+    s = coverage.summary(cov)
+    assert s["cells"] == 18 * 12
+    assert s["gaps"] == int((cov["n"] == 0).sum()) > 0
+    lines = coverage.overlaps(cov)
+    assert len(lines) == s["overlaps"] and lines[0].startswith("Migration governance in Rabat-Sale-Kenitra")
+
+
+def test_filters_narrow_the_counts_and_target_groups_work_the_same_way(store):
+    cov = _cells(store, by="target_groups", country="SN", filters=Filters(kinds=("municipality",)))
+    assert cov.loc[cov["n"] > 0, ["code", "region_code"]].values.tolist() == [["migrants", "SN-DK"], ["migrants", "SN-KL"]]
+    shown = coverage.table(cov, by="target_groups", lang="fr")
+    assert shown.loc[shown["code"] == "migrants", "label"].item() == "Migrants (dont régularisés)"
