@@ -85,8 +85,8 @@ def can(user: User | None, action: str) -> bool:
     return user is not None and action in PERMISSIONS.get(user.role, frozenset())
 
 
-def require(user: User | None, action: str) -> None:
-    """Raise :class:`PermissionDenied` unless ``user`` may do ``action``.
+def require(user: User | None, action: str) -> User:
+    """Raise :class:`PermissionDenied` unless ``user`` may do ``action``; return ``user``.
 
     >>> require(None, "edit")
     Traceback (most recent call last):
@@ -96,3 +96,5 @@ def require(user: User | None, action: str) -> None:
     if not can(user, action):
         who = "an admin" if action in ("manage_users", "backup") else "a curator"
         raise PermissionDenied(f"Sign in as {who} to {action.replace('_', ' ')}.")
+    assert user is not None  # can() refuses None
+    return user

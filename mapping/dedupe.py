@@ -108,7 +108,8 @@ class Index:
         self.records = actors[["id", "name", "acronym", "country"]].to_dict("records")
         self.tokens = [_tokens(r) for r in self.records]
         self.df: Counter = Counter((r["country"], w) for r, words in zip(self.records, self.tokens) for w in words)
-        self.blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+        # (country, key) -> actors; the country may be missing
+        self.blocks: dict[tuple[str | None, str], list[int]] = defaultdict(list)
         for i, record in enumerate(self.records):
             for key in self.keys(record, self.tokens[i]):
                 self.blocks[(record["country"], key)].append(i)

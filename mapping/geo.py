@@ -333,7 +333,7 @@ def region_name(code: str | None, lang: str = "fr") -> str | None:
     True
     """
     column = {"fr": "name", "en": "name_en", "ar": "name_ar"}.get(lang, "name")
-    return _region_names().get((code, column))
+    return _region_names().get((code, column)) if code else None
 
 
 def bounds(countries: str | Iterable[str] | None = None) -> list[list[float]]:

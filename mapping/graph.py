@@ -485,7 +485,7 @@ def node_category(data: Mapping, lang: str = "en") -> str:
 
 
 def _kind_label(data: Mapping, lang: str) -> str:
-    vocabulary = {"project": PROJECT_KINDS, "event": EVENT_KINDS}.get(data.get("node_type"), ACTOR_KINDS)
+    vocabulary = {"project": PROJECT_KINDS, "event": EVENT_KINDS}.get(data.get("node_type") or "", ACTOR_KINDS)
     return label(vocabulary, data.get("kind"), lang)
 
 
@@ -669,7 +669,7 @@ def spec_to_svg(spec: Mapping, *, width: int = 1600, height: int = 1000, caption
     return "\n".join(out)
 
 
-def selected_node(g: nx.MultiDiGraph, event: object) -> str | None:
+def selected_node(g: nx.MultiDiGraph, event: Mapping | None) -> str | None:
     """The node a click on :func:`chart_spec`'s chart selected (``st.echarts_chart`` state), or None."""
     selection = (event or {}).get("selection") or {}
     for group in selection.get("selected", []):

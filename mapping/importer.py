@@ -299,7 +299,8 @@ def _number(text: str) -> float | None:
 
 def _codes(text: str, index: dict[str, str]) -> tuple[list[str], list[str]]:
     """Split a list cell (``|``, ``;``, ``,`` or ``/``) into known codes and unknown values."""
-    known, unknown = [], []
+    known: list[str] = []
+    unknown: list[str] = []
     for part in re.split(r"[|;,/]", text):
         if not part.strip():
             continue

@@ -27,7 +27,7 @@ from pathlib import Path
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
@@ -220,7 +220,9 @@ def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, la
     if tiles:
         folium.TileLayer("OpenStreetMap", name=t("map.layer.osm", lang), overlay=True, show=False,
                          max_zoom=MAX_ZOOM).add_to(m)
-    m.get_root().header.add_child(Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
+    root = m.get_root()
+    assert isinstance(root, Figure)  # a map's root is its page
+    root.header.add_child(Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
     _Outlines().add_to(m)
     if centre:
         lat, lon, zoom = centre.split(",")
@@ -532,10 +534,10 @@ def explore_regions(counts: pd.DataFrame, m: folium.Map | None = None, *, metric
     aliases = [t("map.layer.region", lang), t("map.layer.country", lang), metric or t("map.layer.actors", lang)]
     _RegionLayer(figures, aliases=[_esc(x) for x in aliases], geometry=_outlines(m),
                  name=t("map.layer.regions", lang) + (f" — {metric}" if metric else "")).add_to(m)
-    low = 1
-    entries = []
+    low: float = 1
+    entries: list[tuple[str, str]] = []
     for bound, colour in zip(breaks, (colour_for(b, breaks) for b in breaks)):
-        entries.append((colour, f"{low:g}–{bound:g}" if bound > low else f"{bound:g}"))
+        entries.append((colour or "", f"{low:g}–{bound:g}" if bound > low else f"{bound:g}"))
         low = bound + 1
     return add_legend(m, metric or t("map.layer.actors", lang), entries, position="bottomleft")
 
@@ -755,7 +757,7 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
     for child in list(m._children.values()):
         if isinstance(child, Layer) and child.control:
             key = next((k for k, n in names.items() if child.layer_name.startswith(n)), None)
-            if key in hidden:
+            if key is not None and key in hidden:
                 child.show = False
     if view_param:
         m.add_child(_ViewInAddress(view_param, {n: k for k, n in names.items()}, hidden, "hide"))

@@ -135,7 +135,7 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
     events = _read("events", seed_dir)
     rows = []
     for rec in events.to_dict("records"):
-        place = _place(rec["city"], rec["country"], f"event {rec['id']}") if rec["city"] else None
+        place = _place(rec["city"], rec["country"], f"event {rec['id']}") if rec["city"] else {}
         count = rec.get("participants_count", "")
         rows.append({
             "id": rec["id"], "name": rec["name"], "kind": rec["kind"], "project_id": _none(rec["project"]),

@@ -40,8 +40,8 @@ def check(tour: Mapping[str, Any]) -> dict:
     name = str(tour.get("name") or "").strip()
     if not name:
         errors["name"] = "A tour needs a name."
-    elif text_problem(name):
-        errors["name"] = text_problem(name)
+    elif problem := text_problem(name):
+        errors["name"] = problem
     steps = tour.get("steps")
     if not isinstance(steps, list) or not steps:
         errors["steps"] = "A tour needs at least one step."

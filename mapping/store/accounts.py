@@ -14,9 +14,10 @@ from ..auth import (
     verify_password,
 )
 from ..validate import Invalid
+from .base import Connection
 
 
-class Accounts:
+class Accounts(Connection):
     """Accounts and who may act (a session's copy of its role is never trusted)."""
 
     # -- curation: accounts -----------------------------------------------------------------------
@@ -62,8 +63,7 @@ class Accounts:
     def _acting(self, user: User | None, action: str) -> User:
         """The account as stored now, if it may do ``action``; a session's copy is not trusted."""
         current = self.user(user.username) if user else None
-        require(current, action)
-        return current
+        return require(current, action)
 
     def deactivate_user(self, username: str, *, by: User | None, trusted: bool = False) -> None:
         """Close an account (kept for the audit log's names)."""

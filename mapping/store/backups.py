@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from .base import _is_file_path
+from .base import Connection, _is_file_path
 
 if TYPE_CHECKING:
     from . import Store
 
 
-class Backups:
+class Backups(Connection):
     """Export and restore whole databases."""
 
     # -- backups -----------------------------------------------------------------------------------

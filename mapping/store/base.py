@@ -15,10 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
+
+if TYPE_CHECKING:
+    from ..auth import User
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DB = ROOT / "data" / "atlas.duckdb"
@@ -257,7 +260,7 @@ class Connection:
         out = {}
         for table in self._TABLES:  # names from the fixed list
             row = self._one(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t")
-            out[table] = (int(row[0]), int(row[1]))
+            out[table] = (int(row[0]), int(row[1])) if row else (0, 0)
         return out
 
     def table(self, table: str) -> pd.DataFrame:
@@ -318,6 +321,14 @@ class Connection:
         found = cls._rows(cur, f"SELECT * FROM {table} WHERE id = ?", [record_id])  # table from a fixed list
         return found[0] if found else None
 
+    @classmethod
+    def _stored(cls, cur: duckdb.DuckDBPyConnection, table: str, record_id: str) -> dict:
+        """The row of a record known to exist (written or checked in this transaction)."""
+        row = cls._row(cur, table, record_id)
+        if row is None:
+            raise LookupError(f"{table} {record_id!r} is missing")
+        return row
+
 
     def _log(self, cur: duckdb.DuckDBPyConnection, user: str, action: str, record_type: str, record_id: str,
              before: dict | None, after: dict | None, note: str | None = None) -> None:
@@ -338,3 +349,15 @@ class Connection:
             cur.execute(f"UPDATE {table} SET {sets}, version = ?, updated_at = current_timestamp WHERE id = ?",
                         [*values.values(), version, record_id])
 
+
+    if TYPE_CHECKING:
+        # Parts of Store call each other through these; declared here so each part type-checks alone.
+        def _acting(self, user: User | None, action: str) -> User: ...  # accounts
+
+        def _new_id(self, cur: duckdb.DuckDBPyConnection, table: str, values: dict) -> str: ...  # writes
+
+        def _save_in(self, cur: duckdb.DuckDBPyConnection, acting: User, record_type: str, values: dict, *,
+                     expected_version: int | None = None, source: str | None = None, quote: str | None = None,
+                     lang: str = "en", action: str | None = None) -> dict: ...  # writes
+
+        def _undo_merge(self, change: dict, acting: User) -> dict: ...  # merges

@@ -10,12 +10,13 @@ import pandas as pd
 from ..auth import User
 from ..model import merge_lists, slugify, unique_id
 from ..validate import Invalid
+from .base import Connection
 
 if TYPE_CHECKING:
     from ..importer import ImportPlan
 
 
-class Imports:
+class Imports(Connection):
     """Partner files and 3W sheets: all or nothing, areas of operation."""
 
     # -- curation: imports -----------------------------------------------------------------------
@@ -87,7 +88,7 @@ class Imports:
         """What an imported row changes in an existing file: the values it gives, lists merged
         (themes are added, not replaced), another spelling of the name kept as an other name,
         the status left alone (an import does not unpublish)."""
-        current = self._row(cur, "actors", record["id"])
+        current = self._stored(cur, "actors", record["id"])
         record.pop("status", None)
         for name in ("themes", "target_groups", "other_names"):
             if record.get(name) is not None:

@@ -7,10 +7,10 @@ import pandas as pd
 from ..auth import User
 from ..model import merge_lists
 from ..validate import Invalid
-from .base import Conflict
+from .base import Conflict, Connection
 
 
-class Merges:
+class Merges(Connection):
     """Merge a duplicate into the file that stays, and undo it."""
 
     # -- curation: duplicates -----------------------------------------------------------------------
@@ -70,7 +70,7 @@ class Merges:
             self._write(cur, "actors", keep_id, merged, new=False, version=keep["version"] + 1)
             self._write(cur, "actors", drop_id, {"status": "archived", "merged_into": keep_id}, new=False,
                         version=drop["version"] + 1)
-            after = self._row(cur, "actors", keep_id)
+            after = self._stored(cur, "actors", keep_id)
             self._log(cur, acting.username, "merge", "actor", keep_id, before,
                       {"keep": after, "drop": drop_id}, note=f"{drop_id} merged into {keep_id}")
             self._bump(cur)
@@ -81,12 +81,12 @@ class Merges:
         before, keep_id = change["before"], change["record_id"]
         ids = [a["id"] for a in before["actors"]]
         with self.transaction() as cur:
-            current = self._row(cur, "actors", keep_id)
+            current = self._stored(cur, "actors", keep_id)
             if current["version"] != change["after"]["keep"]["version"]:
                 raise Conflict(current, {"version": (change["after"]["keep"]["version"], current["version"])})
             undo_before = self._merge_snapshot(cur, ids)
             for record in before["actors"]:
-                now = self._row(cur, "actors", record["id"])
+                now = self._stored(cur, "actors", record["id"])
                 values = {c: record.get(c) for c in self._editable("actor")}
                 self._write(cur, "actors", record["id"], values, new=False, version=now["version"] + 1)
             for record in before["relations"]:
@@ -103,7 +103,7 @@ class Merges:
                     cols = list(record)
                     cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                                 list(record.values()))
-            after = self._row(cur, "actors", keep_id)
+            after = self._stored(cur, "actors", keep_id)
             self._log(cur, acting.username, "restore", "actor", keep_id, undo_before, {"keep": after},
                       note=f"undo of change {change['id']} ({change['note']})")
             self._bump(cur)

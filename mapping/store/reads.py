@@ -6,10 +6,10 @@ from typing import Any
 import pandas as pd
 
 from ..filters import Filters
-from .base import _SEARCH_TEXT, EXPORT_COLUMNS, LIST_COLUMNS, PRIVATE_COLUMNS
+from .base import _SEARCH_TEXT, EXPORT_COLUMNS, LIST_COLUMNS, PRIVATE_COLUMNS, Connection
 
 
-class PublicReads:
+class PublicReads(Connection):
     """Directory, organisation file, projects, events, sources, statistics, network and map queries."""
 
     # -- actors: reads ----------------------------------------------------------------------
@@ -397,6 +397,7 @@ class PublicReads:
         """
         if not actor_id and not project_id:
             raise ValueError("give actor_id or project_id")
+        params: list[str | None]
         if actor_id:
             condition, params = "(r.source_actor = ? OR r.target_actor = ?)", [actor_id, actor_id]
         else:

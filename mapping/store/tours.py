@@ -6,10 +6,10 @@ import json
 import pandas as pd
 
 from ..auth import User
-from .base import Conflict
+from .base import Conflict, Connection
 
 
-class Tours:
+class Tours(Connection):
     """Tours anyone may present; curators edit them, versioned and logged."""
 
     # -- presenter tours ---------------------------------------------------------------------------------
@@ -49,7 +49,10 @@ class Tours:
             self._log(cur, acting.username, "update" if current else "create", "tour", tour_id, current,
                       clean | {"id": tour_id})
             self._bump(cur)
-        return self.tour(tour_id)
+        saved = self.tour(tour_id)
+        if saved is None:
+            raise LookupError(f"tour {tour_id!r} is missing after saving it")
+        return saved
 
     def delete_tour(self, tour_id: str, *, user: User | None) -> None:
         """Remove a tour (its last state stays in the audit log)."""

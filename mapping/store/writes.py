@@ -10,10 +10,10 @@ from .. import i18n
 from ..auth import User, require
 from ..model import slugify, unique_id
 from ..validate import VALIDATORS, Invalid, is_url
-from .base import _RECORD_TABLES, Conflict
+from .base import _RECORD_TABLES, Conflict, Connection
 
 
-class AuditedWrites:
+class AuditedWrites(Connection):
     """Every change of a record: checked, versioned, cited and logged in one transaction."""
 
     def record(self, record_type: str, record_id: str) -> dict | None:
@@ -102,7 +102,7 @@ class AuditedWrites:
         unknown = set(values) - editable - {"id"}
         if unknown:
             raise Invalid({c: "unknown field" for c in sorted(unknown)})
-        record_id = values.get("id")
+        record_id: str | None = values.get("id")
         current = self._row(cur, table, record_id) if record_id else None
         merged = {c: v for c, v in (current or {}).items() if c in editable} | \
             {c: v for c, v in values.items() if c != "id"}
@@ -116,7 +116,7 @@ class AuditedWrites:
             errors["source"] = i18n.t("valid.source", lang)
         if errors:
             raise Invalid(errors)
-        if current is not None:
+        if current is not None and record_id:
             if expected_version is not None and current["version"] != expected_version:
                 seen = self._version_seen(cur, record_type, record_id, expected_version)
                 if seen is None:  # the version the editor saw predates the log (seed): compare with theirs
@@ -130,8 +130,8 @@ class AuditedWrites:
         else:
             record_id = record_id or self._new_id(cur, table, merged)
             self._write(cur, table, record_id, merged, new=True, version=1)
-            self._cite(cur, record_type, record_id, source, quote)
-        after = self._row(cur, table, record_id)
+            self._cite(cur, record_type, record_id, source or "", quote)  # checked above
+        after = self._stored(cur, table, record_id)
         self._log(cur, acting.username, action or ("update" if current else "create"), record_type, record_id,
                   current, after)
         return after
@@ -151,7 +151,8 @@ class AuditedWrites:
     def history(self, record_type: str | None = None, record_id: str | None = None, *,
                 limit: int = 500) -> pd.DataFrame:
         """The audit log, newest first: every change, or one record's."""
-        clauses, params = ["record_type <> 'user'"], []
+        clauses: list[str] = ["record_type <> 'user'"]
+        params: list[str | int] = []
         if record_type:
             clauses.append("record_type = ?")
             params.append(record_type)
@@ -239,7 +240,7 @@ class AuditedWrites:
             if present and not exists:
                 cur.execute(f"INSERT INTO {table} ({key}, actor_id, role, note) VALUES (?, ?, ?, ?)",
                             [record_id, actor_id, role, note])
-                self._cite(cur, logged_type, row_id, source)
+                self._cite(cur, logged_type, row_id, source or "")  # checked above
                 self._log(cur, acting.username, "create", logged_type, row_id, None, state | {"note": note})
             elif not present and exists:
                 cur.execute(f"DELETE FROM {table} WHERE {key} = ? AND actor_id = ? AND role = ?",
