@@ -493,7 +493,7 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
                color_by: str = "kind", size_by: str = "degree", community: Mapping[str, int] | None = None,
                highlight: Iterable[str] = (), highlight_edges: set[frozenset] | None = None,
                selected: str | None = None, label_top: int = 40, max_communities: int = 12,
-               aspect: float = 1.6, lang: str = "en", large: bool = False, caption: str = "",
+               aspect: float = 1.4, lang: str = "en", large: bool = False, caption: str = "",
                community_names: Mapping[int, str] | None = None) -> dict:
     """An ECharts option (graph series) for ``st.echarts_chart``.
 
@@ -605,8 +605,15 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
             "labelLayout": {"hideOverlap": True},
             "emphasis": {"focus": "adjacency", "label": {"show": True}},
             "select": {"itemStyle": {"borderColor": "#111111", "borderWidth": 3}},
-            "top": 40, "bottom": 30, "left": legend_width + 40, "right": 20,
+            # No "right": ECharts then sizes the picture from its height and keeps its proportions
+            # (with all four sides set it stretches x and y apart, and round nodes turn oval).
+            "top": 40, "bottom": 30, "left": legend_width + 40,
         }],
+        # A phone's screen is too narrow for the legend beside the picture: above it, wrapped.
+        "media": [{"query": {"maxWidth": 600}, "option": {
+            "legend": [{"orient": "horizontal", "left": 0, "right": 0, "top": 0, "itemGap": 8,
+                        "textStyle": {"width": 110}}],
+            "series": [{"left": 10, "right": 10, "top": 30 + 18 * -(-len(names) // 2), "bottom": None}]}}],
     }
 
 

@@ -7,23 +7,44 @@ import html
 import streamlit as st
 
 from mapping import i18n
-from pages._ui import data_key, escape, lang, store, tr, user
+from pages._ui import data_key, lang, store, tr, user
 
 # -- presenter mode ----------------------------------------------------------------------------------
+#: Presenter mode: the page's picture fills the window below a slim title bar (44 px) and above the
+#: tour bar (44 px when a tour runs); --atlas-top/--atlas-bottom say how much chrome there is, and
+#: the map's frame and the network chart take the rest of the window's height.
 PRESENT_CSS = """
 <style>
+:root { --atlas-top: 44px; }
 header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
-[data-testid="stMainBlockContainer"], .block-container { padding-top: 0.8rem !important; max-width: 100% !important; }
+[data-testid="stMainBlockContainer"], .block-container {
+    padding: calc(var(--atlas-top) + 4px) 0.75rem calc(var(--atlas-bottom, 0px) + 1rem) !important; max-width: 100% !important; }
 [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff !important; color: #000000 !important; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li, label, .stCaption { font-size: 1.25rem !important; }
-h1 { font-size: 2.6rem !important; color: #000000 !important; }
-[data-testid="stMainBlockContainer"], .block-container { padding-top: 4.2rem !important; }
-.st-key-atlas_present { position: fixed; top: 0; left: 0; right: 0; z-index: 999990; background: #000000;
-                        padding: 0.35rem 1rem; gap: 0 !important; }
-.atlas-titlebar { color: #ffffff; font-size: 1.35rem; display: flex; justify-content: space-between; gap: 1rem; }
-.atlas-titlebar small { color: #ffffff; font-size: 1rem; }
-.st-key-atlas_present button p { color: #ffffff !important; font-size: 0.9rem !important; }
+[data-testid="stMain"] h1 { display: none !important; }  /* the title bar names the view */
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li, .stCaption { font-size: 1.2rem !important; }
+iframe[title="streamlit_folium.st_folium"] {
+    height: calc(100vh - var(--atlas-top) - var(--atlas-bottom, 0px) - 12px) !important; }
+.stEChartsChart, .stEChartsChart > div {
+    height: calc(100vh - var(--atlas-top) - var(--atlas-bottom, 0px) - 12px) !important; }
+.st-key-atlas_present { position: fixed; top: 0; left: 0; right: 0; height: var(--atlas-top); z-index: 999990;
+    background: #000000; padding: 0 0.5rem 0 1rem; flex-wrap: nowrap !important; overflow: hidden; }
+.st-key-atlas_present > div:first-child { flex: 1 1 auto; min-width: 0; }
+.atlas-titlebar { color: #ffffff; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-size: 1.2rem; }
+.atlas-titlebar small { color: #dddddd; font-size: 0.9rem; margin-left: 1rem; }
+.st-key-atlas_present button { color: #ffffff !important; border-color: #777777 !important; background: #000000 !important;
+    min-height: 32px; padding: 0 0.6rem; }
+.st-key-atlas_present button span { color: #ffffff !important; }
+/* The close button is its icon alone (its name is its tooltip and its shortcut Esc). */
+.st-key-atlas_present button p, .st-key-atlas_present button kbd { display: none !important; }
+/* The page's controls, folded into a menu that sits in the title bar. */
+.st-key-atlas_controls { position: fixed !important; top: 6px; right: 3.6rem; z-index: 999995; width: auto !important; }
+.st-key-atlas_controls button { min-height: 32px; padding: 0 0.6rem; background: #000000; color: #ffffff; border-color: #777777; }
+.st-key-atlas_controls button p, .st-key-atlas_controls button span { color: #ffffff !important; font-size: 0.95rem !important; }
+@media (max-width: 700px) {
+    .atlas-titlebar small, .st-key-atlas_controls button p { display: none; }
+    .atlas-titlebar { font-size: 1rem; }
+}
 </style>
 """
 
@@ -65,24 +86,37 @@ def share_link() -> None:
         st.code(base + ("?" + urlencode(st.query_params.to_dict()) if st.query_params else ""), language=None)
 
 
+def controls(key: str = "atlas_controls"):
+    """Where a page draws its controls: as usual, or, when presenting, folded into a menu in the
+    title bar so the picture keeps the screen."""
+    if presenting():
+        return st.popover(tr("present.controls"), icon=":material/tune:", key=key)
+    return st.container()
+
+
 def presenter_frame(view_name: str) -> None:
-    """Presenter mode's chrome: no Streamlit header or sidebar, large high-contrast type, and a
-    title bar naming the view and its sources; Esc leaves it."""
+    """Presenter mode's chrome: no Streamlit header or sidebar, high-contrast type, and one slim
+    title bar naming the view and its sources, with the page's menu and a close button (Esc)."""
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     line = source_line()
-    with st.container(key="atlas_present"):
+    with st.container(key="atlas_present", horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown(f"<div class='atlas-titlebar'><b>{html.escape(view_name)}</b><small>{html.escape(line)}</small>"
                     "</div>", unsafe_allow_html=True)
         st.button(tr("present.exit"), key="present_exit", on_click=set_presenting, args=(False,), shortcut="Esc",
-                  type="tertiary")
+                  icon=":material/close:", help=tr("present.exit"))
 
 
 # -- tours: a presenter steps through saved views ----------------------------------------------------
 TOUR_PARAMS = ("tour", "step")
 TOUR_CSS = """<style>
-.st-key-atlas_tour { position: fixed; bottom: 0; left: 0; right: 0; z-index: 999980; background: #ffffff;
-                     border-top: 3px solid #000000; padding: 0.5rem 1.5rem; gap: 0.3rem !important; }
-[data-testid="stMainBlockContainer"], .block-container { padding-bottom: 11rem !important; }
+:root { --atlas-bottom: 44px; }
+.st-key-atlas_tour { position: fixed; bottom: 0; left: 0; right: 0; height: var(--atlas-bottom); z-index: 999980;
+    background: #ffffff; border-top: 2px solid #000000; padding: 0 0.5rem 0 1rem; flex-wrap: nowrap !important; }
+.st-key-atlas_tour > div:first-child { flex: 1 1 auto; min-width: 0; }
+.atlas-tourline { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-size: 1.05rem; }
+.st-key-atlas_tour button { min-height: 32px; padding: 0 0.6rem; }
+[data-testid="stMainBlockContainer"], .block-container { padding-bottom: calc(var(--atlas-bottom) + 1rem) !important; }
+@media (max-width: 700px) { .st-key-atlas_tour button p, .st-key-atlas_tour kbd { display: none; } }
 </style>"""
 
 
@@ -129,17 +163,17 @@ def tour_bar() -> None:
     tour, n = active
     step = tour["steps"][n - 1]
     st.markdown(TOUR_CSS, unsafe_allow_html=True)
-    with st.container(key="atlas_tour"):
-        st.markdown(f"**{escape(tour['name'])}** — {tr('tour.step_of', n=n, total=len(tour['steps']))}: "
-                    f"**{escape(step['title'])}**")
-        if step.get("caption"):
-            st.markdown(escape(step["caption"]))
-        back, forward, leave = st.columns([1, 1, 4])
-        back.button(tr("tour.previous"), key="tour_prev", on_click=go_to_step, args=(tour, n - 1),
-                    disabled=n <= 1, shortcut="PageUp")
-        forward.button(tr("tour.next"), key="tour_next", on_click=go_to_step, args=(tour, n + 1),
-                       disabled=n >= len(tour["steps"]), shortcut="PageDown", type="primary")
-        leave.button(tr("tour.end"), key="tour_end", on_click=end_tour, type="tertiary")
+    with st.container(key="atlas_tour", horizontal=True, vertical_alignment="center", gap="small"):
+        text = lambda value: html.escape(value, quote=False)  # noqa: E731  element text, not an attribute
+        st.markdown(f"<div class='atlas-tourline'><b>{text(tour['name'])}</b> · "
+                    f"{text(tr('tour.step_of', n=n, total=len(tour['steps'])))}: <b>{text(step['title'])}</b>"
+                    f"{text(' — ' + step['caption']) if step.get('caption') else ''}</div>",
+                    unsafe_allow_html=True)
+        st.button(tr("tour.previous"), key="tour_prev", on_click=go_to_step, args=(tour, n - 1),
+                  disabled=n <= 1, shortcut="PageUp", icon=":material/chevron_left:")
+        st.button(tr("tour.next"), key="tour_next", on_click=go_to_step, args=(tour, n + 1),
+                  disabled=n >= len(tour["steps"]), shortcut="PageDown", type="primary", icon=":material/chevron_right:")
+        st.button(tr("tour.end"), key="tour_end", on_click=end_tour, type="tertiary", icon=":material/stop:")
 
 
 def _add_step(page_key: str, params: dict[str, str]) -> None:

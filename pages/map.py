@@ -24,7 +24,8 @@ shading_labels |= {f"kind:{k}": tr("map.shade.kind", kind=label(ACTOR_KINDS, k, 
 shading_labels |= {f"theme:{t}": tr("map.shade.theme", theme=label(THEMES, t, lang)) for t in THEMES}
 projects = options["projects"]
 
-left, middle, right = st.columns([2, 2, 1])
+panel = _presenter.controls()  # folded into the title bar's menu when presenting
+left, middle, right = panel.columns([2, 2, 1])
 shade = left.selectbox(tr("map.shade"), shading, index=_ui.index_for("map_shade", 1), key="map_shade",
                        format_func=shading_labels.get)
 _ui.keep_if_in("map_project", projects)
@@ -52,7 +53,7 @@ def _reset() -> None:
     st.session_state["map_view"] = st.session_state.get("map_view", 0) + 1
 
 
-b1, b2, _ = st.columns([1, 1, 4])
+b1, b2, _ = panel.columns([1, 1, 4])
 b1.button(tr("map.fit"), key="map_fit", help=tr("map.fit_help"), on_click=_fit)
 b2.button(tr("map.reset"), key="map_reset", on_click=_reset)
 
@@ -63,7 +64,7 @@ theme = shade.split(":", 1)[1] if shade.startswith("theme:") else None
 counts = None if shade == "off" else _ui.region_counts(key, filters, kind, theme)
 links = _ui.map_links(key, None, project) if project else (
     _ui.map_links(key, selected, None) if selected else None)
-st.caption(tr("map.count", n=len(actors)) + (" · " + tr("map.links_count", n=len(links)) if links is not None else ""))
+panel.caption(tr("map.count", n=len(actors)) + (" · " + tr("map.links_count", n=len(links)) if links is not None else ""))
 
 
 caption = tr("map.count", n=len(actors)) + " · " + _presenter.source_line()

@@ -19,8 +19,9 @@ _ui.url_in("network")
 # Labels are resolved now, not in format_func callbacks, which may run outside this script's session.
 labels = {x: _ui.tr(f"network.{group}.{x}") for group, xs in
           (("mode", MODES), ("color", ("kind", "community")), ("metric", graph.METRICS)) for x in xs}
-mode = st.radio(_ui.tr("network.mode"), MODES, horizontal=True, key="net_mode", format_func=labels.get)
-left, middle, right = st.columns(3)
+panel = _presenter.controls()  # folded into the title bar's menu when presenting
+mode = panel.radio(_ui.tr("network.mode"), MODES, horizontal=True, key="net_mode", format_func=labels.get)
+left, middle, right = panel.columns(3)
 color_by = left.selectbox(_ui.tr("network.color_by"), ("kind", "community"), key="net_color",
                           format_func=labels.get)
 size_by = middle.selectbox(_ui.tr("network.size_by"), graph.METRICS, key="net_size",
@@ -33,7 +34,7 @@ if mode == "project":
     options = _ui.filter_options(key)
     projects = options["projects"]
     _ui.keep_if_in("net_project", projects)
-    project = st.selectbox(_ui.tr("network.project"), projects, key="net_project",
+    project = panel.selectbox(_ui.tr("network.project"), projects, key="net_project",
                            index=_ui.index_for("net_project", projects.index("recosa") if "recosa" in projects else 0),
                            format_func=options["project_labels"].get)
 
@@ -49,6 +50,7 @@ selected = _ui.selected_actor()
 focus: tuple[str, ...] = ()
 hops = 1
 paths: list[list[str]] = []
+start = end = None
 
 
 def _index_of(actor: str | None) -> int | None:
@@ -58,47 +60,52 @@ def _index_of(actor: str | None) -> int | None:
 for widget in ("net_ego", "net_from", "net_to"):
     _ui.keep_if_in(widget, actor_ids)
 if mode == "ego":
-    a, b = st.columns([3, 1])
+    a, b = panel.columns([3, 1])
     center = a.selectbox(_ui.tr("network.ego_actor"), actor_ids, index=_ui.index_for("net_ego", _index_of(selected) or 0),
                          format_func=actor_names.get, key="net_ego")
     hops = b.slider(_ui.tr("network.hops"), 1, 3, 1, key="net_hops")
     focus = (center,)
 elif mode == "path":
-    a, b = st.columns(2)
+    a, b = panel.columns(2)
     start = a.selectbox(_ui.tr("network.path_from"), actor_ids, index=_ui.index_for("net_from", _index_of(selected)),
                         format_func=actor_names.get, key="net_from", placeholder=_ui.tr("network.pick"))
     end = b.selectbox(_ui.tr("network.path_to"), actor_ids, index=None, format_func=actor_names.get,
                       key="net_to", placeholder=_ui.tr("network.pick"))
     if start and end and start != end:
         paths = graph.shortest_paths(g, start, end, limit=5)
-        if paths:
-            st.success(_ui.tr("network.paths_found", n=len(paths), hops=len(paths[0]) - 1))
-            for sentence in graph.path_sentences(g, paths, lang):
-                st.markdown("- " + _ui.escape(sentence))
-            if g.number_of_nodes() > LIMIT:  # too large to draw whole: draw the chains' surroundings
-                focus = tuple(dict.fromkeys(n for p in paths for n in p))
-        else:
-            st.warning(_ui.tr("network.no_path", a=actor_names[start], b=actor_names[end]))
+        if paths and g.number_of_nodes() > LIMIT:  # too large to draw whole: draw the chains' surroundings
+            focus = tuple(dict.fromkeys(n for p in paths for n in p))
 
+# What is said about the picture goes above it, or below it when presenting (the picture first).
+presenting = _presenter.presenting()
+notes = st.container() if not presenting else None
 _ui.url_out("network")
 drawing = _ui.network_drawing(key, filters, context, project, focus, hops, LIMIT)
 drawn = drawing["graph"]
-if view["actors"] > graph.ANALYSE_LIMIT:
-    st.warning(_ui.tr("network.analysed", kept=graph.ANALYSE_LIMIT, total=view["actors"]))
-if drawn.number_of_nodes() < drawing["total"] and not focus:
-    st.info(_ui.tr("network.truncated", shown=drawn.number_of_nodes(), total=drawing["total"]))
-if view["metrics"].attrs.get("estimated"):
-    st.caption(_ui.tr("network.estimated", pivots=graph.PIVOTS))
 
 path_nodes = [n for p in paths for n in p]
 spec = graph.chart_spec(drawn, drawing["positions"], view["metrics"], color_by=color_by, size_by=size_by,
                         community=view["community"], highlight=path_nodes,
                         highlight_edges=graph.path_edges(paths), selected=selected, lang=lang,
-                        large=_presenter.presenting(), caption=_presenter.source_line(),
+                        large=presenting, caption=_presenter.source_line(),
                         community_names=view["community_names"])
 event = st.echarts_chart(spec, on_select="rerun", key="network_chart", height=680, renderer="canvas",
                          alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawn.number_of_edges()))
 st.caption(_ui.tr("network.legend_edges"))
+with notes or st.container():
+    if mode == "path" and start and end and start != end:
+        if paths:
+            st.success(_ui.tr("network.paths_found", n=len(paths), hops=len(paths[0]) - 1))
+            for sentence in graph.path_sentences(g, paths, lang):
+                st.markdown("- " + _ui.escape(sentence))
+        else:
+            st.warning(_ui.tr("network.no_path", a=actor_names[start], b=actor_names[end]))
+    if view["actors"] > graph.ANALYSE_LIMIT:
+        st.warning(_ui.tr("network.analysed", kept=graph.ANALYSE_LIMIT, total=view["actors"]))
+    if drawn.number_of_nodes() < drawing["total"] and not focus:
+        st.info(_ui.tr("network.truncated", shown=drawn.number_of_nodes(), total=drawing["total"]))
+    if view["metrics"].attrs.get("estimated"):
+        st.caption(_ui.tr("network.estimated", pivots=graph.PIVOTS))
 
 clicked = graph.selected_node(drawn, event)
 if clicked != st.session_state.get("_net_clicked"):  # act on a new click only, not on a kept selection
