@@ -124,7 +124,8 @@ class PartnerData:
                 rec[column] = set(split_list(value if isinstance(value, str) or value is None else list(value)))
             records[rec["id"]] = rec
         links: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for s, o, kind, project in relations[["source_actor", "target_actor", "kind", "project_id"]].itertuples(index=False):
+        ends = relations[["source_actor", "target_actor", "kind", "project_id"]]
+        for s, o, kind, project in ends.itertuples(index=False):
             if s in records and o in records and s != o:
                 project = project if isinstance(project, str) and project else None
                 links[s][o].append((kind, True, project))
@@ -313,7 +314,8 @@ def suggest(data: PartnerData, request: Request, *, lang: str = "en", pool: Iter
         elif km is not None and points["place"] > 0:
             place = t("partners.reason.near", lang, city=rec.get("city") or "", km=round(km))
         if shared_themes:
-            what = t("partners.reason.works", lang, themes=_listed([label(THEMES, c, lang) for c in shared_themes], lang))
+            what = t("partners.reason.works", lang,
+                     themes=_listed([label(THEMES, c, lang) for c in shared_themes], lang))
             if shared_groups:
                 place += t("partners.reason.with", lang,
                            groups=_listed([label(TARGET_GROUPS, c, lang) for c in shared_groups], lang))
@@ -334,7 +336,8 @@ def suggest(data: PartnerData, request: Request, *, lang: str = "en", pool: Iter
             parts.append(t("partners.reason.projects", lang,
                            projects=_listed([data.project_names.get(p, p) for p in shared_projects], lang)))
         if len(shared_events) == 1:
-            parts.append(t("partners.reason.event", lang, event=_listed([data.event_names.get(shared_events[0], "")], lang)))
+            event = data.event_names.get(shared_events[0], "")
+            parts.append(t("partners.reason.event", lang, event=_listed([event], lang)))
         elif shared_events:
             parts.append(t("partners.reason.events", lang, n=len(shared_events)))
         reason = t("partners.reason.sep", lang).join(parts)

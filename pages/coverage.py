@@ -52,7 +52,7 @@ m1, m2, m3 = st.columns(3)
 m1.metric(tr("coverage.cells"), counts["cells"])
 m2.metric(tr("coverage.gaps"), counts["gaps"], help=tr("coverage.gaps_help"))
 m3.metric(tr("coverage.overlaps"), counts["overlaps"], help=tr("coverage.overlaps_help", n=coverage.OVERLAP))
-st.caption(tr("coverage.legend", n=coverage.OVERLAP) + (" " + tr("coverage.filtered") if not filters.is_empty() else ""))
+st.caption(tr("coverage.legend", n=coverage.OVERLAP) + ("" if filters.is_empty() else " " + tr("coverage.filtered")))
 
 config = {"code": None, "label": st.column_config.TextColumn(tr(f"coverage.by.{by}"), pinned=True),
           "total": st.column_config.NumberColumn(tr("coverage.total"), help=tr("coverage.total_help"))}
@@ -79,7 +79,8 @@ else:
             st.warning(tr("coverage.cell_gap", what=what, region=where_))
         names = _ui.store().actor_names(list(ids))
         for actor_id in sorted(ids, key=lambda i: names.get(i, i).lower()):
-            st.page_link("pages/actor.py", label=names.get(actor_id, actor_id), query_params={"actor": actor_id, "lang": lang})
+            st.page_link("pages/actor.py", label=names.get(actor_id, actor_id),
+                         query_params={"actor": actor_id, "lang": lang})
         b1, b2, _ = st.columns([1, 1, 2])
         if b1.button(tr("coverage.open_directory"), key="coverage_directory", on_click=open_filtered,
                      args=(code, region, by)):
@@ -97,7 +98,8 @@ codes = shown["code"].tolist()
 _ui.keep_if_in("cov_code", codes)
 if "cov_code" not in st.session_state:
     st.session_state["cov_code"] = shown.sort_values("total", ascending=False)["code"].iloc[0]
-code = st.selectbox(tr(f"coverage.by.{by}"), codes, key="cov_code", format_func=lambda c: label(coverage.AXES[by], c, lang))
+code = st.selectbox(tr(f"coverage.by.{by}"), codes, key="cov_code",
+                    format_func=lambda c: label(coverage.AXES[by], c, lang))
 _ui.url_out("coverage")
 metric = tr("coverage.map_metric", what=label(coverage.AXES[by], code, lang))
 m = maps.explore_regions(coverage.theme_counts(cov, code), maps.base_map(geo.bounds(country), lang=lang),

@@ -5,8 +5,8 @@ from mapping import coverage
 from mapping.filters import Filters
 
 
-def _cells(store, by="themes", country="MA", filters=Filters()):
-    actors = store.actors(filters, columns=("id", "region_code", "themes", "target_groups"))
+def _cells(store, by="themes", country="MA", filters=None):
+    actors = store.actors(filters or Filters(), columns=("id", "region_code", "themes", "target_groups"))
     return coverage.cells(actors, store.areas_of_operation(actors["id"].tolist()), by=by,
                           regions=coverage.country_regions(country))
 
@@ -40,6 +40,7 @@ def test_gaps_and_overlaps_are_the_empty_and_crowded_cells(store):
 
 def test_filters_narrow_the_counts_and_target_groups_work_the_same_way(store):
     cov = _cells(store, by="target_groups", country="SN", filters=Filters(kinds=("municipality",)))
-    assert cov.loc[cov["n"] > 0, ["code", "region_code"]].values.tolist() == [["migrants", "SN-DK"], ["migrants", "SN-KL"]]
+    covered = cov.loc[cov["n"] > 0, ["code", "region_code"]].values.tolist()
+    assert covered == [["migrants", "SN-DK"], ["migrants", "SN-KL"]]
     shown = coverage.table(cov, by="target_groups", lang="fr")
     assert shown.loc[shown["code"] == "migrants", "label"].item() == "Migrants (dont régularisés)"
