@@ -12,7 +12,8 @@ themes                    0–3     3 × the share of the wanted themes the cand
                                   a candidate working on none of them is left out
 target groups             0–1     1 × the share of the wanted target groups it serves
 place                     0–3     3 when it works in the wanted region (seat or area of
-                                  operation); else 2 × (1 − km / 500) from the reference point
+                                  operation); else 2 × (1 − km / 500) from the reference point,
+                                  and at least 0.5 in the same country (its seat may be unknown)
 direct partner            2       a published relation with the organisation
 partner of a partner      1       no relation, but a partner in common (named in the reason)
 shared projects           0–0.5   0.25 a project both take part in
@@ -56,7 +57,7 @@ from .i18n import t
 from .model import COUNTRIES, RELATION_KINDS, TARGET_GROUPS, THEMES, label, relation_phrase, split_list
 
 #: Points of each part of a suggestion's score (see the module docstring).
-WEIGHTS = {"themes": 3.0, "groups": 1.0, "region": 3.0, "near": 2.0, "direct": 2.0, "second": 1.0,
+WEIGHTS = {"themes": 3.0, "groups": 1.0, "region": 3.0, "near": 2.0, "country": 0.5, "direct": 2.0, "second": 1.0,
            "project": 0.25, "projects_max": 0.5, "event": 0.25, "events_max": 0.5}
 #: Beyond this distance a candidate outside the wanted region earns no place points.
 NEAR_KM = 500.0
@@ -262,6 +263,7 @@ def suggest(data: PartnerData, request: Request, *, lang: str = "en", pool: Iter
     region = request.region or (origin.get("region_code") if origin else None)
     region = region if isinstance(region, str) and region else None
     here = (_point(origin) if origin else None) or (region_point(region) if region else None)
+    country = region.split("-")[0] if region else (origin.get("country") if origin else None)
     region_label = (geo.region_name(region, "fr" if lang == "fr" else "en") or region) if region else ""
     allowed = set(pool) if pool is not None else None
 
@@ -278,12 +280,12 @@ def suggest(data: PartnerData, request: Request, *, lang: str = "en", pool: Iter
         there = _point(rec)
         km = km_between(here, there) if here and there else None
         in_region = bool(region) and region in data.areas.get(cid, set())
+        same_country = bool(country) and rec.get("country") == country
         if in_region:
             points["place"] = WEIGHTS["region"]
-        elif km is not None:
-            points["place"] = WEIGHTS["near"] * max(0.0, 1 - km / NEAR_KM)
         else:
-            points["place"] = 0.0
+            near = WEIGHTS["near"] * max(0.0, 1 - km / NEAR_KM) if km is not None else 0.0
+            points["place"] = max(near, WEIGHTS["country"] if same_country else 0.0)
 
         reach, via, tie = "", None, None
         shared_projects: list[str] = []
@@ -311,8 +313,10 @@ def suggest(data: PartnerData, request: Request, *, lang: str = "en", pool: Iter
         place = ""
         if in_region:
             place = t("partners.reason.in_region", lang, region=region_label)
-        elif km is not None and points["place"] > 0:
+        elif km is not None and km < NEAR_KM:
             place = t("partners.reason.near", lang, city=rec.get("city") or "", km=round(km))
+        elif same_country:
+            place = t("partners.reason.country", lang, country=label(COUNTRIES, country, lang))
         if shared_themes:
             what = t("partners.reason.works", lang,
                      themes=_listed([label(THEMES, c, lang) for c in shared_themes], lang))
