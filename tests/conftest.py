@@ -80,3 +80,29 @@ def no_page_errors(request):
 def expected_page_errors(no_page_errors):
     """The failures pages reported during the test (which then does not fail because of them)."""
     return no_page_errors
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Run the command line in this process (``main(argv)``) and return its exit code and output.
+
+    In-process: a new interpreter per call cost about a second each (importing pandas, duckdb).
+    ``env`` sets environment variables for that call only; argparse's own exits become codes.
+    """
+    from types import SimpleNamespace
+
+    from mapping.__main__ import main
+
+    def run(*argv: str, env: dict[str, str] | None = None) -> SimpleNamespace:
+        capsys.readouterr()  # drop anything printed before
+        with monkeypatch.context() as m:
+            for key, value in (env or {}).items():
+                m.setenv(key, value)
+            try:
+                code = main(list(argv))
+            except SystemExit as exc:  # argparse: --help, usage errors
+                code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out, stderr=err)
+
+    return run
