@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import store, tr, user
+from pages._ui import escape, store, tr, user
 
 
 def _sign_in() -> None:
@@ -22,7 +22,7 @@ def account_box() -> None:
     """Sidebar: sign in (visitors) or who is signed in and sign out."""
     current = user()
     if current:
-        st.caption(tr("account.signed_in", name=current.display_name or current.username,
+        st.caption(tr("account.signed_in", name=escape(current.display_name or current.username),
                       role=tr(f"account.role.{current.role}")))
         st.button(tr("account.sign_out"), on_click=_sign_out, key="sign_out")
         return

@@ -28,7 +28,7 @@ def values(record_type: str) -> dict:
 def draw(record_type: str, errors: dict[str, str], lang: str) -> None:
     """Every field of ``record_type``, each with its validation message under it."""
     key = _ui.data_key()
-    names = _ui.store().actor_names() if record_type == "relation" else {}
+    names = _ui.store().actor_names(include_unpublished=True) if record_type == "relation" else {}
     projects = _ui.filter_options(key)["project_labels"] if record_type in ("relation", "event") else {}
     regions = geo.regions()
     region_names = dict(zip(regions["region_code"], regions["name"]))
@@ -62,7 +62,7 @@ def draw(record_type: str, errors: dict[str, str], lang: str) -> None:
                 st.text_input(title, key=widget_key,
                               help=_ui.tr("field.list_help") if f.kind == "list" else None)
             if f.name in errors or (f.name == "lat" and "lon" in errors):
-                st.error(errors.get(f.name) or errors.get("lon"), icon=None)
+                st.error(_ui.escape(errors.get(f.name) or errors.get("lon")), icon=None)
 
 
 def participants(record_type: str, record_id: str, lang: str) -> None:
@@ -70,7 +70,7 @@ def participants(record_type: str, record_id: str, lang: str) -> None:
     store = _ui.store()
     roles = PROJECT_ROLES if record_type == "project" else EVENT_ROLES
     role_labels = {r: label(roles, r, lang) for r in roles}
-    names = store.actor_names()
+    names = store.actor_names(include_unpublished=True)
     current = store.participants(record_type, record_id)
     st.subheader(_ui.tr("edit.participants"))
     shown = current.assign(role=current["role"].map(role_labels))[["name", "role", "note"]]
@@ -101,4 +101,4 @@ def participants(record_type: str, record_id: str, lang: str) -> None:
         st.selectbox(_ui.tr("edit.participant"), list(pairs), key="part_remove", index=None, format_func=pairs.get)
         st.form_submit_button(_ui.tr("edit.participant_remove"), on_click=change, args=(False,))
     if st.session_state.get("_part_error"):
-        st.error(st.session_state["_part_error"])
+        st.error(_ui.escape(st.session_state["_part_error"]))

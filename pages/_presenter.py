@@ -210,4 +210,4 @@ def add_to_tour_box(page_key: str) -> None:
                   args=(page_key, current_view_params()))
         kind, message = st.session_state.pop("_tour_msg", (None, None))
         if kind:
-            (st.success if kind == "success" else st.error)(message)
+            (st.success if kind == "success" else st.error)(escape(message))

@@ -11,10 +11,10 @@ store = _ui.store()
 st.title(_ui.tr("about.title"))
 st.markdown(_ui.tr("about.intro"))
 
-stats = store.stats()
+counts = store.public_counts()  # published records only: drafts are not counted for visitors
 cols = st.columns(4)
 for col, table in zip(cols, ("actors", "relations", "projects", "events")):
-    col.metric(_ui.tr(f"about.count.{table}"), stats["tables"][table])
+    col.metric(_ui.tr(f"about.count.{table}"), counts[table])
 
 st.subheader(_ui.tr("about.sources"))
 sources = store.sources()
@@ -22,6 +22,6 @@ st.dataframe(sources[["id", "title", "publisher", "date", "language", "citations
              column_config={c: _ui.tr(f"about.col.{c}") for c in ("id", "title", "publisher", "date", "language", "citations")})
 
 st.subheader(_ui.tr("about.cite"))
-st.code(_ui.tr("about.citation", year=datetime.date.today().year, version=stats["data_version"]), language=None, wrap_lines=True)
+st.code(_ui.tr("about.citation", year=datetime.date.today().year, version=store.data_version()), language=None, wrap_lines=True)
 st.subheader(_ui.tr("about.licence"))
 st.markdown(_ui.tr("about.licence_text", licence=store.setting("data_licence")))

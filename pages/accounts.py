@@ -35,9 +35,9 @@ with st.form("acc_form"):
     st.selectbox(tr("accounts.role"), list(roles), key="acc_role", format_func=roles.get)
     st.form_submit_button(tr("accounts.add"), on_click=_add)
 if st.session_state.get("_acc_done"):
-    st.success(st.session_state.pop("_acc_done"))
+    st.success(_ui.escape(st.session_state.pop("_acc_done")))
 if st.session_state.get("_acc_error"):
-    st.error(st.session_state.pop("_acc_error"))
+    st.error(_ui.escape(st.session_state.pop("_acc_error")))
 
 
 active = [u for u, on in zip(users["username"], users["active"]) if on and u != _ui.user().username]

@@ -17,7 +17,7 @@ actor = store.actor(actor_id, private=curator, include_unpublished=curator) if a
 if not actor_id:
     st.title(_ui.tr("actor.title"))
     st.info(_ui.tr("actor.choose"))
-    names = store.actor_names()
+    names = store.actor_names(include_unpublished=curator)
     choice = st.selectbox(_ui.tr("actor.pick"), sorted(names, key=lambda i: names[i].lower()),
                           format_func=names.get, index=None, key="actor_pick")
     if choice:

@@ -75,7 +75,7 @@ if st.session_state.pop("_ed_saved", None):
     st.success(tr("edit.saved"))
 errors = st.session_state.get("_ed_errors") or {}
 if errors:
-    st.error(tr("edit.invalid", n=len(errors)) + (" " + errors["_"] if "_" in errors else ""))
+    st.error(tr("edit.invalid", n=len(errors)) + (" " + _ui.escape(errors["_"]) if "_" in errors else ""))
 conflict = st.session_state.get("_ed_conflict")
 if conflict is not None:
     st.warning(tr("edit.conflict", version=conflict.current["version"]))

@@ -23,7 +23,7 @@ log = store.history(record_type, record_id, limit=500)
 if st.session_state.get("_hist_done"):
     st.success(st.session_state.pop("_hist_done"))
 if st.session_state.get("_hist_error"):
-    st.error(st.session_state.pop("_hist_error"))
+    st.error(_ui.escape(st.session_state.pop("_hist_error")))
 if log.empty:
     st.info(tr("history.empty"))
     st.stop()

@@ -18,7 +18,7 @@ if st.session_state.get("_imp_done"):
     done = st.session_state.pop("_imp_done")
     st.success(tr("import.done", new=done["new"], update=done["update"], areas=done["areas"]))
 if st.session_state.get("_imp_failed"):
-    st.error(st.session_state.pop("_imp_failed"))
+    st.error(_ui.escape(st.session_state.pop("_imp_failed")))
 
 upload = st.file_uploader(tr("import.file"), type=["csv", "txt", "tsv", "xlsx"], key="imp_file")
 if upload is None:
@@ -35,7 +35,7 @@ if st.session_state.get("_imp_signature") != signature:
 plan = st.session_state["_imp_plan"]
 
 if plan.problem:
-    st.error(plan.problem)
+    st.error(_ui.escape(plan.problem))
     st.stop()
 (st.success if plan.ok else st.error)(plan.summary(lang))
 if plan.hxl:

@@ -92,7 +92,7 @@ def show_map() -> None:
         what, value = hit
         if what == "region" and value not in options["regions"]:
             # A filter on a region without actors would match nothing: say so instead.
-            st.info(tr("map.region_empty", region=geo.region_name(value, lang) or value))
+            st.info(tr("map.region_empty", region=_ui.escape(geo.region_name(value, lang) or value)))
             return
         if what == "actor":
             _ui.select_actor(value)

@@ -99,7 +99,7 @@ with notes or st.container():
             for sentence in graph.path_sentences(g, paths, lang):
                 st.markdown("- " + _ui.escape(sentence))
         else:
-            st.warning(_ui.tr("network.no_path", a=actor_names[start], b=actor_names[end]))
+            st.warning(_ui.tr("network.no_path", a=_ui.escape(actor_names[start]), b=_ui.escape(actor_names[end])))
     if view["actors"] > graph.ANALYSE_LIMIT:
         st.warning(_ui.tr("network.analysed", kept=graph.ANALYSE_LIMIT, total=view["actors"]))
     if drawn.number_of_nodes() < drawing["total"] and not focus:

@@ -19,7 +19,7 @@ st.markdown(tr("tour.intro"))
 listing = store.tours()
 if st.session_state.get("_tours_msg"):
     kind, message = st.session_state.pop("_tours_msg")
-    (st.success if kind == "success" else st.error)(message)
+    (st.success if kind == "success" else st.error)(_ui.escape(message))
 
 if listing.empty:
     st.info(tr("tour.none"))

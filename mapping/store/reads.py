@@ -9,6 +9,27 @@ from ..filters import Filters
 from .base import _SEARCH_TEXT, EXPORT_COLUMNS, LIST_COLUMNS, PRIVATE_COLUMNS, Connection
 
 
+# Citations visitors may see: those of published records whose every end is published (a source
+# cited only by drafts, e.g. a curator's note on a draft relation, stays hidden).
+_PUBLIC_CITATIONS = """
+    SELECT c.* FROM citations c WHERE
+      (c.record_type = 'actor' AND c.record_id IN (SELECT id FROM actors WHERE status = 'published'))
+      OR (c.record_type = 'project' AND c.record_id IN (SELECT id FROM projects WHERE status = 'published'))
+      OR (c.record_type = 'event' AND c.record_id IN (SELECT id FROM events WHERE status = 'published'))
+      OR (c.record_type = 'relation' AND c.record_id IN (
+            SELECT r.id FROM relations r JOIN actors s ON s.id = r.source_actor AND s.status = 'published'
+            JOIN actors t ON t.id = r.target_actor AND t.status = 'published' WHERE r.status = 'published'))
+      OR (c.record_type = 'project_role' AND c.record_id IN (
+            SELECT pr.project_id || '|' || pr.actor_id || '|' || pr.role FROM project_roles pr
+            JOIN projects p ON p.id = pr.project_id AND p.status = 'published'
+            JOIN actors a ON a.id = pr.actor_id AND a.status = 'published'))
+      OR (c.record_type = 'participation' AND c.record_id IN (
+            SELECT pa.event_id || '|' || pa.actor_id || '|' || pa.role FROM participations pa
+            JOIN events e ON e.id = pa.event_id AND e.status = 'published'
+            JOIN actors a ON a.id = pa.actor_id AND a.status = 'published'))
+"""
+
+
 class PublicReads(Connection):
     """Directory, organisation file, projects, events, sources, statistics, network and map queries."""
 
@@ -156,12 +177,14 @@ class PublicReads(Connection):
         row = self._one("SELECT merged_into FROM actors WHERE id = ?", [actor_id])
         return row[0] if row else None
 
-    def actor_names(self, ids: list[str] | None = None) -> dict[str, str]:
-        """id -> display name (acronym when the name is long)."""
+    def actor_names(self, ids: list[str] | None = None, *, include_unpublished: bool = False) -> dict[str, str]:
+        """id -> name of published actors (of every actor when ``include_unpublished``:
+        curators' pickers)."""
+        where = "true" if include_unpublished else "status = 'published'"
         if ids is None:
-            df = self._df("SELECT id, name, acronym FROM actors")
+            df = self._df(f"SELECT id, name FROM actors WHERE {where}")
         else:
-            df = self._df("SELECT id, name, acronym FROM actors WHERE list_contains(?, id)", [list(ids)])
+            df = self._df(f"SELECT id, name FROM actors WHERE {where} AND list_contains(?, id)", [list(ids)])
         return dict(zip(df["id"], df["name"]))
 
     def actor_relations(self, actor_id: str) -> pd.DataFrame:
@@ -220,10 +243,11 @@ class PublicReads(Connection):
         )
 
     def actor_citations(self, actor_id: str) -> pd.DataFrame:
-        """Every source behind an organisation file: the actor itself and its relations, projects, events."""
+        """Every source behind an organisation file: the actor itself and its published relations,
+        projects and events (citations of drafts are left out)."""
         return self._df(
-            """
-            WITH cited AS (
+            f"""
+            WITH citations AS ({_PUBLIC_CITATIONS}), cited AS (
                 SELECT 'actor' AS fact, c.* FROM citations c WHERE c.record_type = 'actor' AND c.record_id = ?
                 UNION ALL
                 SELECT 'relation', c.* FROM citations c JOIN relations r ON c.record_type = 'relation' AND c.record_id = r.id
@@ -249,8 +273,9 @@ class PublicReads(Connection):
         return self._df(
             """
             SELECT p.id, p.name, p.acronym, p.kind, p.start_date, p.end_date, p.description,
-                   count(DISTINCT pr.actor_id) AS actors
+                   count(DISTINCT a.id) AS actors
             FROM projects p LEFT JOIN project_roles pr ON pr.project_id = p.id
+            LEFT JOIN actors a ON a.id = pr.actor_id AND a.status = 'published'
             WHERE p.status = 'published' GROUP BY ALL ORDER BY p.start_date NULLS LAST, p.name
             """
         )
@@ -259,22 +284,40 @@ class PublicReads(Connection):
         return self._df(
             """
             SELECT e.id, e.name, e.kind, e.project_id, e.start_date, e.end_date, e.city, e.country,
-                   e.lat, e.lon, e.participants_count, count(DISTINCT pa.actor_id) AS actors
+                   e.lat, e.lon, e.participants_count, count(DISTINCT a.id) AS actors
             FROM events e LEFT JOIN participations pa ON pa.event_id = e.id
+            LEFT JOIN actors a ON a.id = pa.actor_id AND a.status = 'published'
             WHERE e.status = 'published' GROUP BY ALL ORDER BY e.start_date NULLS LAST, e.name
             """
         )
 
-    def sources(self) -> pd.DataFrame:
-        """Source documents with how many records cite each."""
+    def sources(self, *, include_unpublished: bool = False) -> pd.DataFrame:
+        """Source documents with how many records cite each: only those published records cite
+        (and only their citations counted) unless ``include_unpublished``."""
+        if include_unpublished:
+            return self._df("SELECT s.id, s.title, s.publisher, s.date, s.language, s.url, s.note, "
+                            "count(c.record_id) AS citations FROM sources s LEFT JOIN citations c ON c.source_id = s.id "
+                            "GROUP BY ALL ORDER BY s.id")
         return self._df(
-            """
+            f"""
             SELECT s.id, s.title, s.publisher, s.date, s.language, s.url, s.note,
                    count(c.record_id) AS citations
-            FROM sources s LEFT JOIN citations c ON c.source_id = s.id
+            FROM sources s JOIN ({_PUBLIC_CITATIONS}) c ON c.source_id = s.id
             GROUP BY ALL ORDER BY s.id
             """
         )
+
+    def public_counts(self) -> dict[str, int]:
+        """Published actors, relations (both ends published), projects and events: what visitors see."""
+        row = self._one(
+            """
+            SELECT (SELECT count(*) FROM actors WHERE status = 'published'),
+                   (SELECT count(*) FROM relations r JOIN actors s ON s.id = r.source_actor AND s.status = 'published'
+                      JOIN actors t ON t.id = r.target_actor AND t.status = 'published' WHERE r.status = 'published'),
+                   (SELECT count(*) FROM projects WHERE status = 'published'),
+                   (SELECT count(*) FROM events WHERE status = 'published')
+            """)
+        return dict(zip(("actors", "relations", "projects", "events"), map(int, row)))
 
     def relations(self, actor_ids: list[str] | None = None) -> pd.DataFrame:
         """Published relations between published actors (optionally both ends in ``actor_ids``)."""
