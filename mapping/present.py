@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 import html
+from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -138,6 +139,31 @@ def partner_groups(relations: pd.DataFrame, lang: str = "en") -> list[tuple[str,
         groups.append((str(phrase), frame[["other_id", "other_name", "other_kind", "project", "period", "note"]]
                        .fillna("").reset_index(drop=True)))
     return groups
+
+
+def partners_table(relations: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Every partner of an actor in one table (however many there are), grouped as
+    :func:`partner_groups` reads them, with a relative ``link`` to each partner's file.
+
+    Columns: relation, name, kind, country, project, period, note, id, link.
+    """
+    columns = ["relation", "name", "kind", "country", "project", "period", "note", "id", "link"]
+    groups = partner_groups(relations, lang)
+    if not groups:
+        return pd.DataFrame(columns=columns)
+    rows = pd.concat([frame.assign(relation=phrase) for phrase, frame in groups], ignore_index=True)
+    countries = relations.set_index("other_id")["other_country"].to_dict() if "other_country" in relations else {}
+    return pd.DataFrame({
+        "relation": rows["relation"],
+        "name": rows["other_name"],
+        "kind": rows["other_kind"].map(lambda k: label(ACTOR_KINDS, k, lang) if k else ""),
+        "country": rows["other_id"].map(lambda i: label(COUNTRIES, countries.get(i), lang) if countries.get(i) else ""),
+        "project": rows["project"],
+        "period": rows["period"],
+        "note": rows["note"],
+        "id": rows["other_id"],
+        "link": ["actor?" + urlencode({"actor": i, "lang": lang}) for i in rows["other_id"]],
+    }, columns=columns)
 
 
 def roles_text(roles: str | None, vocabulary, lang: str) -> str:

@@ -76,15 +76,21 @@ with _errors.record(actor["id"]):
         st.page_link("pages/edit.py", label=_ui.tr("actor.edit"), query_params={"edit": actor["id"], "lang": lang})
 
     st.subheader(_ui.tr("actor.partners"))
-    groups = present.partner_groups(store.actor_relations(actor["id"]), lang)
-    if not groups:
+    # One table however many partners there are (an element per partner cost seconds at thousands).
+    partners = present.partners_table(store.actor_relations(actor["id"]), lang)
+    if partners.empty:
         st.caption(_ui.tr("actor.no_partners"))
-    for phrase, frame in groups:
-        st.markdown(f"**{_ui.escape(actor['name'])} — {phrase}**")
-        for rec in frame.to_dict("records"):
-            extra = " · ".join(x for x in (rec["project"], rec["period"]) if x)
-            st.page_link("pages/actor.py", label=_ui.escape(rec["other_name"] + (f"  ({extra})" if extra else "")),
-                         query_params={"actor": rec["other_id"], "lang": lang})
+    else:
+        st.caption(_ui.tr("actor.partners_hint", n=len(partners)))
+        shown = ["name", "relation", "kind", "country", "project", "period", "note", "link"]
+        picked = st.dataframe(partners, hide_index=True, key=f"actor_partners_{actor['id']}", on_select="rerun",
+                              selection_mode="single-row", column_order=shown,
+                              column_config={c: _ui.tr(f"col.{c}") for c in shown}
+                              | {"link": st.column_config.LinkColumn(_ui.tr("col.link"),
+                                                                     display_text=_ui.tr("actor.partner_open"))})
+        if picked is not None and picked.selection.rows:
+            st.switch_page("pages/actor.py",
+                           query_params={"actor": partners["id"].iloc[picked.selection.rows[0]], "lang": lang})
 
     for section, rows, table in (("projects", store.actor_projects(actor["id"]), present.projects_table),
                                  ("events", store.actor_events(actor["id"]), present.events_table)):

@@ -122,6 +122,17 @@ def test_deep_link_opens_the_right_file(app_db):
     assert all(escape(title) in markdown for title in cited["title"].unique())
 
 
+def test_organisation_file_lists_every_partner_in_one_table_with_links(app_db):
+    at = _app(lang="en", actor="commune-oujda")
+    at.switch_page("pages/actor.py").run()
+    assert not at.exception
+    relations = Store(str(app_db)).actor_relations("commune-oujda")
+    [table] = [df.value for df in at.dataframe if "link" in df.value.columns]
+    assert len(relations) >= 2 and sorted(table["id"]) == sorted(relations["other_id"])
+    assert all(link == f"actor?actor={i}&lang=en" for i, link in zip(table["id"], table["link"]))
+    assert len(at.get("page_link")) < len(relations)  # not one element per partner
+
+
 def test_private_contacts_not_shown_to_visitors(app_db):
     store = Store(str(app_db))
     row = store.table("actors").dropna(subset=["contact_name"]).iloc[0]

@@ -19,6 +19,22 @@ def test_partner_groups_read_from_the_actor_side():
     assert "financé par" in fr
 
 
+def test_partners_table_holds_every_partner_with_a_link_to_its_file():
+    n = 5000
+    rel = pd.DataFrame({
+        "relation_id": [f"r{i}" for i in range(n)], "kind": ["funds", "partners_with"] * (n // 2),
+        "outgoing": [True] * n, "other_id": [f"a-{i}" for i in range(n)], "other_name": [f"A {i}" for i in range(n)],
+        "other_kind": ["ngo"] * n, "other_country": ["SN"] * n, "project": [None] * n,
+        "start_date": ["2019-05-01"] * n, "end_date": [None] * n, "note": [None] * n,
+    })
+    table = present.partners_table(rel, "fr")
+    assert len(table) == n and set(table["id"]) == set(rel["other_id"])
+    assert table["relation"].iloc[0] == "finance" and table["country"].iloc[0] == "Sénégal"
+    assert table.loc[table["id"] == "a-7", "link"].item() == "actor?actor=a-7&lang=fr"
+    assert table["period"].iloc[0] == "depuis 1 mai 2019"
+    assert present.partners_table(rel.iloc[:0], "en").empty
+
+
 def test_escape_neutralises_html_and_markdown():
     out = present.escape("<script>alert('x')</script> **bold** [a](javascript:x)")
     assert "<" not in out and ">" not in out
