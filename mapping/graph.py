@@ -248,19 +248,20 @@ def _igraph_centralities(simple: nx.Graph, exact_limit: int, pivots: int, seed: 
 
 
 def metrics(g: nx.MultiDiGraph, *, engine: str = "igraph", exact_limit: int = EXACT_LIMIT,
-            pivots: int = PIVOTS, seed: int = SEED) -> pd.DataFrame:
+            pivots: int = PIVOTS, seed: int = SEED, simple: nx.Graph | None = None) -> pd.DataFrame:
     """Degree, weighted degree, betweenness and closeness of every node.
 
     ``degree`` counts distinct neighbours, ``weighted_degree`` counts links (a pair linked twice
     counts 2). Betweenness (normalised) finds brokers; closeness is networkx's (Wasserman-Faust
     scaling for disconnected graphs). With ``engine="igraph"`` and more than ``exact_limit`` nodes
     both are estimated from ``pivots`` sampled sources and ``frame.attrs["estimated"]`` is True.
+    ``simple`` is ``collapse(g)`` when the caller already has it.
 
     >>> m = metrics(nx.MultiDiGraph([("a", "b"), ("b", "c")]))
     >>> int(m.loc["b", "degree"]), float(m.loc["b", "betweenness"]), round(float(m.loc["a", "closeness"]), 3)
     (2, 1.0, 0.667)
     """
-    simple = collapse(g)
+    simple = collapse(g) if simple is None else simple
     nodes = list(simple.nodes)
     if engine == "networkx":
         between = nx.betweenness_centrality(simple)
@@ -284,15 +285,17 @@ def metrics(g: nx.MultiDiGraph, *, engine: str = "igraph", exact_limit: int = EX
     return frame
 
 
-def communities(g: nx.MultiDiGraph, *, engine: str = "igraph", seed: int = SEED) -> dict[str, int]:
+def communities(g: nx.MultiDiGraph, *, engine: str = "igraph", seed: int = SEED,
+                simple: nx.Graph | None = None) -> dict[str, int]:
     """Louvain communities (weighted, fixed seed): node -> community number, 0 the largest.
+    ``simple`` is ``collapse(g)`` when the caller already has it.
 
     >>> two = nx.MultiDiGraph(list(itertools.combinations("abcd", 2)) + list(itertools.combinations("wxyz", 2)))
     >>> c = communities(two)
     >>> c["a"] == c["d"] != c["w"] == c["z"]
     True
     """
-    simple = collapse(g)
+    simple = collapse(g) if simple is None else simple
     if engine == "networkx":
         groups = nx.community.louvain_communities(simple, weight="weight", seed=seed)
     elif engine == "igraph":
@@ -782,9 +785,10 @@ def annotated(g: nx.MultiDiGraph, node_metrics: pd.DataFrame, community: Mapping
               positions: Mapping[str, tuple[float, float]]) -> nx.MultiDiGraph:
     """A copy of ``g`` whose nodes carry their metrics, community and drawn position (for Gephi)."""
     out = g.copy()
+    values = node_metrics[list(METRICS)].astype(float).to_dict("index")  # one pass, not a lookup per cell
     for n, d in out.nodes(data=True):
-        if n in node_metrics.index:
-            d.update({m: float(node_metrics.at[n, m]) for m in METRICS})
+        if n in values:
+            d.update(values[n])
         d["community"] = int(community.get(n, -1)) + 1
         if n in positions:
             d["x"], d["y"] = positions[n]

@@ -176,64 +176,6 @@ def select_actor(actor_id: str | None) -> None:
         del st.query_params["actor"]
 
 
-# -- network page: the graph of the filtered actors and its drawing, cached on data + filters -------
-@st.cache_data(show_spinner=False, max_entries=16)
-def network(key: tuple[str, int], filters: Filters, context: bool, project: str | None = None) -> dict:
-    """The actor graph for ``filters`` (or one ``project``'s network) with its metrics and communities.
-
-    ``context`` adds the projects and events that link actors as nodes of their own. Beyond
-    ``graph.ANALYSE_LIMIT`` actors only the most connected are kept (``actors`` says how many matched).
-    """
-    from mapping import graph
-
-    s = store()
-    if project:
-        filters = filters.with_(projects=(project,))
-    actors = s.actors(filters)
-    matched = len(actors)
-    relations = s.relations_among(actors["id"].tolist())
-    actors, relations = graph.trim_frames(actors, relations)
-    if project:
-        relations = graph.project_relations(relations, project)
-    ids, only = actors["id"].tolist(), [project] if project else None
-    g = graph.build_graph(actors, relations,
-                          s.project_role_edges(ids, only) if context or project else None,
-                          s.participation_edges(ids, only) if context or project else None)
-    node_metrics, community = graph.metrics(g), graph.communities(g)
-    return {"graph": g, "metrics": node_metrics, "community": community, "actors": matched,
-            "community_names": graph.community_names(g, community, node_metrics)}
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def network_drawing(key: tuple[str, int], filters: Filters, context: bool, project: str | None,
-                    focus: tuple[str, ...], hops: int, limit: int) -> dict:
-    """The drawn part of :func:`network` and its layout (fixed seed: the same picture every time)."""
-    from mapping import graph
-
-    whole = network(key, filters, context, project)["graph"]
-    drawn = graph.drawn_subgraph(whole, focus, hops, limit)
-    return {"graph": drawn, "positions": graph.layout(drawn), "total": whole.number_of_nodes()}
-
-
-# -- map page: the filtered actors' map columns, choropleth counts and partnership lines --------------
-MAP_COLUMNS = ("id", "name", "kind", "country", "region_code", "city", "lat", "lon", "themes")
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def map_actors(key: tuple[str, int], filters: Filters) -> object:
-    return store().actors(filters, columns=MAP_COLUMNS)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def region_counts(key: tuple[str, int], filters: Filters, kind: str | None, theme: str | None) -> object:
-    return store().region_counts(filters, kind=kind, theme=theme)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def map_links(key: tuple[str, int], actor_id: str | None, project_id: str | None) -> object:
-    return store().map_links(actor_id=actor_id, project_id=project_id)
-
-
 # -- accounts: who is signed in (the store re-checks the role on every write) ---------------------
 def user():
     """The signed-in curator or admin of this session, or None for a visitor."""

@@ -1,11 +1,10 @@
 """Map: where the actors are — points by kind over the shipped boundaries, regions coloured by
 count, partnership lines, all drawn without the internet."""
 import streamlit as st
-from streamlit_folium import st_folium
 
 from mapping import geo, maps
 from mapping.model import ACTOR_KINDS, THEMES, is_international, label
-from pages import _presenter, _ui
+from pages import _presenter, _ui, _views
 
 _ui.ensure_app()
 
@@ -57,13 +56,13 @@ b1, b2, _ = panel.columns([1, 1, 4])
 b1.button(tr("map.fit"), key="map_fit", help=tr("map.fit_help"), on_click=_fit)
 b2.button(tr("map.reset"), key="map_reset", on_click=_reset)
 
-actors = _ui.map_actors(key, filters)
+actors = _views.map_actors(key, filters)
 selected = _ui.selected_actor()
 kind = shade.split(":", 1)[1] if shade.startswith("kind:") else None
 theme = shade.split(":", 1)[1] if shade.startswith("theme:") else None
-counts = None if shade == "off" else _ui.region_counts(key, filters, kind, theme)
-links = _ui.map_links(key, None, project) if project else (
-    _ui.map_links(key, selected, None) if selected else None)
+counts = None if shade == "off" else _views.region_counts(key, filters, kind, theme)
+links = _views.map_links(key, None, project) if project else (
+    _views.map_links(key, selected, None) if selected else None)
 panel.caption(tr("map.count", n=len(actors)) + (" · " + tr("map.links_count", n=len(links)) if links is not None else ""))
 
 
@@ -79,13 +78,18 @@ def show_map() -> None:
             if links is not None and len(links) else actors
         fit = maps.fit_bounds(ends)
     centre = st.session_state.get("map_centre") if not fit else None  # ?view=lat,lon,zoom from a link
-    m = maps.explore(actors, region_counts=counts, metric=shading_labels[shade] if counts is not None else "",
-                     links=links, fit=fit, tiles=tiles, lang=lang, centre=centre, view_param="view",
-                     radius=9 if _presenter.presenting() else 6, snapshot=caption,
-                     hidden=[k for k in (st.session_state.get("map_hide") or "").split(",") if k])
-    # Only the clicked feature comes back: panning and zooming do not rerun the page.
-    state = st_folium(m, key=f"atlas_map_{st.session_state.get('map_view', 0)}", height=620,
-                      use_container_width=True, returned_objects=["last_active_drawing"])
+    metric = shading_labels[shade] if counts is not None else ""
+    radius = 9 if _presenter.presenting() else 6
+    hidden = [k for k in (st.session_state.get("map_hide") or "").split(",") if k]
+    # Rendered once per content for every session (see _views.folium_map); only the clicked feature
+    # comes back: panning and zooming do not rerun the page.
+    content = (key, filters, shade, metric, project, selected, str(fit), tiles, lang, centre, radius, caption,
+               tuple(hidden))
+    state = _views.show_map(_views.folium_map(
+        content, f"atlas_map_{st.session_state.get('map_view', 0)}", 620, ("last_active_drawing",),
+        lambda: maps.explore(actors, region_counts=counts, metric=metric, links=links, fit=fit, tiles=tiles,
+                             lang=lang, centre=centre, view_param="view", radius=radius, snapshot=caption,
+                             hidden=hidden)))
     hit = maps.clicked(state)
     if hit and hit != st.session_state.get("_map_last_hit"):
         st.session_state["_map_last_hit"] = hit

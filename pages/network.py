@@ -3,7 +3,7 @@ actor's ego network, the shortest chains between two actors, metrics and exports
 import streamlit as st
 
 from mapping import exporters, graph
-from pages import _presenter, _ui
+from pages import _presenter, _ui, _views
 
 _ui.ensure_app()
 
@@ -38,14 +38,13 @@ if mode == "project":
                            index=_ui.index_for("net_project", projects.index("recosa") if "recosa" in projects else 0),
                            format_func=options["project_labels"].get)
 
-view = _ui.network(key, filters, context, project)
+view = _views.network(key, filters, context, project)
 g = view["graph"]
 if g.number_of_nodes() == 0:
     st.info(_ui.tr("network.empty"))
     st.stop()
 
-actor_names = {n: d["name"] for n, d in g.nodes(data=True) if d["node_type"] == "actor"}
-actor_ids = sorted(actor_names, key=lambda n: actor_names[n].lower())
+actor_names, actor_ids = view["names"], view["ids"]
 selected = _ui.selected_actor()
 focus: tuple[str, ...] = ()
 hops = 1
@@ -80,17 +79,15 @@ elif mode == "path":
 presenting = _presenter.presenting()
 notes = st.container() if not presenting else None
 _ui.url_out("network")
-drawing = _ui.network_drawing(key, filters, context, project, focus, hops, LIMIT)
+drawing = _views.network_drawing(key, filters, context, project, focus, hops, LIMIT)
 drawn = drawing["graph"]
 
-path_nodes = [n for p in paths for n in p]
-spec = graph.chart_spec(drawn, drawing["positions"], view["metrics"], color_by=color_by, size_by=size_by,
-                        community=view["community"], highlight=path_nodes,
-                        highlight_edges=graph.path_edges(paths), selected=selected, lang=lang,
-                        large=presenting, caption=_presenter.source_line(),
-                        community_names=view["community_names"])
+drawn_as = (key, filters, context, project, focus, hops, LIMIT)  # what every cached view below is of
+caption = _presenter.source_line()
+spec = _views.network_chart(*drawn_as, color_by, size_by, tuple(map(tuple, paths)), selected, lang,
+                            presenting, caption)
 event = st.echarts_chart(spec, on_select="rerun", key="network_chart", height=680, renderer="canvas",
-                         alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawn.number_of_edges()))
+                         alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawing["edges"]))
 st.caption(_ui.tr("network.legend_edges"))
 with notes or st.container():
     if mode == "path" and start and end and start != end:
@@ -119,19 +116,24 @@ if selected in actor_names:
                  query_params={"actor": selected, "lang": lang})
 
 st.subheader(_ui.tr("network.metrics"))
-table = graph.metrics_table(drawn, view["metrics"], view["community"], lang, view["community_names"])
+table = _views.network_table(*drawn_as, lang)
 columns = ["name", "kind", "country", "degree", "weighted_degree", "betweenness", "closeness", "community"]
 st.dataframe(table, hide_index=True, key="net_metrics", column_order=columns,
              column_config={c: _ui.tr(f"network.col.{c}") for c in columns})
 
-annotated = graph.annotated(drawn, view["metrics"], view["community"], drawing["positions"])
 stem = f"atlas-network-{project or mode}"
+
+
+def _annotated():
+    return graph.annotated(drawn, view["metrics"], view["community"], drawing["positions"])
+
+
 downloads = (  # built only when clicked (deferred), so a large graph does not slow every rerun
     ("metrics", lambda: exporters.to_csv(table), "-nodes.csv", "text/csv"),
     ("edges", lambda: exporters.to_csv(graph.edges_table(drawn, lang)), "-edges.csv", "text/csv"),
-    ("graphml", lambda: exporters.to_graphml(annotated), ".graphml", "application/graphml+xml"),
-    ("gexf", lambda: exporters.to_gexf(annotated), ".gexf", "application/xml"),
-    ("svg", lambda: graph.spec_to_svg(spec, caption=_presenter.source_line()), ".svg", "image/svg+xml"),
+    ("graphml", lambda: exporters.to_graphml(_annotated()), ".graphml", "application/graphml+xml"),
+    ("gexf", lambda: exporters.to_gexf(_annotated()), ".gexf", "application/xml"),
+    ("svg", lambda: graph.spec_to_svg(spec, caption=caption), ".svg", "image/svg+xml"),
 )
 for column, (name, make, suffix, mime) in zip(st.columns(len(downloads)), downloads):
     column.download_button(_ui.tr(f"network.download.{name}"), make, file_name=stem + suffix, mime=mime,

@@ -261,6 +261,23 @@ def _map_ids(at: AppTest) -> list[str]:
     return [row[3] for p in payloads for row in json.loads(p.replace("<\\/", "</"))["rows"]]
 
 
+def test_the_map_is_rendered_once_per_content_for_every_session(app_db, monkeypatch):
+    from mapping import maps
+
+    built = []
+    real = maps.explore
+    monkeypatch.setattr(maps, "explore", lambda *a, **k: built.append(1) or real(*a, **k))
+    first = _map()
+    again = _map()  # another visitor, same view: the same component, nothing rebuilt
+    first.run()  # a rerun of the first session
+    assert len(built) == 1
+    [one], [two] = first.get("component_instance"), again.get("component_instance")
+    assert one.proto.id == two.proto.id and one.proto.json_args == two.proto.json_args
+    first.multiselect(key="f_countries").set_value(["SN"]).run()  # what the map shows changed: rebuilt
+    assert not first.exception and len(built) == 2
+    assert _map_script(first) != _map_script(again)
+
+
 def _map_caption(at: AppTest) -> str:
     return next(c.value for c in at.caption if "on the map" in c.value)
 

@@ -1,0 +1,146 @@
+"""What the Network and Map pages draw, computed once per data version and shared by every session.
+
+``st.cache_resource`` hands each session the same object (no copy, no unpickling: at 10,000 nodes
+unpickling a cached graph cost more than building it), so nothing returned here may be changed
+by a caller. Every function is keyed on ``key`` (:func:`pages._ui.data_key`): a write bumps the
+data version and the next run builds afresh.
+"""
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+import streamlit_folium
+
+from mapping.filters import Filters
+from pages import _ui
+
+
+# -- network ---------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=16)
+def network(key: tuple[str, int], filters: Filters, context: bool, project: str | None = None) -> dict:
+    """The actor graph for ``filters`` (or one ``project``'s network) with its metrics and communities.
+
+    ``context`` adds the projects and events that link actors as nodes of their own. Beyond
+    ``graph.ANALYSE_LIMIT`` actors only the most connected are kept (``actors`` says how many
+    matched). ``names`` maps actor nodes to names and ``ids`` lists them by name (the pickers' options).
+    """
+    from mapping import graph
+
+    s = _ui.store()
+    if project:
+        filters = filters.with_(projects=(project,))
+    actors = s.actors(filters)
+    matched = len(actors)
+    relations = s.relations_among(actors["id"].tolist())
+    actors, relations = graph.trim_frames(actors, relations)
+    if project:
+        relations = graph.project_relations(relations, project)
+    ids, only = actors["id"].tolist(), [project] if project else None
+    g = graph.build_graph(actors, relations,
+                          s.project_role_edges(ids, only) if context or project else None,
+                          s.participation_edges(ids, only) if context or project else None)
+    simple = graph.collapse(g)  # once, for both the metrics and the communities
+    node_metrics, community = graph.metrics(g, simple=simple), graph.communities(g, simple=simple)
+    names = {n: d["name"] for n, d in g.nodes(data=True) if d["node_type"] == "actor"}
+    return {"graph": g, "metrics": node_metrics, "community": community, "actors": matched,
+            "community_names": graph.community_names(g, community, node_metrics),
+            "names": names, "ids": sorted(names, key=lambda n: names[n].lower())}
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def network_drawing(key: tuple[str, int], filters: Filters, context: bool, project: str | None,
+                    focus: tuple[str, ...], hops: int, limit: int) -> dict:
+    """The drawn part of :func:`network` and its layout (fixed seed: the same picture every time)."""
+    from mapping import graph
+
+    whole = network(key, filters, context, project)["graph"]
+    drawn = graph.drawn_subgraph(whole, focus, hops, limit)
+    return {"graph": drawn, "positions": graph.layout(drawn), "total": whole.number_of_nodes(),
+            "edges": drawn.number_of_edges()}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def network_chart(key: tuple[str, int], filters: Filters, context: bool, project: str | None,
+                  focus: tuple[str, ...], hops: int, limit: int, color_by: str, size_by: str,
+                  paths: tuple[tuple[str, ...], ...], selected: str | None, lang: str, large: bool,
+                  caption: str) -> dict:
+    """The ECharts option of a drawing (``st.echarts_chart`` copies it before changing anything;
+    given as JSON text it would scan every string of it for code, which costs more)."""
+    from mapping import graph
+
+    view = network(key, filters, context, project)
+    drawing = network_drawing(key, filters, context, project, focus, hops, limit)
+    spec = graph.chart_spec(drawing["graph"], drawing["positions"], view["metrics"], color_by=color_by,
+                            size_by=size_by, community=view["community"], highlight=[n for p in paths for n in p],
+                            highlight_edges=graph.path_edges([list(p) for p in paths]), selected=selected,
+                            lang=lang, large=large, caption=caption, community_names=view["community_names"])
+    return spec
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def network_table(key: tuple[str, int], filters: Filters, context: bool, project: str | None,
+                  focus: tuple[str, ...], hops: int, limit: int, lang: str) -> "object":
+    """The metrics table of a drawing, in ``lang``."""
+    from mapping import graph
+
+    view = network(key, filters, context, project)
+    drawn = network_drawing(key, filters, context, project, focus, hops, limit)["graph"]
+    return graph.metrics_table(drawn, view["metrics"], view["community"], lang, view["community_names"])
+
+
+# -- map ---------------------------------------------------------------------------------------------
+MAP_COLUMNS = ("id", "name", "kind", "country", "region_code", "city", "lat", "lon", "themes")
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def map_actors(key: tuple[str, int], filters: Filters) -> "object":
+    return _ui.store().actors(filters, columns=MAP_COLUMNS)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def region_counts(key: tuple[str, int], filters: Filters, kind: str | None, theme: str | None) -> "object":
+    return _ui.store().region_counts(filters, kind=kind, theme=theme)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def map_links(key: tuple[str, int], actor_id: str | None, project_id: str | None) -> "object":
+    return _ui.store().map_links(actor_id=actor_id, project_id=project_id)
+
+
+# streamlit-folium renders the map to a script and sends it on every run; the script depends only on
+# what the map shows, so it is rendered once per content (the data version, filters, shading, lines,
+# language, view) for every session: a run, or a sidebar change that leaves the map as it was,
+# neither renders it again nor changes the component's identity (its key is the script's hash).
+# The component is reached through st_folium itself, asked to hand over its arguments instead of
+# drawing (a per-thread switch around its private, pinned `_component_func`).
+_capture = threading.local()
+_draw = streamlit_folium._component_func
+
+
+def _component(**kwargs):
+    if getattr(_capture, "on", False):
+        _capture.args = kwargs
+        return None
+    return _draw(**kwargs)
+
+
+streamlit_folium._component_func = _component
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def folium_map(content: tuple, key: str, height: int, returned: tuple[str, ...], _build) -> dict:
+    """The component arguments of the map ``_build()`` makes, rendered once per ``content`` (every
+    input of ``_build``) and widget ``key``; ``_build`` itself is not part of the cache key."""
+    _capture.on = True
+    try:
+        streamlit_folium.st_folium(_build(), key=key, height=height, use_container_width=True,
+                                   returned_objects=list(returned))
+        return _capture.args
+    finally:
+        _capture.on = False
+
+
+def show_map(args: dict):
+    """Draw a map from :func:`folium_map`'s arguments; returns what the component returns."""
+    return _draw(**args)
