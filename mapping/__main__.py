@@ -8,6 +8,7 @@ bench NAME [ARGS...]         run benchmarks/bench_NAME.py (prints figures)
 user add NAME --role ROLE    create a curator or admin account (asks for the password)
 user deactivate NAME         close an account (kept for the audit log)
 import FILE [--dry-run]      check a CSV/XLSX/HXL file row by row; write it only if it has no error
+  [--default-kind K] [--outside skip|import]   kind for rows without one; rows outside the four countries
 export --format F OUT        actors as csv, xlsx, geojson or hxl
 backup DIR / restore DIR     the whole database to / from a directory of Parquet files
 """
@@ -20,6 +21,7 @@ import sys
 from pathlib import Path
 
 from .exporters import to_csv
+from .model import ACTOR_KINDS
 from .seed import init_database
 from .store import Store, default_path
 
@@ -102,7 +104,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     store = Store(args.db)
     try:
-        plan = plan_import(path.read_bytes(), path.name, store.actor_index(), lang=args.lang)
+        plan = plan_import(path.read_bytes(), path.name, store.actor_index(), lang=args.lang,
+                           default_kind=args.default_kind, outside=args.outside)
         report = plan.report()
         if len(report):
             print(report.to_string(index=False, max_colwidth=100))
@@ -188,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="source to cite (default: the file name)")
     p.add_argument("--report", help="also write the row-by-row report as CSV here")
     p.add_argument("--lang", default="en", choices=["en", "fr"])
+    p.add_argument("--default-kind", choices=sorted(ACTOR_KINDS),
+                   help="kind of the organisations whose row states none (default: guessed from the name, to review)")
+    p.add_argument("--outside", choices=["skip", "import"],
+                   help="rows outside the atlas's countries: skip them (default for HXL 3W files) or import them "
+                        "as international partners (default for other files)")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("export", help="export actors")

@@ -22,13 +22,14 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
-from . import dedupe, geo
+from . import countries, dedupe, geo, kinds, sheets
 from .geo import normalize
 from .i18n import t
-from .model import ACTOR_KINDS, COUNTRIES, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES, merge_lists
+from .model import ACTOR_KINDS, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES, label, merge_lists
 from .validate import MAX_TEXT, validate_actor
 
 MAX_BYTES = 20 * 1024 * 1024  # a partner's list of organisations is kilobytes; 20 MB is not a list
@@ -53,13 +54,15 @@ HEADERS = _synonyms({
     "kind": "kind|type|type d acteur|type d'acteur|type of actor|actor type|categorie|category|type d organisation|"
             "organisation type|organization type|type de structure",
     "country": "country|pays|country code|code pays",
-    "region": "region|région|admin1|admin 1|region name",
+    "region": "region|région|admin1|admin 1|region name|province|district",
     "region_code": "region code|code region|admin1 code",
     "city": "city|ville|commune|localite|locality|town|lieu|location",
-    "lat": "lat|latitude",
-    "lon": "lon|lng|long|longitude",
-    "themes": "themes|theme|thematiques|thematique|domaines|domaine|domaine d intervention|domaines d intervention|"
-              "sector|sectors|secteur|secteurs",
+    "lat": "lat|latitude|y|depart latitude",
+    "lon": "lon|lng|long|longitude|x|depart longitude",
+    "themes": "themes|theme|thematiques|thematique|domaines|domaine|domaine d intervention|domaines d intervention",
+    "sector": "sector|sectors|secteur|secteurs|cluster|secteur d intervention|secteur d activite",
+    "start": "start|start date|date debut|date de debut|debut",
+    "end": "end|end date|date fin|date de fin|fin",
     "target_groups": "target groups|target group|public cible|publics cibles|cibles|beneficiaires",
     "website": "website|site web|site internet|url|web",
     "public_email": "email|e mail|courriel|mail|adresse e mail|adresse email",
@@ -69,18 +72,6 @@ HEADERS = _synonyms({
     "contact_email": "contact email|email du contact|e mail du contact",
     "other_names": "other names|autres noms|also known as",
 })
-
-# HXL hashtag (+ attributes, in any order) -> field. https://hxlstandard.org/standard/1-1final/dictionary/
-HXL = {
-    "#org": "name", "#org+name": "name", "#org+acronym": "acronym", "#org+abbrev": "acronym",
-    "#org+type": "kind", "#org+id": "id", "#country": "country", "#country+name": "country",
-    "#country+code": "country", "#adm1": "region", "#adm1+name": "region", "#adm1+code": "region_code",
-    "#adm2": "city", "#adm2+name": "city", "#loc": "city", "#loc+name": "city", "#sector": "themes",
-    "#sector+name": "themes", "#subsector": "themes", "#geo+lat": "lat", "#geo+lon": "lon",
-    "#contact+email": "public_email", "#contact+url": "website", "#contact+phone": "public_phone",
-    "#contact+name": "contact_name", "#description": "description", "#activity": "description",
-    "#targeted": "target_groups", "#beneficiary": "target_groups",
-}
 
 #: Labels partners use for kinds, themes and target groups, beyond our own labels and codes.
 KIND_WORDS = _synonyms({
@@ -134,10 +125,6 @@ def _vocabulary_index(vocabulary: dict, extra: dict[str, str]) -> dict[str, str]
 KINDS = _vocabulary_index(ACTOR_KINDS, KIND_WORDS)
 THEME_INDEX = _vocabulary_index(THEMES, THEME_WORDS)
 TARGET_INDEX = _vocabulary_index(TARGET_GROUPS, TARGET_WORDS)
-COUNTRY_INDEX = {normalize(code): code for code in COUNTRIES} | {
-    normalize(labels[lang]): code for code, labels in COUNTRIES.items() for lang in ("en", "fr")} | {
-    "ivory coast": "CI", "cote divoire": "CI", "maroc": "MA", "royaume du maroc": "MA", "kingdom of morocco": "MA",
-    "republique du mali": "ML", "republique du senegal": "SN"}
 
 
 @dataclass
@@ -145,7 +132,7 @@ class RowReport:
     """One line of the preview: the file's row number (header = 1), what will happen, why."""
 
     row: int
-    status: str  # new | update | duplicate | area | error
+    status: str  # new | update | duplicate | area | outside | error
     name: str = ""
     actor_id: str | None = None
     reasons: list[str] = field(default_factory=list)
@@ -162,13 +149,16 @@ class ImportPlan:
     hxl: bool = False
     columns: dict[str, str] = field(default_factory=dict)  # header -> field
     ignored: list[str] = field(default_factory=list)  # headers not understood
+    header_row: int | None = None  # the file's row number of the text header
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # title and note rows above the header
+    outside: dict[str, int] = field(default_factory=dict)  # country (or what the file says) -> rows skipped
 
     @property
     def ok(self) -> bool:
         return self.problem is None and bool(self.actors) and not any(r.status == "error" for r in self.rows)
 
     def counts(self) -> dict[str, int]:
-        out = {s: 0 for s in ("new", "update", "duplicate", "area", "error")}
+        out = {s: 0 for s in ("new", "update", "duplicate", "area", "outside", "error")}
         for r in self.rows:
             out[r.status] += 1
         return out
@@ -179,12 +169,24 @@ class ImportPlan:
                               "reasons": "; ".join(r.reasons)} for r in self.rows],
                             columns=["row", "status", "name", "actor_id", "reasons"])
 
+    def outside_text(self, lang: str = "en") -> str:
+        """Rows skipped as outside the atlas's countries, largest group first: "412 rows in Chad, 96 in Niger"."""
+        groups = sorted(self.outside.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ", ".join(t("import.outside_group", lang, n=n, country=countries.country_name(c, lang))
+                         for c, n in groups)
+
     def summary(self, lang: str = "en") -> str:
         if self.problem:
             return self.problem
         c = self.counts()
-        return t("import.summary", lang, new=c["new"], update=c["update"], duplicate=c["duplicate"],
+        text = t("import.summary", lang, new=c["new"], update=c["update"], duplicate=c["duplicate"],
                  area=c["area"], error=c["error"])
+        if self.outside:
+            text += " " + t("import.outside_summary", lang, where=self.outside_text(lang))
+        if self.skipped:
+            text += " " + t("import.skipped_rows", lang, row=self.header_row,
+                            rows=", ".join(str(n) for n, _ in self.skipped))
+        return text
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -229,9 +231,14 @@ def _xlsx_rows(data: bytes, lang: str) -> list[list[str]]:
         raise FileProblem(t("import.bad_xlsx", lang)) from exc
     try:
         sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the declared size (often 1024 columns of nothing) pads every row
         rows = []
         for row in sheet.iter_rows(values_only=True):
-            rows.append(["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in row])
+            # Sheets often declare hundreds of empty columns: trailing empty cells are not data.
+            end = len(row)
+            while end and row[end - 1] is None:
+                end -= 1
+            rows.append(["" if v is None else (f"{v:.15g}" if isinstance(v, float) else str(v)) for v in row[:end]])
             if len(rows) > MAX_ROWS + 2:
                 break
         return rows
@@ -268,24 +275,6 @@ def read_rows(data: bytes, file_name: str, lang: str = "en") -> list[list[str]]:
     return rows
 
 
-def _is_tag_row(row: list[str]) -> bool:
-    cells = [c for c in row if c]
-    return bool(cells) and all(c.startswith("#") for c in cells)
-
-
-def _hxl_field(tag: str) -> str | None:
-    """The field of an HXL tag: ``#org+name+impl`` -> name (the first known attribute wins).
-
-    >>> _hxl_field("#org+impl+name"), _hxl_field("#adm1+code"), _hxl_field("#reached")
-    ('name', 'region_code', None)
-    """
-    base, *attributes = tag.lower().replace(" ", "").split("+")
-    for attribute in attributes:
-        if f"{base}+{attribute}" in HXL:
-            return HXL[f"{base}+{attribute}"]
-    return HXL.get(base)
-
-
 # -- values -----------------------------------------------------------------------------------
 def _number(text: str) -> float | None:
     text = text.strip().replace(",", ".")
@@ -309,22 +298,62 @@ def _codes(text: str, index: dict[str, str]) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(known)), unknown
 
 
-def _region_code(region: str, country: str | None) -> str | None:
-    if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", region.strip()):
-        return region.strip()
-    key = normalize(region)
+@lru_cache(maxsize=1)
+def _region_index() -> dict[tuple[str, str], set[str]]:
+    """(country, folded name) -> region codes, every spelling the shipped boundaries give."""
+    index: dict[tuple[str, str], set[str]] = {}
     frame = geo.regions()
-    if country:
-        frame = frame[frame["country"] == country]
     for column in ("name", "name_en", "name_ar"):
-        hit = frame[frame[column].map(normalize) == key]
-        if len(hit):
-            return str(hit["region_code"].iloc[0])
-    return None
+        for country, code, name in zip(frame["country"], frame["region_code"], frame[column]):
+            index.setdefault((country, normalize(name)), set()).add(code)
+    return index
 
 
-def _record(raw: dict[str, str], lang: str) -> tuple[dict, list[str], list[str]]:
-    """One row's cells -> an actor record, its errors and its warnings."""
+def _region_code(region: str, country: str | None) -> str | None:
+    """The shipped region a code or name stands for, within ``country`` (any focus country if None).
+
+    >>> _region_code("Ségou", "ML"), _region_code("segou", None), _region_code("MA-02", "MA"), _region_code("Lac", "ML")
+    ('ML-4', 'ML-4', 'MA-02', None)
+    """
+    value = region.strip()
+    if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", value):
+        return value if country is None or value[:2] == country else None
+    key = normalize(value)
+    hits = set().union(*(_region_index().get((c, key), set()) for c in ([country] if country else FOCUS_COUNTRIES)))
+    return next(iter(hits)) if len(hits) == 1 else None
+
+
+def _date(text: str) -> str:
+    """An ISO date from a cell (``2021-03-01 00:00:00`` from a spreadsheet), else the text as written."""
+    match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", text)
+    return match.group(1) if match else text.strip()[:40]
+
+
+def _country(raw: dict[str, str], here: dict | None) -> tuple[str | None, str | None]:
+    """(country, stated country) of a row: the point's when inside the atlas's countries, else the
+    stated one, else the country of its region's code (p-code letters), else of its region's name."""
+    stated = countries.country_code(raw.get("country")) if raw.get("country") else None
+    if here:
+        return here["country"], stated
+    if stated:
+        return stated, stated
+    coded = countries.code_prefix(raw.get("region_code"))
+    if coded:
+        return coded, None
+    for value in (raw.get("region_code"), raw.get("region")):
+        code = _region_code(value, None) if value else None
+        if code:
+            return code[:2], None
+    return None, None
+
+
+def _record(raw: dict[str, str], lang: str, default_kind: str | None = None) -> tuple[dict, list[str], list[str]]:
+    """One row's cells -> an actor record, its errors and its warnings.
+
+    Where the row is: coordinates inside one of the atlas's countries decide (the stated country
+    and region are checked against them); without them the stated country, region or p-code do.
+    A record outside the atlas's countries carries ``_outside`` (the country or what the file says).
+    """
     errors: list[str] = []
     warnings: list[str] = []
     record: dict = {}
@@ -332,28 +361,34 @@ def _record(raw: dict[str, str], lang: str) -> tuple[dict, list[str], list[str]]
                  "description", "contact_name", "contact_email"):
         if raw.get(name):
             record[name] = raw[name]
+    if not record.get("name") and record.get("acronym"):
+        record["name"] = record["acronym"]  # 3W sheets often name organisations by acronym only
     if raw.get("other_names"):
         record["other_names"] = [p.strip() for p in re.split(r"[|;]", raw["other_names"]) if p.strip()]
     if raw.get("kind"):
-        kind = KINDS.get(normalize(raw["kind"]))
+        kind = KINDS.get(normalize(raw["kind"])) or kinds.kind_from_type(raw["kind"])
         if kind:
             record["kind"] = kind
         else:
             errors.append(t("import.unknown_kind", lang, value=raw["kind"][:60]))
-    if raw.get("country"):
-        country = COUNTRY_INDEX.get(normalize(raw["country"])) or (
-            raw["country"].upper() if re.fullmatch(r"[A-Za-z]{2}", raw["country"]) else None)
-        if country:
-            record["country"] = country
-        else:
-            errors.append(t("import.unknown_country", lang, value=raw["country"][:60]))
-    country = record.get("country")
+    elif default_kind:
+        record["kind"] = default_kind
+    elif record.get("name"):
+        record["kind"], record["_kind_rule"] = kinds.guess_kind(record["name"], record.get("acronym"))
+        warnings.append(t("import.kind_guessed", lang, kind=label(ACTOR_KINDS, record["kind"], lang),
+                          rule=record["_kind_rule"]))
     for name, index in (("themes", THEME_INDEX), ("target_groups", TARGET_INDEX)):
         if raw.get(name):
             codes, unknown = _codes(raw[name], index)
             record[name] = codes
             if unknown:
                 errors.append(t("import.unknown_values", lang, field=name, values=", ".join(u[:40] for u in unknown)))
+    if raw.get("sector"):  # a 3W sector: a theme when it is one of ours, kept as written on the area anyway
+        record["_sector"] = raw["sector"][:120]
+        record["themes"] = merge_lists(record.get("themes"), _codes(raw["sector"], THEME_INDEX)[0])
+    period = [_date(raw[k]) for k in ("start", "end") if raw.get(k)]
+    if period:
+        record["_period"] = " – ".join(period)
     try:
         lat, lon = _number(raw.get("lat", "")), _number(raw.get("lon", ""))
     except ValueError:
@@ -361,27 +396,43 @@ def _record(raw: dict[str, str], lang: str) -> tuple[dict, list[str], list[str]]
         lat = lon = None
     if lat is not None or lon is not None:
         record["lat"], record["lon"] = lat, lon
-    region = raw.get("region_code") or raw.get("region")
-    if region:
-        code = _region_code(region, country)
-        if code:
-            record["region_code"] = code
-        elif country in FOCUS_COUNTRIES:
-            errors.append(t("valid.region", lang, value=region[:60]))
+    here = geo.locate(lat, lon) if lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180 else None
+    country, stated = _country(raw, here)
+    if raw.get("country") and not stated:
+        if re.fullmatch(r"[A-Za-z]{2}", raw["country"].strip()) and not here:
+            country = raw["country"].strip().upper()  # validation names it: not an ISO 3166 code
         else:
-            record["region"] = region
+            (warnings if here else errors).append(t("import.unknown_country", lang, value=raw["country"][:60]))
+    if here and stated and stated != here["country"]:
+        warnings.append(t("import.country_from_point", lang, stated=raw["country"][:60], country=here["country"]))
+    if country:
+        record["country"] = country
+    if country not in FOCUS_COUNTRIES and not (stated in FOCUS_COUNTRIES and lat is not None):
+        # Outside the atlas's countries (a point there, or a stated country elsewhere): the caller decides.
+        record["_outside"] = country or raw.get("country", "")[:60] or "?"
+    region = raw.get("region_code") or raw.get("region")
+    if region and country in FOCUS_COUNTRIES:
+        code = _region_code(raw["region_code"], country) if raw.get("region_code") else None
+        code = code or (_region_code(raw["region"], country) if raw.get("region") else None)
+        if here:
+            if code and code != here["region_code"]:
+                warnings.append(t("import.region_from_point", lang, stated=region[:60], region=here["region"]))
+        elif code:
+            record["region_code"] = code
+        else:
+            errors.append(t("valid.region", lang, value=region[:60]))
+    elif region:
+        record["region"] = (raw.get("region") or region)[:120]
+    if here:
+        record["region_code"] = here["region_code"]
     # Place: coordinates from the gazetteer when the file has none; region from the point.
     if "lat" not in record and record.get("city") and country:
         place = geo.find_place(record["city"], country)
         if place:
             record["lat"], record["lon"] = place["lat"], place["lon"]
             record.setdefault("region_code", place["region_code"])
-        elif raw.get("city"):
+        elif raw.get("city") and country in FOCUS_COUNTRIES:
             warnings.append(t("import.no_position", lang, city=record["city"][:60]))
-    if record.get("lat") is not None and record.get("lon") is not None and "region_code" not in record:
-        here = geo.locate(record["lat"], record["lon"])
-        if here and here["country"] == country:
-            record["region_code"] = here["region_code"]
     if record.get("region_code"):
         record["region"] = geo.region_name(record["region_code"], "fr") or record.get("region")
     return record, errors, warnings
@@ -389,7 +440,8 @@ def _record(raw: dict[str, str], lang: str) -> tuple[dict, list[str], list[str]]
 
 # -- planning ---------------------------------------------------------------------------------
 def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = None, *, lang: str = "en",
-                progress: Callable[[float], None] | None = None) -> ImportPlan:
+                progress: Callable[[float], None] | None = None, default_kind: str | None = None,
+                outside: str | None = None) -> ImportPlan:
     """Read a partner's file and decide, row by row, what importing it would do.
 
     Parameters
@@ -402,6 +454,11 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
         (created as a draft, to review on the Duplicates page).
     progress : callable, optional
         Called with the fraction of rows done.
+    default_kind : str, optional
+        Kind of the organisations whose row states none (else guessed from the name, to review).
+    outside : {"skip", "import"}, optional
+        Rows located outside the atlas's countries: skipped and counted (default for HXL files),
+        or imported as international partners (default for other files).
     """
     plan = ImportPlan(file_name)
     try:
@@ -412,33 +469,40 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
     if not rows:
         plan.problem = t("import.empty", lang)
         return plan
-    header, body, first = rows[0], rows[1:], 2
-    tags: list[str] | None = None
-    if _is_tag_row(header):  # tags without a text header
-        tags = header
-    elif body and _is_tag_row(body[0]):
-        tags, body, first = body[0], body[1:], 3
+    found = sheets.find_header(rows, HEADERS)
+    header = rows[found.header] if found.header is not None else []
+    tags = rows[found.tags] if found.tags is not None else None
+    start = max(i for i in (found.header, found.tags) if i is not None) + 1
+    body, first = rows[start:], start + 1
     plan.hxl = tags is not None
-    fields: list[str | None] = []
-    for position, title in enumerate(header):
-        tag = tags[position] if tags and position < len(tags) else ""
-        name = _hxl_field(tag) if tag else HEADERS.get(normalize(title))
-        if name and name in fields:  # a second column for the same field: only the first counts
-            name = None
-        fields.append(name)
-        label_ = title or tag
+    plan.header_row = (found.header + 1) if found.header is not None else None
+    plan.skipped = [(i + 1, next(c for c in rows[i] if c)[:120]) for i in found.skipped]
+    width = max(len(header), len(tags or []))
+    header = header + [""] * (width - len(header))
+    ranked = sheets.hxl_fields(tags + [""] * (width - len(tags))) if tags else [(None, 0)] * width
+    # Untagged columns of an HXL file still count by their text header, after any tagged column.
+    ranked = [(f, r) if f else (HEADERS.get(normalize(title)), 1000 + i) for i, ((f, r), title)
+              in enumerate(zip(ranked, header))]
+    fields = sheets.choose(ranked)
+    for position, name in enumerate(fields):
+        label_ = header[position] or (tags[position] if tags and position < len(tags) else "")
         if name:
             plan.columns[label_] = name
         elif label_:
             plan.ignored.append(label_)
-    missing = [f for f in ("name", "kind", "country") if f not in fields]
+    missing = [] if "name" in fields or "acronym" in fields else ["name"]
+    if not {"country", "region", "region_code"} & set(fields) and not {"lat", "lon"} <= set(fields):
+        missing.append("country")
     if missing:
         plan.problem = t("import.missing_columns", lang, columns=", ".join(missing),
                          found=", ".join(h for h in header if h)[:300] or "—")
+        if found.header:
+            plan.problem += " " + t("import.header_at", lang, row=found.header + 1)
         return plan
     if not any(any(r) for r in body):
         plan.problem = t("import.no_rows", lang)
         return plan
+    outside = outside or ("skip" if plan.hxl else "import")
 
     existing = existing if existing is not None else pd.DataFrame(columns=["id", "name", "acronym", "country"])
     ids = set(existing["id"])
@@ -463,8 +527,14 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
             continue
         raw = {f: cells[i] for i, f in enumerate(fields) if f and i < len(cells) and cells[i]}
         oversize = [f for f, v in raw.items() if len(v) > MAX_TEXT]
-        record, errors, warnings = _record(raw, lang)
+        record, errors, warnings = _record(raw, lang, default_kind)
         report.name = str(record.get("name", raw.get("name", "")))[:120]
+        if record.get("_outside") and outside == "skip" and record.get("id") not in ids:  # an atlas id: its own
+            place = record["_outside"]
+            plan.outside[place] = plan.outside.get(place, 0) + 1
+            report.status = "outside"
+            report.reasons.append(t("import.outside_row", lang, country=countries.country_name(place, lang)))
+            continue
         errors += [f"{f}: {m}" for f, m in validate_actor(record | {"status": "draft"}, lang).items()
                    if not (f in ("kind", "country") and f in raw and f not in record)]
         if oversize and not errors:
@@ -507,6 +577,8 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
         if group["areas"]:
             record["_areas"] = group["areas"]
         plan.actors.append(record)
+    if not plan.actors and plan.outside and not any(r.status == "error" for r in plan.rows):
+        plan.problem = t("import.all_outside", lang, where=plan.outside_text(lang))
     if progress:
         progress(1.0)
     return plan
@@ -520,5 +592,7 @@ def _add_area(group: dict, record: dict) -> None:
             base[name] = merge_lists(base.get(name), record[name])
     area = {k: record.get(k) for k in ("country", "region_code", "city", "lat", "lon")}
     seat = {k: base.get(k) for k in area}
+    area |= {"sector": record.get("_sector"), "period": record.get("_period")}
+    seat |= {"sector": base.get("_sector"), "period": base.get("_period")}
     if area != seat and area not in group["areas"]:
         group["areas"].append(area)

@@ -187,3 +187,80 @@ def test_names_and_headers_in_arabic_are_matched_as_written():
     assert "" not in plan.columns and all("name_ar" not in a for a in plan.actors)
     same = plan_import("name,kind,country\nجمعية الشرق للتنمية,ngo,MA\nجمعية الشرق للتنمية,ngo,MA\n".encode(), "ar.csv")
     assert [r.status for r in same.rows] == ["new", "area"]
+
+
+# -- 3W files of the humanitarian data exchange, as downloaded (tests/data/README.md) ------------
+THREE_W = Path(__file__).parent / "data" / "3w"
+
+
+def _plan(store, name, **options):
+    path = THREE_W / name
+    return plan_import(path.read_bytes(), path.name, store.actor_index(), **options)
+
+
+def test_a_3w_with_its_header_under_title_and_note_rows_and_no_kind_imports(store):
+    plan = _plan(store, "synthetic/title_rows_above_header.csv")
+    assert plan.ok, plan.report()
+    assert plan.header_row == 4 and [n for n, _ in plan.skipped] == [1, 2]
+    assert "Header on row 4" in plan.summary()
+    kinds = {a["name"]: (a["kind"], a.get("_kind_rule")) for a in plan.actors}
+    assert kinds["Commune de Ziguinchor"][0] == "municipality"
+    assert kinds["Organisation Internationale pour les Migrations"][0] == "international_organisation"
+    assert all(rule for _, rule in kinds.values())  # every guessed kind is marked to review
+    assert all("Kind to review" in r for r in plan.report()["reasons"])
+
+
+def test_a_default_kind_replaces_the_guess(store):
+    plan = _plan(store, "synthetic/title_rows_above_header.csv", default_kind="ngo")
+    assert {a["kind"] for a in plan.actors} == {"ngo"} and not any(a.get("_kind_rule") for a in plan.actors)
+
+
+def test_hxl_attributes_in_any_order_and_3w_types(store):
+    plan = _plan(store, "synthetic/attributes_any_order.csv")
+    assert plan.ok and [(a["kind"], a["region_code"]) for a in plan.actors] == [("ministry", "SN-DK"),
+                                                                                ("municipality", "ML-3")]
+
+
+def test_coordinates_decide_where_a_row_is_and_rows_outside_are_grouped(store):
+    plan = _plan(store, "synthetic/multi_country_coordinates.csv")
+    assert plan.ok, plan.report()
+    report = plan.report()
+    assert report["status"].tolist() == ["new", "area", "new", "outside", "outside", "outside"]
+    caritas = plan.actors[0]
+    assert (caritas["country"], caritas["region_code"], caritas["_areas"][0]["region_code"]) == ("ML", "ML-BKO", "ML-5")
+    assert plan.actors[1]["country"] == "SN"
+    assert "Outside the atlas's countries, skipped: 3 rows" in plan.summary()
+
+
+def test_rows_outside_can_be_imported_as_international_partners_when_their_country_is_known(store):
+    plan = plan_import("Org,Country\n#org,#country\nHelp Tchad,Tchad\nACF,Niger\n".encode(), "x.csv",
+                       store.actor_index(), outside="import")
+    assert plan.ok and [a["country"] for a in plan.actors] == ["TD", "NE"]
+
+
+def test_unknown_sectors_of_a_3w_are_kept_on_the_area_not_refused(store):
+    plan = _plan(store, "synthetic/unknown_sector.csv")
+    assert plan.ok and plan.actors[0]["_sector"] == "Nutrition spatiale"
+
+
+def test_the_real_chad_3w_is_all_outside_and_says_so(store):
+    plan = _plan(store, "3w_td_october2021.xlsx")
+    assert not plan.ok and plan.hxl
+    assert "Every row of this file lies outside" in plan.problem and "705 rows in Chad" in plan.problem
+    assert plan.columns == {"Pcode1": "region_code", "Province": "region", "Cluster": "sector",
+                            "Acronyme": "acronym", "Nom de l'organisation": "name", "Type d'organisation": "kind"}
+
+
+def test_the_real_chad_3w_as_international_partners_maps_every_organisation_type(store):
+    plan = _plan(store, "3w_td_october2021.xlsx", outside="import")
+    assert plan.ok, plan.report()[plan.report()["status"] == "error"]
+    assert not any(a.get("_kind_rule") for a in plan.actors)  # every row states its type
+    kinds = {a["acronym"]: a["kind"] for a in plan.actors if a.get("acronym")}
+    assert kinds["ACF"] == "ngo" and kinds["CICR"] == "ngo"
+
+
+def test_the_real_mali_5w_reads_its_hxl_columns(store):
+    plan = _plan(store, "mali-5w_mars-2022.xlsx")
+    assert plan.hxl and plan.columns == {"Organisation Accronyme": "name", "admin1Pcod": "region_code",
+                                         "Region": "region", "Cercle": "city"}
+    assert len(plan.rows) == 22805 and len(plan.actors) > 100
