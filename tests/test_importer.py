@@ -233,7 +233,7 @@ def test_coordinates_decide_where_a_row_is_and_rows_outside_are_grouped(store):
 
 
 def test_rows_outside_can_be_imported_as_international_partners_when_their_country_is_known(store):
-    plan = plan_import("Org,Country\n#org,#country\nHelp Tchad,Tchad\nACF,Niger\n".encode(), "x.csv",
+    plan = plan_import(b"Org,Country\n#org,#country\nHelp Tchad,Tchad\nACF,Niger\n", "x.csv",
                        store.actor_index(), outside="import")
     assert plan.ok and [a["country"] for a in plan.actors] == ["TD", "NE"]
 

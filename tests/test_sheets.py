@@ -28,7 +28,8 @@ def test_beyond_25_rows_the_hxl_row_is_not_looked_for():
 
 
 def test_without_hxl_the_first_row_with_known_header_words_is_the_header():
-    rows = [["Liste des partenaires de la commune"], ["mise à jour 2024"], ["Nom", "Type", "Ville"], ["A", "ONG", "Oujda"]]
+    rows = [["Liste des partenaires de la commune"], ["mise à jour 2024"], ["Nom", "Type", "Ville"],
+            ["A", "ONG", "Oujda"]]
     found = sheets.find_header(rows, HEADERS)
     assert (found.header, found.skipped) == (2, [0, 1])
 
