@@ -15,7 +15,7 @@ Examples
 ...         ["Organisation", "Type", "Région"], ["#org+name", "#org+type", "#adm1+name"], ["ACF", "ONG", "Mopti"]]
 >>> found = find_header(rows, {"organisation": "name"})
 >>> found.header, found.tags, found.skipped
-(2, 3, [1, 2])
+(2, 3, [0, 1])
 >>> [field for field, _ in hxl_fields(["#org +impl +name", "#adm1+code", "#sector+cluster", "#reached"])]
 ['name', 'region_code', 'sector', None]
 """
