@@ -91,14 +91,14 @@ def test_accounts_are_deactivated_from_the_command_line(cli, tmp_path):
     assert again.returncode == 1 and "no active account" in again.stderr
 
 
-def test_a_3w_imports_from_the_command_line_with_a_default_kind_and_outside_rows_skipped(tmp_path):
+def test_a_3w_imports_from_the_command_line_with_a_default_kind_and_outside_rows_skipped(cli, tmp_path):
     db = tmp_path / "cli.duckdb"
-    assert _run("init", "--db", str(db)).returncode == 0
+    assert cli("init", "--db", str(db)).returncode == 0
     three_w = ROOT / "tests" / "data" / "3w" / "synthetic" / "multi_country_coordinates.csv"
-    r = _run("import", str(three_w), "--db", str(db), "--dry-run", "--default-kind", "ngo")
+    r = cli("import", str(three_w), "--db", str(db), "--dry-run", "--default-kind", "ngo")
     assert r.returncode == 0 and "3 rows in Lake Chad Basin" in r.stdout and "Traceback" not in r.stderr
     chad = ROOT / "tests" / "data" / "3w" / "3w_td_october2021.xlsx"
-    r = _run("import", str(chad), "--db", str(db))
+    r = cli("import", str(chad), "--db", str(db))
     assert r.returncode == 1 and "705 rows in Chad" in r.stdout and "Traceback" not in r.stderr
-    r = _run("import", str(three_w), "--db", str(db), "--default-kind", "alien")
+    r = cli("import", str(three_w), "--db", str(db), "--default-kind", "alien")
     assert r.returncode == 2 and "invalid choice" in r.stderr
