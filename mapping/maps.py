@@ -38,27 +38,29 @@ from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES, is_international, labe
 from mapping.palette import KIND_COLOURS
 from mapping.palette import OTHER as OTHER_COLOUR
 
-#: Where Streamlit's static serving exposes ``static/vendor`` (``[server] enableStaticServing``).
-STATIC_URL = "/app/static/vendor"
+#: Where Streamlit's static serving exposes ``static/`` (``[server] enableStaticServing``): the
+#: libraries under ``vendor/``, the atlas's own map code under ``atlas/``.
+STATIC_URL = "/app/static"
 
-#: folium asset name -> file under ``static/vendor``. Assets folium declares that the map does not
+#: folium asset name -> file under ``static/``. Assets folium declares that the map does not
 #: need (Bootstrap 3 glyphicons, the awesome-markers rotation CSS) map to ``None`` and are dropped.
 ASSETS: dict[str, str | None] = {
-    "leaflet": "leaflet/leaflet.js",
-    "jquery": "jquery/jquery.min.js",
-    "bootstrap": "bootstrap/bootstrap.bundle.min.js",
-    "awesome_markers": "awesome-markers/leaflet.awesome-markers.js",
-    "markerclusterjs": "markercluster/leaflet.markercluster.js",
-    "supercluster": "supercluster/supercluster.min.js",
-    "html2canvas": "html2canvas/html2canvas.min.js",
-    "leaflet_css": "leaflet/leaflet.css",
-    "bootstrap_css": "bootstrap/bootstrap.min.css",
+    "leaflet": "vendor/leaflet/leaflet.js",
+    "jquery": "vendor/jquery/jquery.min.js",
+    "bootstrap": "vendor/bootstrap/bootstrap.bundle.min.js",
+    "awesome_markers": "vendor/awesome-markers/leaflet.awesome-markers.js",
+    "markerclusterjs": "vendor/markercluster/leaflet.markercluster.js",
+    "supercluster": "vendor/supercluster/supercluster.min.js",
+    "html2canvas": "vendor/html2canvas/html2canvas.min.js",
+    "atlas_map": "atlas/map.js",
+    "leaflet_css": "vendor/leaflet/leaflet.css",
+    "bootstrap_css": "vendor/bootstrap/bootstrap.min.css",
     "glyphicons_css": None,
-    "awesome_markers_font_css": "fontawesome/css/all.min.css",
-    "awesome_markers_css": "awesome-markers/leaflet.awesome-markers.css",
+    "awesome_markers_font_css": "vendor/fontawesome/css/all.min.css",
+    "awesome_markers_css": "vendor/awesome-markers/leaflet.awesome-markers.css",
     "awesome_rotate_css": None,
-    "markerclustercss": "markercluster/MarkerCluster.css",
-    "markerclusterdefaultcss": "markercluster/MarkerCluster.Default.css",
+    "markerclustercss": "vendor/markercluster/MarkerCluster.css",
+    "markerclusterdefaultcss": "vendor/markercluster/MarkerCluster.Default.css",
 }
 
 #: Sequential classes of the choropleth (light to dark), colour-blind safe (ColorBrewer YlGnBu).
@@ -99,7 +101,7 @@ def offline(m: folium.Map, base: str = STATIC_URL) -> folium.Map:
     ----------
     m : folium.Map
     base : str
-        URL prefix of ``static/vendor``; a standalone export may pass a file URL or inline later.
+        URL prefix of ``static/``; a standalone export may pass a file URL or inline later.
 
     Returns
     -------
@@ -588,6 +590,9 @@ class _Legend(MacroElement):
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "atlas-legend");
                 div.innerHTML = {{ this.html }};
+                // Opening the legend must not click or drag the map under it.
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
@@ -604,7 +609,10 @@ class _Legend(MacroElement):
 
 def add_legend(m: folium.Map, title: str, entries: list[tuple[str, str]], *,
                position: str = "bottomright") -> folium.Map:
-    """Add a legend box: ``entries`` are ``(colour, label)``; colour ``"ring"`` draws a hollow ring.
+    """Add a legend: ``entries`` are ``(colour, label)``; colour ``"ring"`` draws a hollow ring.
+
+    The legend is folded to its title (a ``<details>`` element) until opened, so it never covers
+    the map unasked, on a phone least of all; open, it scrolls within a third of the map's height.
 
     >>> page = add_legend(folium.Map(tiles=None), "Kinds <1>", [("#ff0000", "NGO & co")]).get_root().render()
     >>> "Kinds &lt;1&gt;" in page and "NGO &amp; co" in page
@@ -617,8 +625,9 @@ def add_legend(m: folium.Map, title: str, entries: list[tuple[str, str]], *,
     rows = "".join(
         "<div>" + swatch.format("border:2px dashed #222;background:#fff" if colour == "ring" else f"background:{colour}")
         + _esc(text) + "</div>" for colour, text in entries)
-    box = ("<div style='background:rgba(255,255,255,.92);padding:6px 10px;border-radius:6px;font:13px/1.5 sans-serif;"
-           f"box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:260px;overflow:auto'><b>{_esc(title)}</b>{rows}</div>")
+    box = ("<details style='background:rgba(255,255,255,.94);padding:4px 10px;border-radius:6px;"
+           "font:13px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:33vh;max-width:60vw;overflow:auto'>"
+           f"<summary style='cursor:pointer;font-weight:bold'>{_esc(title)}</summary>{rows}</details>")
     m.add_child(_Legend(box, position))
     return m
 
@@ -667,57 +676,42 @@ class _Snapshot(JSCSSMixin, MacroElement):
         self.caption, self.title, self.sea = _js(caption), _js(title), SEA
 
 
-class _ViewInAddress(MacroElement):
-    """Keeps the page's address in step with the map: after each pan or zoom by the user,
-    ``view=lat,lon,zoom`` is written into the parent page's URL (no rerun, nothing sent), so a
-    copied link reopens this view."""
+class _ViewKeeper(JSCSSMixin, MacroElement):
+    """Keeps the page's address in step with the map (``AtlasMap.keepView`` in ``static/atlas/map.js``):
+    after each pan or zoom by the user, ``view=lat,lon,zoom`` is written into the parent page's URL
+    (no rerun, nothing sent), so a copied link reopens this view, and layers switched off go to
+    ``hide=``. A map redrawn with the same ``generation`` (a filter changed, nothing asked for
+    another view) opens where the user left it."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function (map) {
-            // Only moves the user makes count (a drag, the wheel, a key, the zoom buttons), not the
-            // initial fit or a resize.
-            var touched = false;
-            ["mousedown", "wheel", "touchstart", "keydown", "dblclick"].forEach(function (name) {
-                map.getContainer().addEventListener(name, function () { touched = true; }, {passive: true});
-            });
-            map.on("moveend", function () {
-                if (!touched) { return; }
-                try {
-                    var c = map.getCenter(), w = window.parent, u = new URL(w.location.href);
-                    u.searchParams.set("{{ this.param }}", c.lat.toFixed(4) + "," + c.lng.toFixed(4) + "," +
-                                       Math.round(map.getZoom()));
-                    w.history.replaceState(w.history.state, "", u.toString());
-                } catch (e) { /* not inside the app (a standalone file): no address to keep */ }
-            });
-            // Layers switched off in the layer control: ?hide=regions,links...
-            var layers = {{ this.layers }}, hidden = new Set({{ this.hidden }});
-            function keyOf(name) {
-                for (var label in layers) { if (name.indexOf(label) === 0) { return layers[label]; } }
-                return null;
-            }
-            function remember(e, off) {
-                var key = keyOf(e.name);
-                if (!key) { return; }
-                if (off) { hidden.add(key); } else { hidden.delete(key); }
-                try {
-                    var w = window.parent, u = new URL(w.location.href);
-                    if (hidden.size) { u.searchParams.set("{{ this.hide_param }}", Array.from(hidden).sort().join(",")); }
-                    else { u.searchParams.delete("{{ this.hide_param }}"); }
-                    w.history.replaceState(w.history.state, "", u.toString());
-                } catch (err) { /* standalone file */ }
-            }
-            map.on("overlayremove", function (e) { remember(e, true); });
-            map.on("overlayadd", function (e) { remember(e, false); });
-        })({{ this._parent.get_name() }});
+        AtlasMap.keepView({{ this._parent.get_name() }}, {{ this.options }});
         {% endmacro %}
     """)
+    default_js = [("atlas_map", "map.js")]
 
-    def __init__(self, param: str, layers: dict[str, str], hidden: Iterable[str], hide_param: str):
+    def __init__(self, param: str | None, layers: dict[str, str], hidden: Iterable[str], hide_param: str,
+                 generation: str | None = None):
         super().__init__()
-        self._name = "ViewInAddress"
-        self.param, self.hide_param = param, hide_param
-        self.layers, self.hidden = _js(layers), _js(sorted(hidden))
+        self._name = "ViewKeeper"
+        self.options = _js({"param": param, "hideParam": hide_param, "layers": layers, "hidden": sorted(hidden),
+                            "generation": generation})
+
+
+class _Highlight(JSCSSMixin, MacroElement):
+    """A ring around the selected actor (``AtlasMap.highlight``), above markers and clusters."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        AtlasMap.highlight({{ this._parent.get_name() }}, {{ this.at }}, {{ this.radius }});
+        {% endmacro %}
+    """)
+    default_js = [("atlas_map", "map.js")]
+
+    def __init__(self, at: list[float], radius: float):
+        super().__init__()
+        self._name = "Highlight"
+        self.at, self.radius = _js(at), radius
 
 
 #: Layers of the layer control a link can switch off (``?hide=``), and their translated names.
@@ -730,12 +724,14 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
             metric: str = "", links: pd.DataFrame | None = None, fit: list[list[float]] | None = None,
             tiles: bool = False, lang: str = "en", radius: float = 6, centre: str | None = None,
             view_param: str | None = None, snapshot: str | None = None,
-            hidden: Iterable[str] = ()) -> folium.Map:
+            hidden: Iterable[str] = (), selected: str | None = None, generation: str | None = None) -> folium.Map:
     """The Map page's map: boundaries, optional choropleth, actors, optional partnership lines,
-    a layer control, every asset served offline. ``centre`` (``"lat,lon,zoom"``) opens a linked
-    view; ``view_param`` names the URL parameter the user's pans and zooms are written to;
-    ``snapshot`` (a caption) adds a button saving the map as a PNG with that caption; ``hidden``
-    (keys of :data:`LAYER_KEYS`) starts those layers switched off.
+    a layer control and legends folded away (so they never cover the map), every asset served
+    offline. ``centre`` (``"lat,lon,zoom"``) opens a linked view; ``view_param`` names the URL
+    parameter the user's pans and zooms are written to, and ``generation`` lets a redrawn map keep
+    the user's view (see :class:`_ViewKeeper`); ``snapshot`` (a caption) adds a button saving the
+    map as a PNG with that caption; ``hidden`` (keys of :data:`LAYER_KEYS`) starts those layers
+    switched off; ``selected`` (an actor id) is ringed.
 
     Examples
     --------
@@ -752,15 +748,19 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
     if links is not None and len(links):
         explore_links(links, m, lang=lang)
     explore_actors(actors, m, lang=lang, radius=radius)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     names = {key: t(message, lang) for key, message in LAYER_KEYS.items()}
     for child in list(m._children.values()):
         if isinstance(child, Layer) and child.control:
             key = next((k for k, n in names.items() if child.layer_name.startswith(n)), None)
             if key is not None and key in hidden:
                 child.show = False
-    if view_param:
-        m.add_child(_ViewInAddress(view_param, {n: k for k, n in names.items()}, hidden, "hide"))
+    if view_param or generation:
+        m.add_child(_ViewKeeper(view_param, {n: k for k, n in names.items()}, hidden, "hide", generation))
+    at = actors.loc[actors["id"] == selected, ["lat", "lon"]].dropna() if selected else None
+    if at is not None and len(at):
+        m.add_child(_Highlight([round(float(at.iloc[0]["lat"]), COORD_DECIMALS),
+                                round(float(at.iloc[0]["lon"]), COORD_DECIMALS)], radius))
     if snapshot is not None:
         m.add_child(_Snapshot(snapshot, t("map.snapshot", lang)))
     return offline(m)
@@ -804,10 +804,11 @@ def clicked(state: Mapping | None) -> tuple[str, str] | None:
 # -- slide-ready export ----------------------------------------------------------------------------
 #: Assets a standalone map needs (the rest of folium's defaults — Bootstrap, Font Awesome,
 #: awesome-markers — are not used by the atlas's maps and stay out of the file).
-STANDALONE_ASSETS = ("leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js", "html2canvas/html2canvas.min.js",
-                     "supercluster/supercluster.min.js", "markercluster/MarkerCluster.css",
-                     "markercluster/MarkerCluster.Default.css")
-VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
+STANDALONE_ASSETS = ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/jquery/jquery.min.js",
+                     "vendor/html2canvas/html2canvas.min.js", "vendor/supercluster/supercluster.min.js",
+                     "vendor/markercluster/MarkerCluster.css", "vendor/markercluster/MarkerCluster.Default.css",
+                     "atlas/map.js")
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def _inline_css(path: Path) -> str:
@@ -840,7 +841,7 @@ def standalone(m: folium.Map, caption: str = "", title: str = "Migration Actors 
         asset = url.split(STATIC_URL + "/", 1)[-1] if url.startswith(STATIC_URL) else None
         if asset not in STANDALONE_ASSETS:
             return ""  # unused by the atlas's maps, or not ours: never fetched
-        path = VENDOR_DIR / asset
+        path = STATIC_DIR / asset
         if tag.startswith("<link"):
             return f"<style>/* {asset} */\n{_inline_css(path)}\n</style>"
         code = path.read_text(encoding="utf-8").replace("</script", "<\\/script")

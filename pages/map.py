@@ -68,6 +68,13 @@ panel.caption(tr("map.count", n=len(actors)) + (" · " + tr("map.links_count", n
 
 caption = tr("map.count", n=len(actors)) + " · " + _presenter.source_line()
 
+# The map keeps the user's view when it is redrawn (a filter changed) until the page asks for
+# another one: Fit to selection, Reset, or a view arriving from a link or a tour step. Each of
+# these starts a new "generation" of the view; the map restores the user's view of its own only.
+if st.session_state.get("map_centre") != st.session_state.get("_map_centre_used"):
+    st.session_state["_map_centre_used"] = st.session_state.get("map_centre")
+    st.session_state["map_view"] = st.session_state.get("map_view", 0) + 1
+
 
 @st.fragment
 def show_map() -> None:
@@ -83,13 +90,15 @@ def show_map() -> None:
     hidden = [k for k in (st.session_state.get("map_hide") or "").split(",") if k]
     # Rendered once per content for every session (see _views.folium_map); only the clicked feature
     # comes back: panning and zooming do not rerun the page.
+    # The view's generation: a redrawn map keeps the user's view within one generation (see above).
+    generation = f"{st.session_state.get('map_view', 0)}|{centre}|{fit}"
     content = (key, filters, shade, metric, project, selected, str(fit), tiles, lang, centre, radius, caption,
-               tuple(hidden))
+               tuple(hidden), generation)
     state = _views.show_map(_views.folium_map(
         content, f"atlas_map_{st.session_state.get('map_view', 0)}", 620, ("last_active_drawing",),
         lambda: maps.explore(actors, region_counts=counts, metric=metric, links=links, fit=fit, tiles=tiles,
                              lang=lang, centre=centre, view_param="view", radius=radius, snapshot=caption,
-                             hidden=hidden)))
+                             hidden=hidden, selected=selected, generation=generation)))
     hit = maps.clicked(state)
     if hit and hit != st.session_state.get("_map_last_hit"):
         st.session_state["_map_last_hit"] = hit
@@ -111,6 +120,7 @@ st.download_button(tr("map.export_html"), file_name="atlas-map.html", mime="text
                    on_click="ignore",
                    help=tr("map.export_html_help"),
                    data=lambda: maps.standalone(maps.explore(actors, region_counts=counts, links=links, lang=lang,
+                                                             selected=selected,
                                                              metric=shading_labels[shade] if counts is not None else "",
                                                              snapshot=caption),
                                                 caption, tr("map.title")))

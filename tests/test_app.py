@@ -304,7 +304,7 @@ def test_map_page_filters_from_the_url_and_offline_assets(app_db):
     assert kinds == {"municipality"}
     [component] = at.get("component_instance")
     args = json.loads(component.proto.json_args)
-    assert all(link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"])
+    assert all(link.startswith(("/app/static/vendor/", "/app/static/atlas/")) for link in args["js_links"] + args["css_links"])
     assert args["returned_objects"] == ["last_active_drawing"]  # panning does not rerun the page
 
 

@@ -43,12 +43,12 @@ def test_no_external_url_anywhere_in_the_page(store, actors):
 def test_every_referenced_asset_is_shipped(actors):
     from pathlib import Path
 
-    vendor = Path(__file__).resolve().parent.parent / "static" / "vendor"
-    page = _html(maps.explore(actors))
+    static = Path(__file__).resolve().parent.parent / "static"
+    page = _html(maps.explore(actors, view_param="view", selected=actors["id"].iloc[0]))
     refs = re.findall(r'(?:src|href)="' + re.escape(maps.STATIC_URL) + r'/([^"]+)"', page)
-    assert refs
+    assert refs and "atlas/map.js" in refs
     for ref in refs:
-        assert (vendor / ref).is_file(), ref
+        assert (static / ref).is_file(), ref
 
 
 def test_online_tiles_are_opt_in_and_the_only_external_url(actors):
@@ -207,7 +207,8 @@ def test_builders_do_not_import_streamlit():
 
 
 def test_the_standalone_export_carries_everything_it_needs(store, actors):
-    m = maps.explore(actors, region_counts=store.region_counts(), snapshot="41 actors · 5 source documents")
+    m = maps.explore(actors, region_counts=store.region_counts(), snapshot="41 actors · 5 source documents",
+                     selected=actors["id"].iloc[0])  # the ring needs the atlas's own map.js
     page = maps.standalone(m, caption="41 actors · 5 source documents", title="Map <of> actors")
     assert "/app/static" not in page and not re.findall(r'<(?:script|link)[^>]+(?:src|href)=', page)
     # Addresses remain only inside the inlined libraries' code (comments, Leaflet's credit link);
@@ -229,4 +230,4 @@ def test_the_png_button_and_the_view_keeper_are_opt_in(actors):
     assert "atlas-snapshot" in page and "/app/static/vendor/html2canvas/html2canvas.min.js" in page
     # The caption is drawn on the image with fillText (never parsed as HTML): a JSON string literal.
     assert 'text = "Sources: <5>"' in page
-    assert 'searchParams.set("view"' in page
+    assert 'AtlasMap.keepView(' in page and '"param":"view"' in page and "/app/static/atlas/map.js" in page
