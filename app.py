@@ -9,6 +9,7 @@ import streamlit as st
 
 from mapping import i18n, tours
 from mapping.model import ACTOR_KINDS, COUNTRIES, TARGET_GROUPS, THEMES, label
+from mapping.store import Busy, NoSnapshot
 from pages import _account, _errors, _presenter, _ui
 
 st.set_page_config(page_title="Migration Actors Atlas", layout="wide")
@@ -98,7 +99,13 @@ if "lang" not in st.query_params or st.query_params["lang"] != lang:
 # Presenter chrome and the tour bar come after the page (pinned to the top and bottom of the window by
 # CSS): elements written above a page shift its map fragment, whose clicks then stop arriving.
 try:
-    _errors.run_page(page.run, page.url_path or "directory")
+    _ui.show_ops_message()
+    # A curator's page run is one unit of work (one opening of the database); visitors read the
+    # published snapshot and take no lock.
+    with _ui.store().batch():
+        _errors.run_page(page.run, page.url_path or "directory")
+except (Busy, NoSnapshot) as exc:
+    _ui.stop_busy(exc)
 finally:
     if i18n.direction(lang) == "rtl":  # a right-to-left catalogue (e.g. Arabic) turns the whole page
         st.markdown("<style>[data-testid='stMain'], [data-testid='stSidebar'] { direction: rtl; }</style>",

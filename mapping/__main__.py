@@ -2,7 +2,7 @@
 
 Commands
 --------
-init [--db PATH] [--force]   create and seed a database
+init [--db PATH] [--force [--yes]]  create and seed a database (never one an app serves)
 stats [--db PATH] [--json]   counts by table, country and kind
 bench NAME [ARGS...]         run benchmarks/bench_NAME.py (prints figures)
 user add NAME --role ROLE    create a curator or admin account (asks for the password)
@@ -11,6 +11,10 @@ import FILE [--dry-run]      check a CSV/XLSX/HXL file row by row; write it only
   [--default-kind K] [--outside skip|import]   kind for rows without one; rows outside the four countries
 export --format F OUT        actors as csv, xlsx, geojson or hxl
 backup DIR / restore DIR     the whole database to / from a directory of Parquet files
+publish                      publish a public snapshot for viewer processes
+
+Every command works while an app serves the database: each opens it for one unit of work under
+a lock (see mapping.store.locks) and waits at most ATLAS_LOCK_WAIT seconds for it.
 """
 from __future__ import annotations
 
@@ -27,13 +31,32 @@ from .store import Store, default_path
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
+    from .store import locks
+    from .store.base import _is_file_path
+
+    if not _is_file_path(args.db):
+        # A server database (md:...) is never deleted from here: it is seeded only if empty.
+        store = init_database(args.db)
+        stats = store.stats()
+        store.close()
+        print(f"{args.db}: " + ", ".join(f"{n} {t}" for t, n in stats["tables"].items() if n))
+        return 0
     path = Path(args.db)
     if path.exists():
         if not args.force:
             print(f"{path} already exists; use --force to rebuild it", file=sys.stderr)
             return 1
-        path.unlink()
-        Path(str(path) + ".wal").unlink(missing_ok=True)
+        if locks.in_use(str(path)):
+            print(f"refused: {path} is being served by a running app; stop the app (every process "
+                  "serving it) first, or back it up with `python -m mapping backup DIR`", file=sys.stderr)
+            return 1
+        work = _beyond_seed(str(path))
+        if work and not args.yes and not _confirm(f"{path} has {work}. Replace it (a copy is kept)? [y/N] "):
+            print(f"refused: {path} has {work}; re-run with --yes to replace it (a copy is kept)",
+                  file=sys.stderr)
+            return 1
+        kept = _set_aside(path)
+        print(f"kept the previous database as {kept}")
     store = init_database(str(path))
     stats = store.stats()
     store.close()
@@ -41,8 +64,56 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _beyond_seed(path: str) -> str:
+    """What a database holds beyond the seed ("3 changes and 1 account"), or "" if nothing."""
+    store = Store(path)
+    try:
+        edits = store.count_changes_beyond_seed()
+        accounts = store.count("users")
+    finally:
+        store.close()
+    parts = [f"{edits} change{'s' * (edits != 1)} beyond the seed" if edits else "",
+             f"{accounts} account{'s' * (accounts != 1)}" if accounts else ""]
+    return " and ".join(p for p in parts if p)
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    return input(question).strip().lower() in ("y", "yes", "o", "oui")
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename the database (and its write-ahead log) to ``<db>.replaced-<UTC time>``, under the
+    database lock so no unit of work is half way through it."""
+    from datetime import datetime, timezone
+
+    from .store import locks
+
+    kept = path.with_name(f"{path.name}.replaced-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}")
+    with locks.exclusive(str(path)):
+        path.rename(kept)
+        wal = Path(str(path) + ".wal")
+        if wal.exists():
+            wal.rename(str(kept) + ".wal")
+    return kept
+
+
+def _existing(db: str) -> Store:
+    """The store of an existing database; a missing file is an error, not a new empty atlas."""
+    from .store.base import _is_file_path
+
+    if _is_file_path(db) and not Path(db).exists():
+        raise _Refused(f"no database at {db}; create one with `python -m mapping init --db {db}`")
+    return Store(db)
+
+
+class _Refused(Exception):
+    """A one-line reason the command did nothing."""
+
+
 def _cmd_stats(args: argparse.Namespace) -> int:
-    store = Store(args.db)
+    store = _existing(args.db)
     stats = store.stats()
     store.close()
     if args.json:
@@ -75,7 +146,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
     from .validate import Invalid
 
-    store = Store(args.db)
+    store = _existing(args.db)
     try:
         if args.action == "deactivate":
             if store.user(args.username) is None:
@@ -102,7 +173,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from .importer import plan_import
 
     path = Path(args.file)
-    store = Store(args.db)
+    store = _existing(args.db)
     try:
         plan = plan_import(path.read_bytes(), path.name, store.actor_index(), lang=args.lang,
                            default_kind=args.default_kind, outside=args.outside)
@@ -129,7 +200,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from . import exporters
     from .store import EXPORT_COLUMNS
 
-    store = Store(args.db)
+    store = _existing(args.db)
     try:
         frame = store.actors(include_unpublished=args.all, columns=EXPORT_COLUMNS)
     finally:
@@ -142,23 +213,39 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    store = Store(args.db)
+    store = _existing(args.db)
     try:
-        print(f"backed up to {store.backup(args.directory)}")
+        print(f"backed up to {store.backup(args.directory)} (readable by its owner only)")
+    except FileExistsError as exc:
+        raise _Refused(str(exc)) from None
     finally:
         store.close()
     return 0
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
+    from .store import BadBackup
+
     try:
         restored = Store.restore_backup(args.directory, args.db)
-    except FileExistsError as exc:
+    except (FileExistsError, BadBackup) as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
     counts = restored.stats()["tables"]
     restored.close()
     print(f"restored into {args.db}: " + ", ".join(f"{n} {t}" for t, n in counts.items() if n))
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    store = _existing(args.db)
+    try:
+        published = store.publish()
+    finally:
+        store.close()
+    if published is None:
+        raise _Refused(f"{args.db} is not a local file: viewers read it directly, nothing to publish")
+    print(f"published {published}")
     return 0
 
 
@@ -168,7 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="create and seed a database")
     p.add_argument("--db", default=default_path(), help="DuckDB path (default: $ATLAS_DB or data/atlas.duckdb)")
-    p.add_argument("--force", action="store_true", help="replace an existing database file")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing database file (refused while an app serves it; the old file is kept)")
+    p.add_argument("--yes", action="store_true", help="replace it even if it has edits or accounts beyond the seed")
     p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("stats", help="counts by table, country and kind")
@@ -215,6 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="the new database file")
     p.set_defaults(func=_cmd_restore)
 
+    p = sub.add_parser("publish", help="publish a public snapshot now, for viewer processes")
+    p.add_argument("--db", default=default_path())
+    p.set_defaults(func=_cmd_publish)
+
     p = sub.add_parser("bench", help="run a benchmark from benchmarks/ (e.g. map, network, import)")
     p.add_argument("name")
     p.add_argument("args", nargs=argparse.REMAINDER)
@@ -223,8 +316,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Whatever goes wrong is said in one line on stderr (exit 75 when the
+    database stayed busy: try again later); ``ATLAS_DEBUG=1`` shows the traceback instead."""
+    from .store import Busy, DatabaseError, NoSnapshot, ReadOnly
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except Busy as exc:
+        print(f"busy: {exc}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: cron and scripts may retry
+    except (_Refused, NoSnapshot, ReadOnly) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    except (DatabaseError, OSError) as exc:
+        if os.environ.get("ATLAS_DEBUG"):
+            raise
+        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__} "
+              "(ATLAS_DEBUG=1 shows the details)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

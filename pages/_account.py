@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import escape, store, tr, user
+from pages._ui import escape, guarded, live_store, tr, user, viewer
 
 
+@guarded
 def _sign_in() -> None:
-    found = store().authenticate(st.session_state.get("signin_user", ""), st.session_state.get("signin_password", ""))
+    found = live_store().authenticate(st.session_state.get("signin_user", ""), st.session_state.get("signin_password", ""))
     st.session_state["signin_password"] = ""
     st.session_state["user"] = found
     st.session_state["_signin_failed"] = found is None
@@ -20,6 +21,9 @@ def _sign_out() -> None:
 
 def account_box() -> None:
     """Sidebar: sign in (visitors) or who is signed in and sign out."""
+    if viewer():  # a read-only replica: curators work in the writing instance
+        st.caption(tr("account.viewer"))
+        return
     current = user()
     if current:
         st.caption(tr("account.signed_in", name=escape(current.display_name or current.username),

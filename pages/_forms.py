@@ -77,6 +77,7 @@ def participants(record_type: str, record_id: str, lang: str) -> None:
     st.dataframe(shown, hide_index=True, key="part_table",
                  column_config={c: _ui.tr(f"field.{c}") for c in shown.columns})
 
+    @_ui.guarded
     def change(present: bool) -> None:
         if present:
             actor, role = st.session_state.get("part_actor"), st.session_state.get("part_role")

@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from mapping import i18n
-from pages._ui import data_key, lang, store, tr, user
+from pages._ui import data_key, guarded, lang, store, tr, user
 
 # -- presenter mode ----------------------------------------------------------------------------------
 #: Presenter mode: the page's picture fills the window below a slim title bar (44 px) and above the
@@ -176,6 +176,7 @@ def tour_bar() -> None:
         st.button(tr("tour.end"), key="tour_end", on_click=end_tour, type="tertiary", icon=":material/stop:")
 
 
+@guarded
 def _add_step(page_key: str, params: dict[str, str]) -> None:
     from mapping.validate import Invalid
 

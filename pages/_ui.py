@@ -9,28 +9,10 @@ import streamlit as st
 from mapping import i18n
 from mapping.filters import PARAM_NAMES, Filters
 from mapping.present import escape as escape  # re-exported: pages escape user text through _ui
-from mapping.seed import init_database
-from mapping.store import Store, default_path
+from pages._stores import data_key, guarded, live_store, show_ops_message, stop_busy, store, viewer  # noqa: F401
 
 FILTER_KEYS = ("f_q", "f_countries", "f_regions", "f_cities", "f_kinds", "f_themes", "f_target_groups", "f_projects")
 _FIELD_OF_KEY = {k: k[2:] for k in FILTER_KEYS}
-
-
-@st.cache_resource(show_spinner=False)
-def _store(path: str) -> Store:
-    # The first run on a new database seeds it, so `make run` works from nothing.
-    return init_database(path)
-
-
-def store() -> Store:
-    """The one shared store of this process (path from ``ATLAS_DB``)."""
-    return _store(default_path())
-
-
-def data_key() -> tuple[str, int]:
-    """Cache key of every read: database path and the data version every write bumps."""
-    s = store()
-    return (s.path, s.data_version())
 
 
 def ensure_app() -> None:

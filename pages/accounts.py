@@ -16,6 +16,7 @@ st.dataframe(users, hide_index=True, key="acc_users", column_config={
     "active": tr("accounts.col.active"), "created_at": tr("accounts.col.created")})
 
 
+@_ui.guarded
 def _add() -> None:
     try:
         made = store.add_user(st.session_state.get("acc_name", ""), st.session_state.get("acc_password", ""),
@@ -42,6 +43,7 @@ if st.session_state.get("_acc_error"):
 
 active = [u for u, on in zip(users["username"], users["active"]) if on and u != _ui.user().username]
 if active:
+    @_ui.guarded
     def _close() -> None:
         try:
             store.deactivate_user(st.session_state["acc_close"], by=_ui.user())

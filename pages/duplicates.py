@@ -43,6 +43,7 @@ keep = st.radio(tr("dup.keep"), [a["id"], b["id"]], key="dup_keep", horizontal=T
 drop = b["id"] if keep == a["id"] else a["id"]
 
 
+@_ui.guarded
 def _merge() -> None:
     try:
         store.merge_actors(keep, drop, user=_ui.user())

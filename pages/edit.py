@@ -41,6 +41,7 @@ if record is not None and choice != st.query_params.get("edit"):
     st.query_params["edit"] = choice
 
 
+@_ui.guarded
 def _save() -> None:
     values = _forms.values(record_type)
     if record is not None:
@@ -63,6 +64,7 @@ def _save() -> None:
     st.session_state["_ed_loaded"] = None  # reload the saved version
 
 
+@_ui.guarded
 def _status(status: str) -> None:
     try:
         store.set_status(record_type, record["id"], status, user=_ui.user(), expected_version=record["version"])

@@ -48,6 +48,7 @@ if diff:
                  hide_index=True, key="hist_diff", width="stretch")
 
 
+@_ui.guarded
 def _restore(state: str) -> None:
     try:
         store.restore(change["id"], user=_ui.user(), state=state)

@@ -54,6 +54,7 @@ if not plan.ok:
     st.stop()
 
 
+@_ui.guarded
 def _apply() -> None:
     try:
         counts = store.apply_import(plan, user=_ui.user(), source=st.session_state.get("imp_source") or upload.name)

@@ -41,6 +41,7 @@ else:
                                 width="stretch", num_rows="delete", disabled=["page"],
                                 column_order=["order", "title", "page", "caption"], column_config=columns)
 
+        @_ui.guarded
         def _save_steps() -> None:
             try:
                 store.save_tour(tour | {"steps": tours.edited_steps(tour["steps"], edited)}, user=_ui.user(),
@@ -65,6 +66,7 @@ else:
     middle.download_button(tr("tour.export"), tours.to_json(tour), file_name=f"tour-{tour['id']}.json",
                            mime="application/json", key="tour_export", on_click="ignore")
     if _ui.can("edit"):
+        @_ui.guarded
         def _delete() -> None:
             store.delete_tour(tour["id"], user=_ui.user())
             st.session_state["_tours_msg"] = ("success", tr("tour.deleted", name=tour["name"]))

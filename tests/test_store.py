@@ -25,7 +25,8 @@ def test_additive_migration_applies_only_new_blocks(tmp_path, monkeypatch):
                         lambda text=None: original + [(99, "ALTER TABLE actors ADD COLUMN IF NOT EXISTS extra VARCHAR;")])
     s = Store(str(path))
     assert s.schema_version() == 99
-    cols = s.cursor().execute("SELECT column_name FROM information_schema.columns WHERE table_name='actors'").fetchall()
+    with s.unit() as cur:
+        cols = cur.execute("SELECT column_name FROM information_schema.columns WHERE table_name='actors'").fetchall()
     assert ("extra",) in cols
     s.close()
 
@@ -181,7 +182,8 @@ def test_map_links_of_an_actor_and_of_a_project(store):
 
 
 def test_unpublished_actors_never_reach_the_map(store):
-    store.cursor().execute("UPDATE actors SET status = 'draft' WHERE id = 'giz'")
+    with store.transaction() as cur:
+        cur.execute("UPDATE actors SET status = 'draft' WHERE id = 'giz'")
     assert store.map_links(actor_id="giz").empty
     assert "giz" not in set(store.actors(columns=("id",))["id"])
 

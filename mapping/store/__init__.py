@@ -1,6 +1,6 @@
 """The data layer: the only package of the atlas that speaks SQL.
 
-One :class:`Store` owns the DuckDB connection. It creates and migrates the schema
+One :class:`Store` opens the DuckDB database for each unit of work (see :class:`.base.Connection`). It creates and migrates the schema
 (``schema.sql``) — seeding is :func:`mapping.seed.init_database`'s job — answers every query the pages need and runs every
 write in a transaction. Values are always bound as parameters; the only strings
 composed into SQL are fixed fragments chosen by this package.
@@ -18,11 +18,15 @@ One module per concern, each a part of :class:`Store`:
 - :mod:`.merges` — duplicates and merges
 - :mod:`.tours` — presenter tours
 - :mod:`.backups` — backups and restores
+- :mod:`.locks` — the cross-process database lock and the "being served" mark
+- :mod:`.snapshots` — public snapshots published after every write, read by viewers
 """
 from __future__ import annotations
 
+from duckdb import Error as DatabaseError  # what DuckDB raises, for callers that must not import it
+
 from .accounts import Accounts
-from .backups import Backups
+from .backups import Backups, BadBackup
 from .base import (
     DEFAULT_DB,
     EXPORT_COLUMNS,
@@ -32,16 +36,19 @@ from .base import (
     SCHEMA_FILE,
     Conflict,
     Connection,
+    ReadOnly,
     default_path,
     schema_blocks,
 )
 from .imports import Imports
+from .locks import Busy
 from .merges import Merges
 from .reads import PublicReads
+from .snapshots import NoSnapshot
 from .tours import Tours
 from .writes import AuditedWrites
 
-__all__ = ["Store", "Conflict", "default_path", "schema_blocks", "DEFAULT_DB", "EXPORT_COLUMNS",
+__all__ = ["Store", "Conflict", "Busy", "ReadOnly", "NoSnapshot", "BadBackup", "DatabaseError", "default_path", "schema_blocks", "DEFAULT_DB", "EXPORT_COLUMNS",
            "LIST_COLUMNS", "PRIVATE_COLUMNS", "ROOT", "SCHEMA_FILE"]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +59,60 @@ _SEARCH_TEXT = (
 
 #: Record types curators edit one by one, and their tables.
 _RECORD_TABLES = {"actor": "actors", "relation": "relations", "project": "projects", "event": "events"}
+
+
+class ReadOnly(RuntimeError):
+    """A write on a viewer (read-only) store."""
+
+
+def _connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect``, with DuckDB's own lock conflict (a process that does not use the
+    atlas lock, e.g. an older app or the DuckDB shell, holds the file) as a one-line :class:`Busy`."""
+    from .locks import Busy
+
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise Busy(f"the database {path} is held by another program that does not share it "
+                       "(an older app or a DuckDB shell); stop it, then try again") from None
+        raise
+
+
+class _OneShot:
+    """``cursor()`` outside a unit of work on a file database: each ``execute`` is a unit of its
+    own (a write among them publishes a snapshot) and returns its rows already fetched. Prefer
+    ``with store.unit() as cur:`` for more than one statement."""
+
+    _READS = ("SELECT", "WITH", "FROM", "DESCRIBE", "SHOW", "PRAGMA", "EXPLAIN", "SUMMARIZE")
+
+    def __init__(self, store: Connection):
+        self._store = store
+
+    def execute(self, sql: str, params: list | tuple | dict | None = None) -> _Fetched:
+        with self._store.unit() as con:
+            result = _Fetched(con.execute(sql, params or []))
+            if not sql.lstrip().upper().startswith(self._READS):
+                self._store._local.dirty = True
+            return result
+
+
+class _Fetched:
+    """A result fetched before its connection closed."""
+
+    def __init__(self, result: duckdb.DuckDBPyConnection):
+        self.description = result.description
+        self._rows = result.fetchall() if result.description else []
+
+    def fetchone(self) -> tuple | None:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self) -> list[tuple]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    def df(self) -> pd.DataFrame:
+        return pd.DataFrame(self.fetchall(), columns=[d[0] for d in self.description or []])
 
 
 class Conflict(Exception):
@@ -140,44 +195,120 @@ class Connection:
     path : str, optional
         DuckDB database path or URL; defaults to :func:`default_path`.
     read_only : bool
-        Open the database read-only (no migration).
+        Viewer: serve the latest published snapshot of ``path`` read-only (see
+        :mod:`.snapshots`), switching to a newer one as soon as it is published. For a URL
+        (``md:...``), the database itself opened read-only.
 
     Opening never seeds: :func:`mapping.seed.init_database` creates a seeded database.
+
+    Notes
+    -----
+    A local file is opened only for one *unit of work* at a time (:meth:`unit`), under the
+    cross-process lock of :mod:`.locks`, and closed after it: nothing holds DuckDB's write lock
+    between units, so the command line, cron jobs and other app processes can use the file
+    while an app serves it. Every committed write publishes a public snapshot before the lock
+    is released. ``:memory:`` and URLs keep one connection for the store's life (a URL's
+    server arbitrates concurrent clients itself; nothing here assumes it is a file).
     """
 
     def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
         self.path = str(path) if path is not None else default_path()
-        if _is_file_path(self.path):
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(self.path, read_only=read_only)
+        self.read_only = read_only
+        self.is_file = _is_file_path(self.path)
         self._local = threading.local()
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._held: duckdb.DuckDBPyConnection | None = None
+        self._snapshot = None
+        if read_only and self.is_file:
+            from .snapshots import Reader
+
+            self._snapshot = Reader(self.path)
+        elif not self.is_file:
+            self._held = _connect(self.path, read_only=read_only)
+        else:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         if not read_only:
             self.migrate()
 
     # -- connection -------------------------------------------------------------------------
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor on the shared connection."""
-        cur = getattr(self._local, "cursor", None)
-        if cur is None:
-            cur = self._con.cursor()
-            self._local.cursor = cur
-        return cur
+    @contextmanager
+    def unit(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One unit of work: this thread's connection, opened (under the database lock) on entry
+        and closed on exit unless an enclosing unit or :meth:`batch` keeps it. Nested units
+        share the outer one's connection.
 
-    def close(self) -> None:
-        self._con.close()
+        Raises :class:`.locks.Busy` when the lock is not free within ``ATLAS_LOCK_WAIT``.
+        """
+        current = getattr(self._local, "con", None)
+        if current is not None:
+            yield current
+            return
+        if self._snapshot is not None:
+            yield self._snapshot.cursor()
+            return
+        if self._held is not None:
+            cur = getattr(self._local, "cursor", None)
+            if cur is None:
+                cur = self._local.cursor = self._held.cursor()
+            yield cur
+            return
+        from . import locks
 
-    def _df(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
-        return display_frame(self.cursor().execute(sql, params or []).df())
-
-    def _one(self, sql: str, params: list | tuple | dict | None = None) -> tuple | None:
-        return self.cursor().execute(sql, params or []).fetchone()
+        with locks.exclusive(self.path):
+            con = _connect(self.path)
+            self._local.con, self._local.dirty = con, False
+            try:
+                yield con
+            finally:
+                try:
+                    if self._local.dirty:  # something was committed, even if an error followed
+                        self._publish(con)
+                finally:
+                    self._local.con = None
+                    con.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Run writes atomically; any exception rolls everything back."""
-        with self._write_lock:
-            cur = self._con.cursor()
+    def batch(self) -> Iterator[None]:
+        """Keep one unit open for a whole sequence of calls (a page run, a command): one
+        opening of the file instead of one per query, at the price of holding the lock
+        throughout. Only for work that does not wait on people."""
+        with self.unit():
+            yield
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection inside :meth:`unit` (and always, for held connections)."""
+        current = getattr(self._local, "con", None)
+        if current is not None:
+            return current
+        if self._snapshot is not None:
+            return self._snapshot.cursor()
+        if self._held is not None:
+            with self.unit() as cur:
+                return cur
+        return _OneShot(self)  # type: ignore[return-value]  # the part of the cursor API callers use
+
+    def close(self) -> None:
+        if self._held is not None:
+            self._held.close()
+        if self._snapshot is not None:
+            self._snapshot.close()
+
+    def _df(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
+        with self.unit() as cur:
+            return display_frame(cur.execute(sql, params or []).df())
+
+    def _one(self, sql: str, params: list | tuple | dict | None = None) -> tuple | None:
+        with self.unit() as cur:
+            return cur.execute(sql, params or []).fetchone()
+
+    @contextmanager
+    def transaction(self, publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run writes atomically; any exception rolls everything back. A local file publishes a
+        new public snapshot when the outermost unit ends (unless ``publish`` is false)."""
+        if self.read_only:
+            raise ReadOnly("this atlas is a read-only viewer; edit it in the writing instance")
+        with self._write_lock, self.unit() as con:
+            cur = con.cursor() if self._held is not None else con
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
@@ -186,8 +317,33 @@ class Connection:
                 raise
             else:
                 cur.execute("COMMIT")
+                if publish:
+                    self._local.dirty = True
             finally:
-                cur.close()
+                if cur is not con:
+                    cur.close()
+
+    def _publish(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Publish the committed state for viewers; a failure is reported, never undoes the write."""
+        from .snapshots import publish
+
+        try:
+            publish(con, self.path)
+        except Exception as exc:  # the write is committed: say so on stderr and keep serving
+            print(f"warning: could not publish a snapshot of {self.path}: {exc}", file=sys.stderr)
+
+    def publish(self, *, unless_current: bool = False) -> Path | None:
+        """Publish the current state as a snapshot now; with ``unless_current``, only if the
+        current snapshot is of an older data version (the writing app checks at start-up)."""
+        if not self.is_file or self.read_only:
+            return None
+        from .snapshots import current, publish, version_of
+
+        with self.unit() as con:
+            latest = current(self.path)
+            if unless_current and latest is not None and version_of(latest) == self.data_version():
+                return latest
+            return publish(con, self.path)
 
     # -- schema -----------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -201,10 +357,15 @@ class Connection:
 
     def migrate(self) -> int:
         """Apply every schema block newer than the database; return the resulting version."""
+        with self.unit():
+            return self._migrate()
+
+    def _migrate(self) -> int:
         current = self.schema_version()
         for version, sql in schema_blocks():
             if version <= current:
                 continue
+            # Published once the unit ends, like any write: viewers must see the new columns.
             with self.transaction() as cur:
                 cur.execute(sql)
                 cur.execute(
@@ -254,13 +415,19 @@ class Connection:
         row = self._one(f"SELECT count(*) FROM {table}")  # table name checked against a fixed list
         return int(row[0]) if row else 0
 
+    def count_changes_beyond_seed(self) -> int:
+        """Logged changes other than the seed itself: work that replacing the database would lose."""
+        row = self._one("SELECT count(*) FROM changes WHERE action <> 'seed'")
+        return int(row[0]) if row else 0
+
     def checksum(self) -> dict[str, tuple[int, int]]:
         """Row count and an order-independent hash of every table's content: equal before and
         after means nothing was written (the bad-import tests compare them)."""
         out = {}
-        for table in self._TABLES:  # names from the fixed list
-            row = self._one(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t")
-            out[table] = (int(row[0]), int(row[1])) if row else (0, 0)
+        with self.unit() as cur:
+            for table in self._TABLES:  # names from the fixed list
+                row = cur.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchone()
+                out[table] = (int(row[0]), int(row[1])) if row else (0, 0)
         return out
 
     def table(self, table: str) -> pd.DataFrame:
@@ -301,9 +468,9 @@ class Connection:
         # Columns change only when migrate() runs, at start-up: read once per store.
         cache = self.__dict__.setdefault("_columns_cache", {})
         if table not in cache:
-            cache[table] = [r[0] for r in self.cursor().execute(
+            cache[table] = self._df(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-                [table]).fetchall()]
+                [table])["column_name"].tolist()
         return cache[table]
 
     def _editable(self, record_type: str) -> list[str]:

@@ -162,7 +162,8 @@ class PublicReads(Connection):
 
     def actor(self, actor_id: str, *, private: bool = False, include_unpublished: bool = False) -> dict | None:
         """One organisation file as a dict, or ``None``. Private contact fields only when ``private``."""
-        record = self._row(self.cursor(), "actors", actor_id)
+        with self.unit() as cur:
+            record = self._row(cur, "actors", actor_id)
         if record is None:
             return None
         if record["status"] != "published" and not include_unpublished:
@@ -337,6 +338,10 @@ class PublicReads(Connection):
     # -- statistics -------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
         """Counts by table, by country and by kind (published actors)."""
+        with self.unit():
+            return self._stats()
+
+    def _stats(self) -> dict[str, Any]:
         tables = {t: self.count(t) for t in self._TABLES}
         by_country = self._df(
             "SELECT country, count(*) AS n FROM actors WHERE status = 'published' GROUP BY country ORDER BY n DESC, country"

@@ -19,7 +19,8 @@ class Tours(Connection):
                         "FROM tours ORDER BY lower(name)")
 
     def tour(self, tour_id: str) -> dict | None:
-        row = self._row(self.cursor(), "tours", tour_id)
+        with self.unit() as cur:
+            row = self._row(cur, "tours", tour_id)
         if row is None:
             return None
         return {"id": row["id"], "name": row["name"], "description": row["description"] or "",

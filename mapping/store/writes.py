@@ -18,7 +18,8 @@ class AuditedWrites(Connection):
 
     def record(self, record_type: str, record_id: str) -> dict | None:
         """Any record in any status, private fields included (curators' view)."""
-        return self._row(self.cursor(), _RECORD_TABLES[record_type], record_id)
+        with self.unit() as cur:
+            return self._row(cur, _RECORD_TABLES[record_type], record_id)
 
     def records(self, record_type: str, *, statuses: tuple[str, ...] = ("draft", "published", "archived")) -> pd.DataFrame:
         """id, name (or ends for relations), status, version of every record of a type: the curators' picker."""
@@ -164,7 +165,8 @@ class AuditedWrites(Connection):
                         f"FROM changes WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?", params)
 
     def change(self, change_id: int) -> dict | None:
-        found = self._rows(self.cursor(), "SELECT * FROM changes WHERE id = ?", [int(change_id)])
+        with self.unit() as cur:
+            found = self._rows(cur, "SELECT * FROM changes WHERE id = ?", [int(change_id)])
         if not found:
             return None
         row = found[0]
