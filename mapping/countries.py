@@ -18,7 +18,8 @@ from functools import lru_cache
 import pycountry
 
 from .geo import normalize
-from .model import COUNTRIES
+from .i18n import languages
+from .model import COUNTRIES, label
 
 #: Spellings ISO does not list but partners' files use.
 _USUAL = {"ivory coast": "CI", "cote divoire": "CI", "royaume du maroc": "MA", "republique du mali": "ML",
@@ -46,9 +47,9 @@ def _index() -> dict[str, str]:
                 index.setdefault(normalize(french.gettext(value)), code)
         index[normalize(country.alpha_3)] = code
         index[normalize(code)] = code
-    for code, labels in COUNTRIES.items():
-        for label in labels.values():
-            index[normalize(label)] = code
+    for code in COUNTRIES:
+        for lang in languages():
+            index[normalize(label(COUNTRIES, code, lang))] = code
     return index | _USUAL
 
 
@@ -84,7 +85,7 @@ def code_prefix(pcode: str | None) -> str | None:
 def country_name(code: str, lang: str = "en") -> str:
     """The usual name of a country in ``lang`` (``en`` or ``fr``); the code when ISO has no such country."""
     if code in COUNTRIES:
-        return COUNTRIES[code].get(lang) or COUNTRIES[code]["en"]
+        return label(COUNTRIES, code, lang)
     found = pycountry.countries.get(alpha_2=code)
     if not found:
         return code

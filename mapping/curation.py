@@ -16,7 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import ACTOR_KINDS, COUNTRIES, EVENT_KINDS, PROJECT_KINDS, RELATION_KINDS, TARGET_GROUPS, THEMES
+from .model import (
+    ACTOR_KINDS,
+    COUNTRIES,
+    EVENT_KINDS,
+    PROJECT_KINDS,
+    RELATION_KINDS,
+    TARGET_GROUPS,
+    THEMES,
+    Vocabulary,
+)
 from .validate import ISO_COUNTRIES, is_blank
 
 
@@ -26,7 +35,7 @@ class Field:
 
     name: str
     kind: str = "text"
-    vocabulary: Mapping | None = None
+    vocabulary: Vocabulary | None = None
     required: bool = False
     private: bool = False
 

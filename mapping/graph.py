@@ -38,8 +38,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import palette
-from .model import ACTOR_KINDS, EVENT_KINDS, PROJECT_KINDS, RELATION_KINDS, label, relation_phrase
+from . import i18n, palette
+from .model import ACTOR_KINDS, DIRECTED_RELATIONS, EVENT_KINDS, PROJECT_KINDS, RELATION_KINDS, label, relation_phrase
 
 #: Above this many nodes, betweenness and closeness are estimated from sampled sources.
 EXACT_LIMIT = 3000
@@ -50,34 +50,6 @@ SEED = 7
 #: Above this many nodes the layout uses Fruchterman-Reingold's grid approximation.
 GRID_FROM = 200
 METRICS = ("degree", "weighted_degree", "betweenness", "closeness")
-
-#: How an actor's part in a project or an event reads, from the actor (``en``) or from the
-#: project/event (``en_rev``); the same shape as ``model.RELATION_KINDS`` so one function phrases both.
-CONTEXT_PHRASES: dict[str, dict[str, str]] = {
-    "commissioner": {"en": "commissioned", "fr": "a mandaté", "en_rev": "commissioned by", "fr_rev": "mandaté par"},
-    "funder": {"en": "funds", "fr": "finance", "en_rev": "funded by", "fr_rev": "financé par"},
-    "co_funder": {"en": "co-funds", "fr": "cofinance", "en_rev": "co-funded by", "fr_rev": "cofinancé par"},
-    "implementer": {"en": "implements", "fr": "met en œuvre", "en_rev": "implemented by", "fr_rev": "mis en œuvre par"},
-    "lead_executing_agency": {"en": "leads", "fr": "pilote", "en_rev": "led by", "fr_rev": "piloté par"},
-    "partner": {"en": "is a partner in", "fr": "est partenaire de", "en_rev": "with partner", "fr_rev": "avec pour partenaire"},
-    "partner_municipality": {"en": "takes part in", "fr": "participe à", "en_rev": "with partner municipality", "fr_rev": "avec la commune partenaire"},
-    "partner_country": {"en": "takes part in", "fr": "participe à", "en_rev": "with partner country", "fr_rev": "avec le pays partenaire"},
-    "beneficiary": {"en": "benefits from", "fr": "bénéficie de", "en_rev": "benefiting", "fr_rev": "au bénéfice de"},
-    "organiser": {"en": "organised", "fr": "a organisé", "en_rev": "organised by", "fr_rev": "organisé par"},
-    "host": {"en": "hosted", "fr": "a accueilli", "en_rev": "hosted by", "fr_rev": "accueilli par"},
-    "speaker": {"en": "spoke at", "fr": "est intervenu à", "en_rev": "with speaker", "fr_rev": "avec pour intervenant"},
-    "participant": {"en": "took part in", "fr": "a participé à", "en_rev": "attended by", "fr_rev": "avec la participation de"},
-    "observer": {"en": "observed", "fr": "a observé", "en_rev": "observed by", "fr_rev": "observé par"},
-    "trainer": {"en": "trained at", "fr": "a formé à", "en_rev": "with trainer", "fr_rev": "avec pour formateur"},
-    "part_of": {"en": "is part of", "fr": "fait partie de", "en_rev": "includes", "fr_rev": "comprend"},
-}
-
-NODE_TYPES: dict[str, dict[str, str]] = {
-    "project": {"en": "Project", "fr": "Projet"},
-    "event": {"en": "Event", "fr": "Événement"},
-    "community": {"en": "Community {n}", "fr": "Communauté {n}"},
-    "other_communities": {"en": "Other communities", "fr": "Autres communautés"},
-}
 
 # Edge look: relations get a colour of their kind and a solid line; the links to projects and
 # events are grey, dashed (project roles) or dotted (event parts), so the actor-to-actor web stands out.
@@ -154,7 +126,7 @@ def build_graph(actors: pd.DataFrame, relations: pd.DataFrame, roles: pd.DataFra
     projects = rel["project_id"] if "project_id" in rel else itertools.repeat(None)
     g.add_edges_from(
         (s, t, {"edge_type": "relation", "kind": k, "id": i, "project_id": _clean(p),
-                "directed": bool(RELATION_KINDS.get(k, {}).get("directed", False))})
+                "directed": k in DIRECTED_RELATIONS})
         for i, s, t, k, p in zip(rel["id"], rel["source_actor"], rel["target_actor"], rel["kind"], projects)
     )
     if roles is not None and not roles.empty:
@@ -423,10 +395,10 @@ def edge_phrase(kind: str, edge_type: str, outgoing: bool, lang: str = "en") -> 
     """
     if edge_type == "relation":
         return relation_phrase(kind, outgoing, lang)
-    entry = CONTEXT_PHRASES.get(kind)
-    if not entry:
+    key = f"graph.phrase.{kind}"  # a role, read from the actor; ".rev" from the project or event
+    if key not in i18n.catalogue("en"):
         return kind
-    return entry.get(lang if outgoing else f"{lang}_rev") or entry["en" if outgoing else "en_rev"]
+    return i18n.t(key if outgoing else f"{key}.rev", lang)
 
 
 def _clause(g: nx.MultiDiGraph, u: str, v: str, lang: str, named: set[str]) -> str:
@@ -450,10 +422,6 @@ def _clause(g: nx.MultiDiGraph, u: str, v: str, lang: str, named: set[str]) -> s
     return f"{first} {phrase} {name(other)}"
 
 
-#: How the clauses of a chain join into one sentence.
-_AND = {"en": " and ", "fr": " et "}
-
-
 def path_sentences(g: nx.MultiDiGraph, paths: list[list[str]], lang: str = "en") -> list[str]:
     """Each chain as one sentence of clauses in the order the chain walks, e.g. ``Kaolack spoke at
     Closing webinar and UCLG Africa organised Closing webinar.``"""
@@ -464,7 +432,7 @@ def path_sentences(g: nx.MultiDiGraph, paths: list[list[str]], lang: str = "en")
         if not clauses:
             continue
         head = ", ".join(clauses[:-1])
-        out.append((head + _AND.get(lang, _AND["en"]) if head else "") + clauses[-1] + ".")
+        out.append((head + i18n.t("graph.and", lang) if head else "") + clauses[-1] + ".")
     return out
 
 
@@ -481,9 +449,9 @@ def path_edges(paths: list[list[str]]) -> set[frozenset]:
 def node_category(data: Mapping, lang: str = "en") -> str:
     """The legend entry of a node when colouring by kind."""
     if data.get("node_type") == "project":
-        return NODE_TYPES["project"][lang]
+        return i18n.t("graph.node.project", lang)
     if data.get("node_type") == "event":
-        return NODE_TYPES["event"][lang]
+        return i18n.t("graph.node.event", lang)
     return label(ACTOR_KINDS, data.get("kind"), lang)
 
 
@@ -526,10 +494,10 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
         present = sorted({community[n] for n in nodes if n in community})
         shown = present[:max_communities]
         named = community_names or {}
-        names = [named.get(c) or NODE_TYPES["community"][lang].format(n=c + 1) for c in shown]
+        names = [named.get(c) or i18n.t("graph.node.community", lang, n=c + 1) for c in shown]
         colours = [palette.COMMUNITY_COLOURS[i % len(palette.COMMUNITY_COLOURS)] for i in range(len(shown))]
         if len(present) > len(shown) or any(n not in community for n in nodes):
-            names.append(NODE_TYPES["other_communities"][lang])
+            names.append(i18n.t("graph.node.other_communities", lang))
             colours.append(palette.OTHER)
         slot = {c: i for i, c in enumerate(shown)}
 

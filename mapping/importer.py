@@ -26,10 +26,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import countries, dedupe, geo, kinds, sheets
+from . import countries, dedupe, geo, i18n, kinds, sheets
 from .geo import normalize
 from .i18n import t
-from .model import ACTOR_KINDS, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES, label, merge_lists
+from .model import ACTOR_KINDS, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES, Vocabulary, label, merge_lists
 from .validate import MAX_TEXT, validate_actor
 
 MAX_BYTES = 20 * 1024 * 1024  # a partner's list of organisations is kilobytes; 20 MB is not a list
@@ -111,14 +111,14 @@ TARGET_WORDS = _synonyms({
 })
 
 
-def _vocabulary_index(vocabulary: dict, extra: dict[str, str]) -> dict[str, str]:
+def _vocabulary_index(vocabulary: Vocabulary, extra: dict[str, str]) -> dict[str, str]:
+    """Normalised code, words and labels in every catalogue's language -> code."""
     index = dict(extra)
-    for code, labels in vocabulary.items():
+    for code in vocabulary:
         index[normalize(code)] = code
         index[normalize(code.replace("_", " "))] = code
-        for lang in ("en", "fr"):
-            if labels.get(lang):
-                index[normalize(labels[lang])] = code
+        for lang in i18n.languages():
+            index[normalize(label(vocabulary, code, lang))] = code
     return index
 
 

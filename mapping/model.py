@@ -1,7 +1,7 @@
 """Controlled vocabularies and record types of the atlas.
 
-Every vocabulary maps a stable code (stored in the database and in seed CSVs)
-to its French and English labels. Codes never change; labels may.
+Every vocabulary lists stable codes (stored in the database and in seed CSVs), whose
+labels live in the locale catalogues (``vocab.<name>.<code>``). Codes never change; labels may.
 
 Examples
 --------
@@ -16,143 +16,69 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+
+from .i18n import t
 
 #: The four countries the atlas covers; actors elsewhere are international partners.
 FOCUS_COUNTRIES = ("MA", "CI", "ML", "SN")
 
-COUNTRIES: dict[str, dict[str, str]] = {
-    "MA": {"en": "Morocco", "fr": "Maroc"},
-    "CI": {"en": "Côte d'Ivoire", "fr": "Côte d'Ivoire"},
-    "ML": {"en": "Mali", "fr": "Mali"},
-    "SN": {"en": "Senegal", "fr": "Sénégal"},
-    "DE": {"en": "Germany", "fr": "Allemagne"},
-    "ES": {"en": "Spain", "fr": "Espagne"},
-    "FR": {"en": "France", "fr": "France"},
-    "BE": {"en": "Belgium", "fr": "Belgique"},
-    "CH": {"en": "Switzerland", "fr": "Suisse"},
-    "TR": {"en": "Türkiye", "fr": "Turquie"},
-}
 
-ACTOR_KINDS: dict[str, dict[str, str]] = {
-    "municipality": {"en": "Municipality", "fr": "Commune"},
-    "regional_council": {"en": "Regional council", "fr": "Conseil régional"},
-    "ministry": {"en": "Ministry or government department", "fr": "Ministère ou administration"},
-    "national_government": {"en": "National government", "fr": "Gouvernement national"},
-    "international_organisation": {"en": "International organisation", "fr": "Organisation internationale"},
-    "development_agency": {"en": "Development agency", "fr": "Agence de développement"},
-    "donor": {"en": "Donor", "fr": "Bailleur de fonds"},
-    "ngo": {"en": "NGO / civil society", "fr": "ONG / société civile"},
-    "migrant_association": {"en": "Migrant association", "fr": "Association de migrants"},
-    "training_institution": {"en": "Training institution", "fr": "Institution de formation"},
-    "research": {"en": "Research / academia", "fr": "Recherche / université"},
-    "network": {"en": "Network of actors", "fr": "Réseau d'acteurs"},
-    "private_sector": {"en": "Private sector", "fr": "Secteur privé"},
-}
+class Vocabulary(tuple):
+    """The codes of one controlled vocabulary, in display order. Codes are stored in the
+    database and seed CSVs and never change; their labels live in the locale catalogues under
+    ``vocab.<name>.<code>`` (see :func:`label`), so adding a language is adding one file.
 
-THEMES: dict[str, dict[str, str]] = {
-    "migration_governance": {"en": "Migration governance", "fr": "Gouvernance migratoire"},
-    "local_planning": {"en": "Migration in local planning", "fr": "Migration dans la planification locale"},
-    "economic_integration": {"en": "Economic integration", "fr": "Intégration économique"},
-    "social_integration": {"en": "Social integration", "fr": "Intégration sociale"},
-    "cultural_integration": {"en": "Cultural integration", "fr": "Intégration culturelle"},
-    "reintegration": {"en": "Reintegration of returnees", "fr": "Réintégration des Marocains de retour"},
-    "capacity_building": {"en": "Training and capacity building", "fr": "Formation et renforcement des capacités"},
-    "south_south_cooperation": {"en": "South-South cooperation", "fr": "Coopération Sud-Sud"},
-    "migrants_rights": {"en": "Migrants' rights and protection", "fr": "Droits et protection des migrants"},
-    "regular_migration": {"en": "Regular migration and mobility", "fr": "Migration régulière et mobilité"},
-    "migration_development": {"en": "Migration and development", "fr": "Migration et développement"},
-    "health": {"en": "Health and COVID-19 response", "fr": "Santé et réponse à la COVID-19"},
-    "psychosocial_support": {"en": "Psychosocial support", "fr": "Soutien psychosocial"},
-    "basic_services": {"en": "Access to basic services", "fr": "Accès aux services de base"},
-    "awareness_raising": {"en": "Awareness raising", "fr": "Sensibilisation"},
-    "research_knowledge": {"en": "Research and knowledge", "fr": "Recherche et connaissances"},
-    "networking": {"en": "Networking and exchange", "fr": "Mise en réseau et échanges"},
-    "funding": {"en": "Funding", "fr": "Financement"},
-}
+    >>> KINDS = Vocabulary("kind", ("ngo", "donor"))
+    >>> list(KINDS), "ngo" in KINDS, KINDS.name
+    (['ngo', 'donor'], True, 'kind')
+    """
 
-TARGET_GROUPS: dict[str, dict[str, str]] = {
-    "migrants": {"en": "Migrants (incl. regularised)", "fr": "Migrants (dont régularisés)"},
-    "refugees": {"en": "Refugees and asylum seekers", "fr": "Réfugiés et demandeurs d'asile"},
-    "returnees": {"en": "Returning Moroccans", "fr": "Marocains de retour"},
-    "diaspora": {"en": "Moroccans residing abroad", "fr": "Marocains résidant à l'étranger"},
-    "local_officials": {"en": "Local civil servants and elected officials", "fr": "Fonctionnaires et élus locaux"},
-    "national_officials": {"en": "National civil servants", "fr": "Cadres de l'administration nationale"},
-    "civil_society": {"en": "Civil society organisations", "fr": "Organisations de la société civile"},
-    "trainers": {"en": "Trainers", "fr": "Formateurs"},
-    "youth": {"en": "Young people", "fr": "Jeunes"},
-    "women": {"en": "Women", "fr": "Femmes"},
-    "host_community": {"en": "Host community", "fr": "Communauté d'accueil"},
-    "businesses": {"en": "Small and medium-sized enterprises", "fr": "Petites et moyennes entreprises"},
-}
+    name: str
 
-#: Relation kinds. ``directed`` says whether source -> target order carries meaning;
-#: ``en``/``fr`` read "source <label> target", ``en_rev``/``fr_rev`` read from the target's side.
-RELATION_KINDS: dict[str, dict[str, object]] = {
-    "funds": {"en": "funds", "fr": "finance", "en_rev": "funded by", "fr_rev": "financé par", "directed": True},
-    "commissions": {"en": "commissions", "fr": "mandate", "en_rev": "commissioned by", "fr_rev": "mandaté par", "directed": True},
-    "implements_with": {"en": "implements jointly with", "fr": "met en œuvre avec", "en_rev": "implements jointly with", "fr_rev": "met en œuvre avec", "directed": False},
-    "partners_with": {"en": "partners with", "fr": "est partenaire de", "en_rev": "partners with", "fr_rev": "est partenaire de", "directed": False},
-    "member_of": {"en": "is part of", "fr": "fait partie de", "en_rev": "includes", "fr_rev": "comprend", "directed": True},
-    "trains": {"en": "trains", "fr": "forme", "en_rev": "trained by", "fr_rev": "formé par", "directed": True},
-    "supports": {"en": "supports", "fr": "appuie", "en_rev": "supported by", "fr_rev": "appuyé par", "directed": True},
-    "coordinates": {"en": "coordinates with", "fr": "se coordonne avec", "en_rev": "coordinates with", "fr_rev": "se coordonne avec", "directed": False},
-    "signed_agreement": {"en": "signed an agreement with", "fr": "a signé un accord avec", "en_rev": "signed an agreement with", "fr_rev": "a signé un accord avec", "directed": False},
-    "advises": {"en": "advises", "fr": "conseille", "en_rev": "advised by", "fr_rev": "conseillé par", "directed": True},
-}
+    def __new__(cls, name: str, codes: Iterable[str]) -> Vocabulary:
+        self = super().__new__(cls, codes)
+        self.name = name
+        return self
 
+    def __getnewargs__(self) -> tuple:  # pickling (st.cache_data) rebuilds it whole
+        return self.name, tuple(self)
+
+
+#: Countries with a label (the focus countries and their partners' seats).
+COUNTRIES = Vocabulary("country", ("MA", "CI", "ML", "SN", "DE", "ES", "FR", "BE", "CH", "TR"))
+ACTOR_KINDS = Vocabulary("kind", ("municipality", "regional_council", "ministry", "national_government",
+    "international_organisation", "development_agency", "donor", "ngo", "migrant_association",
+    "training_institution", "research", "network", "private_sector"))
+THEMES = Vocabulary("theme", ("migration_governance", "local_planning", "economic_integration",
+    "social_integration", "cultural_integration", "reintegration", "capacity_building",
+    "south_south_cooperation", "migrants_rights", "regular_migration", "migration_development", "health",
+    "psychosocial_support", "basic_services", "awareness_raising", "research_knowledge", "networking",
+    "funding"))
+TARGET_GROUPS = Vocabulary("target_group", ("migrants", "refugees", "returnees", "diaspora",
+    "local_officials", "national_officials", "civil_society", "trainers", "youth", "women",
+    "host_community", "businesses"))
+#: Relation kinds; ``vocab.relation_kind.<code>`` reads "source <label> target", ``….rev`` from the target's side.
+RELATION_KINDS = Vocabulary("relation_kind", ("funds", "commissions", "implements_with", "partners_with",
+    "member_of", "trains", "supports", "coordinates", "signed_agreement", "advises"))
+#: Relation kinds whose source -> target order carries meaning.
+DIRECTED_RELATIONS = frozenset({"funds", "commissions", "member_of", "trains", "supports", "advises"})
 #: How an actor takes part in a project.
-PROJECT_ROLES: dict[str, dict[str, str]] = {
-    "commissioner": {"en": "commissioned it", "fr": "mandant"},
-    "funder": {"en": "funder", "fr": "bailleur"},
-    "co_funder": {"en": "co-funder", "fr": "cofinanceur"},
-    "implementer": {"en": "implementer", "fr": "maître d'œuvre"},
-    "lead_executing_agency": {"en": "lead executing agency", "fr": "agence d'exécution principale"},
-    "partner": {"en": "partner", "fr": "partenaire"},
-    "partner_municipality": {"en": "partner municipality", "fr": "commune partenaire"},
-    "partner_country": {"en": "partner country", "fr": "pays partenaire"},
-    "beneficiary": {"en": "beneficiary", "fr": "bénéficiaire"},
-}
-
+PROJECT_ROLES = Vocabulary("project_role", ("commissioner", "funder", "co_funder", "implementer",
+    "lead_executing_agency", "partner", "partner_municipality", "partner_country", "beneficiary"))
 #: How an actor takes part in an event.
-EVENT_ROLES: dict[str, dict[str, str]] = {
-    "organiser": {"en": "organiser", "fr": "organisateur"},
-    "funder": {"en": "funder", "fr": "bailleur"},
-    "host": {"en": "host", "fr": "hôte"},
-    "speaker": {"en": "speaker", "fr": "intervenant"},
-    "participant": {"en": "participant", "fr": "participant"},
-    "observer": {"en": "observer", "fr": "observateur"},
-    "trainer": {"en": "trainer", "fr": "formateur"},
-}
-
-EVENT_KINDS: dict[str, dict[str, str]] = {
-    "training": {"en": "Training", "fr": "Formation"},
-    "webinar": {"en": "Webinar", "fr": "Webinaire"},
-    "meeting": {"en": "Meeting", "fr": "Réunion"},
-    "conference": {"en": "Conference", "fr": "Conférence"},
-    "signature": {"en": "Signature / adoption", "fr": "Signature / adoption"},
-    "activity": {"en": "Activity", "fr": "Activité"},
-}
-
-PROJECT_KINDS: dict[str, dict[str, str]] = {
-    "project": {"en": "Project", "fr": "Projet"},
-    "programme": {"en": "Programme / action", "fr": "Programme / action"},
-    "strategy": {"en": "National strategy", "fr": "Stratégie nationale"},
-    "charter": {"en": "Charter / compact", "fr": "Charte / pacte"},
-    "output": {"en": "Tool or publication", "fr": "Outil ou publication"},
-}
+EVENT_ROLES = Vocabulary("event_role", ("organiser", "funder", "host", "speaker", "participant",
+    "observer", "trainer"))
+EVENT_KINDS = Vocabulary("event_kind", ("training", "webinar", "meeting", "conference", "signature",
+    "activity"))
+PROJECT_KINDS = Vocabulary("project_kind", ("project", "programme", "strategy", "charter", "output"))
 
 STATUSES = ("draft", "published", "archived")
 
 #: How a fact is known. ``stated``: a cited source says it (its quote is stored with the
 #: citation); ``inferred``: a curator's reasoning, written in ``evidence_note``; ``external``:
 #: from outside the cited sources, ``evidence_note`` gives the reference.
-EVIDENCE: dict[str, dict[str, str]] = {
-    "stated": {"en": "stated in a source", "fr": "énoncé dans une source"},
-    "inferred": {"en": "inferred", "fr": "déduit"},
-    "external": {"en": "from another source", "fr": "d'une autre source"},
-}
+EVIDENCE = Vocabulary("evidence", ("stated", "inferred", "external"))
 
 #: Actor field groups that carry their own evidence level (column -> fields it covers).
 ACTOR_EVIDENCE_GROUPS: dict[str, tuple[str, ...]] = {
@@ -161,22 +87,10 @@ ACTOR_EVIDENCE_GROUPS: dict[str, tuple[str, ...]] = {
     "dates_evidence": ("valid_from", "valid_to"),
 }
 
-VOCABULARIES: dict[str, Mapping[str, Mapping[str, object]]] = {
-    "kind": ACTOR_KINDS,
-    "theme": THEMES,
-    "target_group": TARGET_GROUPS,
-    "relation_kind": RELATION_KINDS,
-    "project_role": PROJECT_ROLES,
-    "event_role": EVENT_ROLES,
-    "event_kind": EVENT_KINDS,
-    "project_kind": PROJECT_KINDS,
-    "country": COUNTRIES,
-    "evidence": EVIDENCE,
-}
 
-
-def label(vocabulary: Mapping[str, Mapping[str, object]], code: str | None, lang: str = "en") -> str:
-    """Return the label of ``code`` in ``lang``, or the code itself when unknown.
+def label(vocabulary: Vocabulary, code: str | None, lang: str = "en") -> str:
+    """Return the label of ``code`` in ``lang`` (from the catalogues), or the code itself when
+    it is not in the vocabulary.
 
     >>> label(THEMES, "economic_integration", "fr")
     'Intégration économique'
@@ -185,10 +99,9 @@ def label(vocabulary: Mapping[str, Mapping[str, object]], code: str | None, lang
     """
     if code is None:
         return ""
-    entry = vocabulary.get(code)
-    if not entry:
+    if code not in vocabulary:
         return str(code)
-    return str(entry.get(lang) or entry.get("en") or code)
+    return t(f"vocab.{vocabulary.name}.{code}", lang)
 
 
 def relation_phrase(kind: str, outgoing: bool, lang: str = "en") -> str:
@@ -199,11 +112,9 @@ def relation_phrase(kind: str, outgoing: bool, lang: str = "en") -> str:
     >>> relation_phrase("partners_with", outgoing=False, lang="fr")
     'est partenaire de'
     """
-    entry = RELATION_KINDS.get(kind)
-    if not entry:
+    if kind not in RELATION_KINDS:
         return kind
-    key = lang if outgoing else f"{lang}_rev"
-    return str(entry.get(key) or entry["en"])
+    return t(f"vocab.relation_kind.{kind}" + ("" if outgoing else ".rev"), lang)
 
 
 def is_international(country: str | None) -> bool:
@@ -265,29 +176,3 @@ def merge_lists(*lists: Iterable | None) -> list:
     ['health', 'funding']
     """
     return list(dict.fromkeys(item for items in lists for item in (items or [])))
-
-
-@dataclass
-class Actor:
-    """One organisation file."""
-
-    id: str
-    name: str
-    kind: str
-    country: str | None = None  # None: seat not stated in the sources
-    region: str = ""
-    city: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    acronym: str = ""
-    name_fr: str = ""
-    name_en: str = ""
-    name_ar: str = ""
-    other_names: list[str] = field(default_factory=list)
-    themes: list[str] = field(default_factory=list)
-    target_groups: list[str] = field(default_factory=list)
-    website: str = ""
-    description: str = ""
-    public_email: str = ""
-    public_phone: str = ""
-    status: str = "published"

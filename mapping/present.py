@@ -26,6 +26,7 @@ from .model import (
     PROJECT_ROLES,
     TARGET_GROUPS,
     THEMES,
+    Vocabulary,
     is_international,
     label,
     relation_phrase,
@@ -58,12 +59,12 @@ def labels(vocabulary, codes, lang: str) -> str:
     return ", ".join(label(vocabulary, c, lang) for c in split_list(list(codes) if codes is not None else None))
 
 
-def ranked_codes(vocabulary, lang: str) -> list[str]:
+def ranked_codes(vocabulary: Vocabulary, lang: str) -> list[str]:
     """A vocabulary's codes in the order of their labels in ``lang`` (accents ignored), so a sort
     made by the store on codes follows what the reader sees.
 
-    >>> ranked_codes({"b": {"en": "Apple", "fr": "Pomme"}, "a": {"en": "Éclair", "fr": "Banane"}}, "fr")
-    ['a', 'b']
+    >>> ranked_codes(COUNTRIES, "en")[:3], ranked_codes(COUNTRIES, "fr")[:3]
+    (['BE', 'CI', 'FR'], ['DE', 'BE', 'CI'])
     """
     return sorted(vocabulary, key=lambda c: normalize(label(vocabulary, c, lang)))
 
@@ -188,10 +189,6 @@ def events_table(events: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         "date": [format_period(s, e, lang) for s, e in zip(events["start_date"], events["end_date"])],
         "place": events["city"].fillna(""),
     })
-
-
-def target_groups_text(codes, lang: str) -> str:
-    return labels(TARGET_GROUPS, codes, lang)
 
 
 _MD_SPECIAL = "\\`*_{}[]()+-.!|~"

@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +87,7 @@ def _layers(value: str) -> str | None:
     return ",".join(sorted(set(keys))) if keys and set(keys) <= known else None
 
 
-def _codes(vocabulary: Mapping[str, Any]) -> Callable[[str], list[str] | None]:
+def _codes(vocabulary: Collection[str]) -> Callable[[str], list[str] | None]:
     """A comma list of codes of ``vocabulary`` (unknown codes dropped), as a multiselect's list.
 
     >>> _codes(THEMES)("health,<b>,funding"), _codes(THEMES)("nope")

@@ -385,9 +385,6 @@ class Connection:
         row = self._one("SELECT value FROM settings WHERE key = ?", [key])
         return row[0] if row else None
 
-    def settings(self) -> pd.DataFrame:
-        return self._df("SELECT key, value, help FROM settings ORDER BY key")
-
     def last_changed(self) -> str:
         """ISO time of the latest change to the data (seed, edit or import): "data as of"."""
         row = self._one("SELECT max(changed_at) FROM changes WHERE record_type <> 'user'")
