@@ -510,6 +510,8 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
     exact |= {(dedupe.name_key(a), c): i for i, a, c in zip(existing["id"], existing["acronym"], existing["country"])
               if isinstance(a, str) and a}
     index = dedupe.Index(existing) if len(existing) else None
+    # The version each matched file had at preview: applying refuses if it changed meanwhile.
+    versions = dict(zip(existing["id"], existing["version"])) if "version" in existing else {}
     groups: dict[tuple, dict] = {}
     total = max(len(body), 1)
     for offset, cells in enumerate(body):
@@ -561,6 +563,8 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
             target = exact.get((dedupe.name_key(record["acronym"]), record["country"]))
         if target:
             record["id"] = target
+            if target in versions:
+                record["_version"] = int(versions[target])
             report.status, report.actor_id = "update", target
         else:
             match = index.best(record) if index else None

@@ -49,18 +49,21 @@ if diff:
 
 
 @_ui.guarded
-def _restore(state: str) -> None:
+def _restore(state: str, seen: int | None) -> None:
     try:
-        store.restore(change["id"], user=_ui.user(), state=state)
+        store.restore(change["id"], user=_ui.user(), state=state, expected_version=seen)
         st.session_state["_hist_done"] = tr("history.restored", id=change["id"])
     except (Invalid, Conflict, PermissionDenied) as exc:
         st.session_state["_hist_error"] = str(exc)
 
 
 restorable = change["record_type"] in ("actor", "relation", "project", "event")
+# The version shown now: restoring an older state refuses if someone saves meanwhile.
+now = store.record(change["record_type"], change["record_id"]) if restorable else None
+seen = now["version"] if now else None
 left, right = st.columns(2)
-left.button(tr("history.undo"), key="hist_undo", on_click=_restore, args=("before",), disabled=not restorable,
+left.button(tr("history.undo"), key="hist_undo", on_click=_restore, args=("before", seen), disabled=not restorable,
             help=tr("history.undo_help"))
-right.button(tr("history.restore_after"), key="hist_after", on_click=_restore, args=("after",),
+right.button(tr("history.restore_after"), key="hist_after", on_click=_restore, args=("after", seen),
              disabled=not restorable or change["after"] is None or change["action"] == "merge",
              help=tr("history.restore_after_help"))

@@ -57,7 +57,8 @@ if not plan.ok:
 @_ui.guarded
 def _apply() -> None:
     try:
-        counts = store.apply_import(plan, user=_ui.user(), source=st.session_state.get("imp_source") or upload.name)
+        counts = store.apply_import(plan, user=_ui.user(), source=st.session_state.get("imp_source") or upload.name,
+                                    lang=lang)
         st.session_state["_imp_done"] = counts
     except Invalid as exc:
         st.session_state["_imp_failed"] = str(exc)

@@ -360,3 +360,83 @@ def test_actors_page_walks_the_filtered_actors_once_in_the_chosen_order(store):
     assert n == len(searched) == len(store.actors(Filters(q="fes")))
     with pytest.raises(ValueError):
         store.actors_page(sort="name; DROP TABLE actors")
+
+
+# -- hardening (issue 11): undo, restore, merge-undo and import apply never overwrite newer work -----
+def test_undoing_an_old_change_is_refused_when_the_record_changed_since(store, curator):
+    from mapping.store import Conflict
+
+    store.save("actor", {"id": "amappe", "city": "Casablanca", "lat": 33.59, "lon": -7.61, "region_code": "MA-06",
+                         "region": "Casablanca-Settat"}, user=curator)
+    old = int(store.history("actor", "amappe").iloc[0]["id"])
+    store.save("actor", {"id": "amappe", "public_phone": "+212 522 00 00 00"}, user=curator)  # newer work
+    with pytest.raises(Conflict) as conflict:
+        store.restore(old, user=curator)
+    assert set(conflict.value.changes) == {"public_phone"}  # names what changed since
+    assert store.record("actor", "amappe")["public_phone"] == "+212 522 00 00 00"
+    assert store.record("actor", "amappe")["city"] == "Casablanca"
+
+
+def test_restoring_an_old_state_is_refused_when_the_record_moved_past_the_version_seen(store, curator):
+    from mapping.store import Conflict
+
+    store.save("actor", {"id": "ms2", "description": "First text"}, user=curator)
+    first = int(store.history("actor", "ms2").iloc[0]["id"])
+    seen = store.record("actor", "ms2")["version"]  # what the History page showed
+    store.save("actor", {"id": "ms2", "description": "Someone else's newer text"}, user=curator)
+    with pytest.raises(Conflict):
+        store.restore(first, user=curator, state="after", expected_version=seen)
+    assert store.record("actor", "ms2")["description"] == "Someone else's newer text"
+    now = store.record("actor", "ms2")["version"]
+    assert store.restore(first, user=curator, state="after", expected_version=now)["description"] == "First text"
+
+
+def _merged(store, curator):
+    dup = store.save("actor", {"name": "AMAPPE Rabat office", "kind": "ngo", "country": "MA", "city": "Rabat",
+                               "lat": 34.02, "lon": -6.84}, user=curator, source="partners.csv")
+    event = store.table("events").iloc[0]["id"]
+    store.set_participant("event", event, dup["id"], "participant", user=curator, source="attendance list")
+    store.merge_actors("amappe", dup["id"], user=curator)
+    return dup, event, int(store.history("actor", "amappe").iloc[0]["id"])
+
+
+def test_merge_undo_keeps_what_was_added_to_the_kept_file_after_the_merge(store, curator):
+    dup, event, merge = _merged(store, curator)
+    project = store.table("projects").iloc[0]["id"]
+    store.set_participant("project", project, "amappe", "funder", user=curator, source="later report")
+    store.set_participant("event", event, "amappe", "speaker", user=curator, source="later report")
+    store.restore(merge, user=curator)
+    roles = store.table("project_roles")
+    parts = store.table("participations")
+    assert ((roles["actor_id"] == "amappe") & (roles["project_id"] == project) & (roles["role"] == "funder")).any()
+    assert ((parts["actor_id"] == "amappe") & (parts["role"] == "speaker")).any()
+    assert ((parts["actor_id"] == dup["id"]) & (parts["event_id"] == event)).any()  # moved back
+    assert not ((parts["actor_id"] == "amappe") & (parts["role"] == "participant") & (parts["event_id"] == event)).any()
+
+
+def test_merge_undo_is_refused_when_the_duplicate_was_edited_after_the_merge(store, curator):
+    from mapping.store import Conflict
+
+    dup, _, merge = _merged(store, curator)
+    store.save("actor", {"id": dup["id"], "description": "Closed in 2025; kept for the record."}, user=curator)
+    before = store.checksum()
+    with pytest.raises(Conflict) as conflict:
+        store.restore(merge, user=curator)
+    assert "description" in conflict.value.changes
+    assert store.checksum() == before
+
+
+def test_an_import_previewed_before_someone_edited_its_actors_is_refused(store, curator):
+    from mapping.importer import plan_import
+    from mapping.validate import Invalid
+
+    plan = plan_import(b"name,kind,country,city\nAMAPPE,ngo,MA,Rabat\n", "partners.csv", store.actor_index())
+    assert [r.status for r in plan.rows] == ["update"]
+    store.save("actor", {"id": "amappe", "public_phone": "+212 537 11 11 11"}, user=curator)  # meanwhile
+    before = store.checksum()
+    with pytest.raises(Invalid) as refused:
+        store.apply_import(plan, user=curator, source="partners.csv")
+    assert "amappe" in str(refused.value) and "public_phone" in str(refused.value)
+    assert store.checksum() == before
+    fresh = plan_import(b"name,kind,country,city\nAMAPPE,ngo,MA,Rabat\n", "partners.csv", store.actor_index())
+    assert store.apply_import(fresh, user=curator, source="partners.csv")["update"] == 1

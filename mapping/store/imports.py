@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from ..auth import User
+from ..i18n import t
 from ..model import merge_lists, slugify, unique_id
 from ..validate import Invalid
 from .base import Connection
@@ -25,7 +26,7 @@ class Imports(Connection):
         return self._df("SELECT id, name, acronym, country, status, version FROM actors ORDER BY id")
 
     def apply_import(self, plan: ImportPlan, *, user: User | None, source: str, trusted: bool = False,
-                     progress: Any = None) -> dict[str, int]:
+                     progress: Any = None, lang: str = "en") -> dict[str, int]:
         """Write a checked import plan in one transaction: every record or none.
 
         New actors are created as drafts citing ``source`` (the file, or a note), inserted in
@@ -68,6 +69,7 @@ class Imports(Connection):
                             "SELECT ?, 'import', 'actor', record_id, after FROM import_log", [acting.username])
                 cur.unregister("import_log")
             updates = [r for r in plan.actors if r["_action"] == "update"]
+            self._check_unchanged_since_preview(cur, updates, lang)
             for n, planned in enumerate(updates):
                 record = self._import_update(cur, {k: v for k, v in planned.items() if not k.startswith("_")})
                 self._save_in(cur, acting, "actor", record, source=source, action="import")
@@ -83,6 +85,21 @@ class Imports(Connection):
             self._log(cur, acting.username, "import", "database", "*", None, counts, note=plan.file_name)
             self._bump(cur)
         return counts
+
+    def _check_unchanged_since_preview(self, cur: duckdb.DuckDBPyConnection, updates: list[dict], lang: str) -> None:
+        """Refuse the whole import when a file it updates was edited after the preview was made
+        (the preview's changes were computed against the older version), naming what changed."""
+        changed = []
+        for planned in updates:
+            seen = planned.get("_version")
+            current = self._row(cur, "actors", planned["id"])
+            if seen is None or current is None or current["version"] == seen:
+                continue
+            before = self._version_seen(cur, "actor", planned["id"], seen) or {}
+            fields = [c for c in self._editable("actor") if c in before and before.get(c) != current.get(c)]
+            changed.append(f"{planned['id']} (v{seen} → v{current['version']}: {', '.join(fields) or 'edited'})")
+        if changed:
+            raise Invalid({"file": t("import.changed_since", lang, records="; ".join(changed))})
 
     def _import_update(self, cur: duckdb.DuckDBPyConnection, record: dict) -> dict:
         """What an imported row changes in an existing file: the values it gives, lists merged

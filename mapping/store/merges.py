@@ -77,32 +77,57 @@ class Merges(Connection):
         return after
 
     def _undo_merge(self, change: dict, acting: User) -> dict:
-        """Put back every row a merge touched, if the kept file has not been edited since."""
+        """Put back every row a merge touched. Refused when either file was edited since (naming
+        what changed); what was added to the kept file after the merge (participations, project
+        roles, areas, citations) stays: only the rows the merge moved go back to the duplicate."""
         before, keep_id = change["before"], change["record_id"]
         ids = [a["id"] for a in before["actors"]]
+        drop_id = next(i for i in ids if i != keep_id)
         with self.transaction() as cur:
-            current = self._stored(cur, "actors", keep_id)
-            if current["version"] != change["after"]["keep"]["version"]:
-                raise Conflict(current, {"version": (change["after"]["keep"]["version"], current["version"])})
+            drop_before = next(a for a in before["actors"] if a["id"] == drop_id)
+            expected = {keep_id: change["after"]["keep"],  # each file as the merge left it
+                        drop_id: drop_before | {"status": "archived", "merged_into": keep_id,
+                                                "version": drop_before["version"] + 1}}
+            for actor_id, then in expected.items():
+                current = self._stored(cur, "actors", actor_id)
+                if current["version"] != then["version"]:
+                    raise Conflict(current, {c: (then.get(c), current.get(c)) for c in self._editable("actor")
+                                             if c in then and then.get(c) != current.get(c)} or
+                                   {"version": (then["version"], current["version"])})
             undo_before = self._merge_snapshot(cur, ids)
             for record in before["actors"]:
                 now = self._stored(cur, "actors", record["id"])
                 values = {c: record.get(c) for c in self._editable("actor")}
                 self._write(cur, "actors", record["id"], values, new=False, version=now["version"] + 1)
             for record in before["relations"]:
-                cur.execute("UPDATE relations SET source_actor = ?, target_actor = ?, status = ? WHERE id = ?",
+                # only the ends the merge rewrote (and the status it archived): later edits stay
+                cur.execute("UPDATE relations SET source_actor = ?, target_actor = ?, "
+                            "status = CASE WHEN source_actor = target_actor THEN ? ELSE status END WHERE id = ?",
                             [record["source_actor"], record["target_actor"], record["status"], record["id"]])
-            cur.execute("DELETE FROM citations WHERE record_type = 'actor' AND list_contains(?, record_id)", [ids])
+            key = ("record_type", "record_id", "source_id", "quote")
+            kept = {tuple(r.get(k) for k in key) for r in before["citations"] if r["record_id"] == keep_id}
             for record in before["citations"]:
+                if record["record_id"] != drop_id:
+                    continue
+                moved = (record["record_type"], keep_id, record["source_id"], record["quote"])
+                if moved not in kept:
+                    cur.execute("DELETE FROM citations WHERE record_type = ? AND record_id = ? AND source_id = ? "
+                                "AND quote IS NOT DISTINCT FROM ?", list(moved))
                 cur.execute("INSERT INTO citations (record_type, record_id, source_id, quote, field) VALUES (?, ?, ?, ?, ?)",
-                            [record["record_type"], record["record_id"], record["source_id"], record["quote"],
-                             record.get("field")])
-            for table, column in self._LINKED.items():
-                cur.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [ids])
+                            [record["record_type"], drop_id, record["source_id"], record["quote"], record.get("field")])
+            for table, column in self._LINKED.items():  # names from the fixed mapping
+                cols = [c for c in (before[table][0] if before[table] else {}) if c != column]
+                kept = {tuple(r[c] for c in cols) for r in before[table] if r[column] == keep_id}
                 for record in before[table]:
-                    cols = list(record)
-                    cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                                list(record.values()))
+                    if record[column] != drop_id:
+                        continue
+                    values = [record[c] for c in cols]
+                    if tuple(values) not in kept:  # the copy the merge made under the kept file
+                        match = " AND ".join(f"{c} IS NOT DISTINCT FROM ?" for c in cols)
+                        cur.execute(f"DELETE FROM {table} WHERE rowid = (SELECT min(rowid) FROM {table} "
+                                    f"WHERE {column} = ? AND {match})", [keep_id, *values])
+                    cur.execute(f"INSERT INTO {table} ({column}, {', '.join(cols)}) "
+                                f"VALUES (?, {', '.join('?' * len(cols))})", [drop_id, *values])
             after = self._stored(cur, "actors", keep_id)
             self._log(cur, acting.username, "restore", "actor", keep_id, undo_before, {"keep": after},
                       note=f"undo of change {change['id']} ({change['note']})")

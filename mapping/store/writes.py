@@ -70,12 +70,14 @@ class AuditedWrites(Connection):
 
     def _version_seen(self, cur: duckdb.DuckDBPyConnection, record_type: str, record_id: str,
                       version: int) -> dict | None:
-        """The record as it was at ``version`` (from the audit log), to show what changed since."""
-        for (after,) in cur.execute("SELECT after FROM changes WHERE record_type = ? AND record_id = ? "
-                                    "AND after IS NOT NULL ORDER BY id DESC", [record_type, record_id]).fetchall():
-            state = json.loads(after)
-            if state.get("version") == version:
-                return state
+        """The record as it was at ``version`` (from the audit log), to show what changed since: a
+        change's "after", or the "before" of the next change (a seeded version is only there)."""
+        for before, after in cur.execute("SELECT before, after FROM changes WHERE record_type = ? AND record_id = ? "
+                                         "ORDER BY id DESC", [record_type, record_id]).fetchall():
+            for snapshot in (after, before):
+                state = json.loads(snapshot) if snapshot else {}
+                if state.get("version") == version:
+                    return state
         return None
 
     def save(self, record_type: str, values: dict, *, user: User | None, expected_version: int | None = None,
@@ -174,10 +176,16 @@ class AuditedWrites(Connection):
             row[key] = json.loads(row[key]) if row[key] else None
         return row
 
-    def restore(self, change_id: int, *, user: User | None, state: str = "before") -> dict:
+    def restore(self, change_id: int, *, user: User | None, state: str = "before",
+                expected_version: int | None = None) -> dict:
         """Put a record back as it was before (undo) or after a logged change; itself logged, so it
         can be undone in turn. Undoing a creation archives the record; undoing a merge restores
-        every row the merge touched."""
+        every row the merge touched.
+
+        Like the Edit form, it never overwrites newer work: an undo is refused (:class:`Conflict`,
+        naming the fields) when the record changed after the change being undone; a restore of an
+        older state is refused when the record is no longer at ``expected_version`` (the version
+        the curator saw when choosing it)."""
         acting = self._acting(user, "restore")
         change = self.change(change_id)
         if change is None:
@@ -195,12 +203,21 @@ class AuditedWrites(Connection):
         if record_type not in _RECORD_TABLES:
             raise Invalid({"change": f"{record_type} changes cannot be restored one by one"})
         snapshot = change[state]
-        if self.record(record_type, record_id) is None:
+        current = self.record(record_type, record_id)
+        if current is None:
             raise Invalid({"change": f"{record_type} {record_id} no longer exists"})
+        if state == "before":
+            after = change["after"] or {}
+            if after.get("version") is not None and current["version"] != after["version"]:
+                raise Conflict(current, {c: (after.get(c), current.get(c)) for c in self._editable(record_type)
+                                         if c in after and after.get(c) != current.get(c)})
+            expected_version = current["version"]  # checked again inside save's transaction
         if snapshot is None:  # before a creation: the record did not exist
-            return self.save(record_type, {"id": record_id, "status": "archived"}, user=acting, action="restore")
-        values = {c: snapshot.get(c) for c in self._editable(record_type) if c in snapshot}
-        return self.save(record_type, {"id": record_id, **values}, user=acting, action="restore")
+            values = {"status": "archived"}
+        else:
+            values = {c: snapshot.get(c) for c in self._editable(record_type) if c in snapshot}
+        return self.save(record_type, {"id": record_id, **values}, user=acting, action="restore",
+                         expected_version=expected_version)
 
     # -- curation: who takes part in a project or an event ----------------------------------------------
     _PARTICIPATION = {"project": ("project_roles", "project_id", "project_role"),
