@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: setup run test test-fast lint typecheck lock browser db clean
+.PHONY: setup run test test-fast lint typecheck lock browser db bench clean
 
 # requirements.txt: runtime + test (what the app and tests need); requirements-dev.txt: every
 # group (test, bench, dev) at the same versions. Both, so a pin added by hand is never missed.
@@ -44,6 +44,11 @@ test: setup browser
 
 test-fast: setup
 	$(PY) -m pytest tests mapping --doctest-modules -q -m "not browser"
+
+# A benchmark with its own dependencies (the bench group, in requirements-dev.txt): make bench NAME=load ARGS="--actors 5000"
+NAME ?= load
+bench: setup browser
+	$(PY) -m mapping bench $(NAME) $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/screenshots data/*.duckdb data/*.duckdb.wal
