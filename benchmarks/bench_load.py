@@ -201,10 +201,12 @@ def round_of(url: str, hub: str, n: int, meter: Meter) -> dict:
     for page in PAGES:
         times = [v[page][0] for v in visits if v[page][1] is None]
         errors = [v[page][1] for v in visits if v[page][1] is not None]
-        pages[page] = {"median": statistics.median(times) if times else None, "p95": _p95(times) if times else None,
-                       "max": max(times) if times else None, "errors": len(errors), "first_error": errors[0] if errors else ""}
+        pages[page] = {"median": statistics.median(times) if times else None,
+                       "p95": _p95(times) if times else None, "max": max(times) if times else None,
+                       "errors": len(errors), "first_error": errors[0] if errors else ""}
     return {"sessions": n, "pages": pages, "wall": wall, "cpu": cpu, "peak_mb": meter.peak / 2**20,
-            "before_mb": before_rss / 2**20, "after_mb": after / 2**20, "per_session_mb": (after - before_rss) / 2**20 / n}
+            "before_mb": before_rss / 2**20, "after_mb": after / 2**20,
+            "per_session_mb": (after - before_rss) / 2**20 / n}
 
 
 def cpu_per_run(url: str, hub: str, meter: Meter, repeat: int = 3) -> dict[str, float]:
@@ -231,9 +233,8 @@ async def _paint(browser, url: str, what: str) -> dict[str, float]:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
 
     async def guard(route):
-        host = urlparse(route.request.url).hostname or ""
-        await (route.continue_() if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:"))
-               else route.abort())
+        local = (urlparse(route.request.url).hostname or "") in ("127.0.0.1", "localhost")
+        await (route.continue_() if local or route.request.url.startswith(("data:", "blob:")) else route.abort())
     await context.route("**/*", guard)
     page = await context.new_page()
     start = time.perf_counter()
@@ -295,9 +296,10 @@ def report(rounds: list[dict], costs: dict[str, float], actors: int, hub: tuple[
             s = r["pages"][p]
             lines.append(f"{r['sessions']:>4} {p:<10} {_s(s['median'])} {_s(s['p95'])} {_s(s['max'])} {s['errors']:>6}"
                          + (f"  first: {s['first_error']}" if s["errors"] else ""))
-        lines.append(f"{'':>4} round {r['wall']:.1f} s wall, server CPU {r['cpu']:.1f} s (floor {r['cpu'] / CORES:.1f} s "
-                     f"on {CORES} cores); memory peak {r['peak_mb']:.0f} MB, {r['before_mb']:.0f} -> {r['after_mb']:.0f} MB "
-                     f"idle after ({r['per_session_mb']:+.2f} MB per session kept open)")
+        lines.append(f"{'':>4} round {r['wall']:.1f} s wall, server CPU {r['cpu']:.1f} s (floor "
+                     f"{r['cpu'] / CORES:.1f} s on {CORES} cores); memory peak {r['peak_mb']:.0f} MB, "
+                     f"{r['before_mb']:.0f} -> {r['after_mb']:.0f} MB idle after "
+                     f"({r['per_session_mb']:+.2f} MB per session kept open)")
         lines.append("")
     if paints:
         lines.append(f"Chromium, {len(next(iter(paints.values())))} pages at once (seconds from navigation):")

@@ -80,7 +80,7 @@ def network_chart(key: tuple[str, int], filters: Filters, context: bool, project
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def network_table(key: tuple[str, int], filters: Filters, context: bool, project: str | None,
-                  focus: tuple[str, ...], hops: int, limit: int, lang: str) -> "object":
+                  focus: tuple[str, ...], hops: int, limit: int, lang: str) -> object:
     """The metrics table of a drawing, in ``lang``."""
     from mapping import graph
 
@@ -94,17 +94,17 @@ MAP_COLUMNS = ("id", "name", "kind", "country", "region_code", "city", "lat", "l
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def map_actors(key: tuple[str, int], filters: Filters) -> "object":
+def map_actors(key: tuple[str, int], filters: Filters) -> object:
     return _ui.store().actors(filters, columns=MAP_COLUMNS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def region_counts(key: tuple[str, int], filters: Filters, kind: str | None, theme: str | None) -> "object":
+def region_counts(key: tuple[str, int], filters: Filters, kind: str | None, theme: str | None) -> object:
     return _ui.store().region_counts(filters, kind=kind, theme=theme)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def map_links(key: tuple[str, int], actor_id: str | None, project_id: str | None) -> "object":
+def map_links(key: tuple[str, int], actor_id: str | None, project_id: str | None) -> object:
     return _ui.store().map_links(actor_id=actor_id, project_id=project_id)
 
 
@@ -144,3 +144,17 @@ def folium_map(content: tuple, key: str, height: int, returned: tuple[str, ...],
 def show_map(args: dict):
     """Draw a map from :func:`folium_map`'s arguments; returns what the component returns."""
     return _draw(**args)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def map_sketch(key: tuple[str, int], filters: Filters, label: str, height: int) -> str:
+    """The light sketch shown under the map's frame until the map paints over it (mapping/sketch.py):
+    a block of the map's height that takes no room (its own and the gap after it), so the frame, given
+    its full height before its content arrives, lands exactly on it and nothing below moves."""
+    from mapping import maps, sketch
+
+    svg = sketch.map_svg(map_actors(key, filters), maps.KIND_COLOURS, label)
+    frame = f"min-height: {height}px; background: transparent; color-scheme: normal"
+    return (f'<style>iframe[title="streamlit_folium.st_folium"] {{ {frame}; }}</style>'
+            f'<div class="atlas-map-sketch" style="height:{height}px;margin-bottom:calc(-{height}px - 1rem);'
+            f'pointer-events:none;background:#f8f9fa">{svg}</div>')

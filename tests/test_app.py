@@ -273,6 +273,14 @@ def test_the_map_is_rendered_once_per_content_for_every_session(app_db, monkeypa
     assert len(built) == 1
     [one], [two] = first.get("component_instance"), again.get("component_instance")
     assert one.proto.id == two.proto.id and one.proto.json_args == two.proto.json_args
+    # Until the map paints, a light sketch of the same actors shows in its place.
+    [sketch] = [m.value for m in first.markdown if "atlas-map-sketch" in m.value]
+    from mapping import geo
+
+    (south, west), (north, east) = geo.bounds()  # the sketch's frame: the four countries
+    located = Store(str(app_db)).actors().dropna(subset=["lat", "lon"])
+    inside = located[located["lat"].between(south, north) & located["lon"].between(west, east)]
+    assert 0 < len(inside) < len(located) and sketch.count("<circle") == len(inside)
     first.multiselect(key="f_countries").set_value(["SN"]).run()  # what the map shows changed: rebuilt
     assert not first.exception and len(built) == 2
     assert _map_script(first) != _map_script(again)
