@@ -779,6 +779,63 @@ def fit_bounds(actors: pd.DataFrame, pad: float = 0.3) -> list[list[float]] | No
             [float(located["lat"].max()) + pad, float(located["lon"].max()) + pad]]
 
 
+def actor_map(actor: Mapping, areas: pd.DataFrame | None = None, links: pd.DataFrame | None = None, *,
+              lang: str = "en") -> folium.Map:
+    """A small map of one organisation: the regions where it works shaded, its seat marked, lines to
+    the partners whose seats are known; fitted to what it shows (the four countries when nothing is
+    known). Every text is escaped; every asset is served offline.
+
+    Parameters
+    ----------
+    actor : mapping
+        The file: ``name``, ``kind``, ``lat``, ``lon``, ``region_code``.
+    areas : DataFrame, optional
+        Areas of operation (``region_code``).
+    links : DataFrame, optional
+        :meth:`mapping.store.Store.map_links` of the actor.
+
+    Examples
+    --------
+    >>> m = actor_map({"name": "<b>MS2</b>", "kind": "ngo", "lat": 34.68, "lon": -1.91, "region_code": "MA-02"},
+    ...               pd.DataFrame({"region_code": ["MA-01"]}))
+    >>> page = m.get_root().render()
+    >>> "&lt;b&gt;MS2&lt;/b&gt;" in page and "<b>MS2</b>" not in page and '"MA-01"' in page
+    True
+    """
+    lat, lon = actor.get("lat"), actor.get("lon")
+    seat = None if lat is None or lon is None or pd.isna(lat) or pd.isna(lon) else (float(lat), float(lon))
+    codes = {c for c in ([] if areas is None else areas["region_code"].tolist()) + [actor.get("region_code")]
+             if isinstance(c, str) and c}
+    shaded = geo.regions()
+    shaded = shaded[shaded["region_code"].isin(codes)]
+    # Fitted to what lies in the atlas's countries (a seat abroad, or partners abroad, are reached by
+    # lines running off the map), so a local file shows its own region, not half the world.
+    points = [seat] if seat and geo.locate(*seat) is not None else []
+    if links is not None and len(links):
+        for column in ("source", "target"):
+            located = links.dropna(subset=[f"{column}_lat", f"{column}_lon"])
+            points += [(a, b) for a, b in zip(located[f"{column}_lat"], located[f"{column}_lon"])
+                       if geo.locate(a, b) is not None]
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    if not shaded.empty:
+        west, south, east, north = (float(v) for v in shaded.total_bounds)
+        lats, lons = lats + [south, north], lons + [west, east]
+    bounds = [[min(lats) - 0.5, min(lons) - 0.5], [max(lats) + 0.5, max(lons) + 0.5]] if lats else None
+    m = base_map(bounds, lang=lang)
+    if not shaded.empty:
+        folium.GeoJson(shaded[["region_code", "geometry"]].to_json(), name=t("actor.map.areas", lang),
+                       style_function=lambda _: {"color": "#2c7fb8", "weight": 1.5, "fillColor": "#2c7fb8",
+                                                 "fillOpacity": 0.25}).add_to(m)
+    if links is not None and len(links):
+        explore_links(links, m, lang=lang)
+    if seat:
+        colour = KIND_COLOURS.get(actor.get("kind"), OTHER_COLOUR)
+        folium.CircleMarker(seat, radius=9, color="#222", weight=2, fill=True, fill_color=colour, fill_opacity=1,
+                            tooltip=_esc(actor.get("name"))).add_to(m)
+    return offline(m)
+
+
 def clicked(state: Mapping | None) -> tuple[str, str] | None:
     """What a click on the map designated, from streamlit-folium's returned ``last_active_drawing``.
 

@@ -35,3 +35,15 @@ def suggestions(found, lang: str, *, compact: bool = False, start: int = 1) -> N
                 place = ", ".join(p for p in (rec["city"], label(COUNTRIES, rec["country"], lang)) if p)
                 st.caption(_ui.escape(f"{label(ACTOR_KINDS, rec['kind'], lang)} · {place}"))
             st.markdown(_ui.escape(rec["reason"]))
+
+
+def panel(actor_id: str, key: tuple[str, int], lang: str, shown: int = 3) -> None:
+    """The organisation file's "Potential partners": the best few, and a link to the full search."""
+    with st.container(key="actor_suggestions"):
+        st.subheader(_ui.tr("partners.panel"), anchor=False)
+        found = partners.suggest(data(key), partners.Request(origin=actor_id), lang=lang, limit=shown)
+        if found.empty:
+            st.caption(_ui.tr("partners.none"))
+        suggestions(found, lang, compact=True)
+        st.page_link("pages/partners.py", label=_ui.tr("partners.panel_more"), icon=":material/group_add:",
+                     query_params={"of": actor_id, "lang": lang})

@@ -1,14 +1,16 @@
-"""Organisation file: one actor, its partners, projects, events and the sources of each fact."""
+"""Organisation file: who it is and where, how to reach it, its partners (and potential ones), its
+projects and events over time, and the sources of every fact — printable on one or two pages."""
 import streamlit as st
 
-from mapping import present
-from mapping.model import ACTOR_KINDS, COUNTRIES, TARGET_GROUPS, THEMES, is_international, label
-from pages import _errors, _ui
+from mapping import orgfile, present
+from mapping.model import is_international
+from pages import _actor_file, _errors, _partner_list, _ui
 
 _ui.ensure_app()
 
 lang = _ui.lang()
 store = _ui.store()
+key = _ui.data_key()
 actor_id = st.query_params.get("actor", "")
 curator = _ui.can("view_private")
 # Curators also see drafts and archived files, and the private contact fields.
@@ -29,7 +31,8 @@ if actor is None and store.merged_into(actor_id) and store.actor(store.merged_in
     target = store.merged_into(actor_id)
     st.title(_ui.tr("actor.title"))
     st.info(_ui.tr("actor.merged", id=_ui.escape(actor_id)))
-    st.page_link("pages/actor.py", label=_ui.escape(store.actor(target)["name"]), query_params={"actor": target, "lang": lang})
+    st.page_link("pages/actor.py", label=_ui.escape(store.actor(target)["name"]),
+                 query_params={"actor": target, "lang": lang})
     st.stop()
 
 if actor is None:
@@ -40,34 +43,14 @@ if actor is None:
 
 # Anything in a published record that cannot be drawn shows its id, not a traceback.
 with _errors.record(actor["id"]):
-    st.title(_ui.escape(actor["name"] + (f" ({actor['acronym']})" if actor.get("acronym") else "")))
-    names = [(lbl, actor.get(col)) for lbl, col in
-             (("Français", "name_fr"), ("English", "name_en"), ("العربية", "name_ar")) if actor.get(col)]
-    for lbl, value in names:
-        direction = "rtl" if lbl == "العربية" else "ltr"
-        st.markdown(f"**{lbl}** : <span dir='{direction}'>{_ui.escape(value)}</span>", unsafe_allow_html=True)
-    if actor.get("other_names"):
-        st.caption(_ui.tr("actor.other_names") + " : " + _ui.escape(", ".join(actor["other_names"])))
-
-    place = ", ".join(p for p in (actor.get("city"), actor.get("region"), label(COUNTRIES, actor["country"], lang)) if p)
-    st.markdown(f"**{_ui.tr('col.kind')}** : {label(ACTOR_KINDS, actor['kind'], lang)} · "
-                f"**{_ui.tr('actor.place')}** : {_ui.escape(place)}")
-    if is_international(actor["country"]):
+    relations = store.actor_relations(actor["id"])
+    projects, events = store.actor_projects(actor["id"]), store.actor_events(actor["id"])
+    cited = orgfile.source_list(store.actor_citations(actor["id"]), relations, projects, events, lang)
+    _actor_file.header(actor, len(cited), lang)
+    if is_international(actor.get("country")):
         st.info(_ui.tr("actor.international"))
 
-    if actor.get("description"):
-        st.markdown(_ui.escape(actor["description"]))
-    st.markdown(f"**{_ui.tr('col.themes')}** : " + (present.labels(THEMES, actor.get("themes"), lang) or "—"))
-    st.markdown(f"**{_ui.tr('actor.target_groups')}** : " + (present.labels(TARGET_GROUPS, actor.get("target_groups"), lang) or "—"))
-
-    contact = [(k, actor.get(k)) for k in ("website", "public_email", "public_phone") if actor.get(k)]
-    st.subheader(_ui.tr("actor.contact"))
-    if contact:
-        for k, v in contact:
-            st.markdown(f"**{_ui.tr('actor.' + k)}** : {_ui.escape(v)}")
-    else:
-        st.caption(_ui.tr("actor.no_contact"))
-
+    _actor_file.contacts(actor)
     if curator:
         private = [(k, actor.get(k)) for k in ("contact_name", "contact_role", "contact_email") if actor.get(k)]
         st.caption(_ui.tr("actor.curator_view", status=_ui.tr("status." + actor["status"]), version=actor["version"]))
@@ -75,9 +58,13 @@ with _errors.record(actor["id"]):
             st.markdown(f"**{_ui.tr('field.' + k)}** ({_ui.tr('field.private')}) : {_ui.escape(v)}")
         st.page_link("pages/edit.py", label=_ui.tr("actor.edit"), query_params={"edit": actor["id"], "lang": lang})
 
-    st.subheader(_ui.tr("actor.partners"))
+    opened = _actor_file.where_and_who(actor, key, lang)
+    if opened:
+        st.switch_page("pages/actor.py", query_params={"actor": opened, "lang": lang})
+
+    st.subheader(_ui.tr("actor.partners"), anchor=False)
     # One table however many partners there are (an element per partner cost seconds at thousands).
-    partners = present.partners_table(store.actor_relations(actor["id"]), lang)
+    partners = present.partners_table(relations, lang)
     if partners.empty:
         st.caption(_ui.tr("actor.no_partners"))
     else:
@@ -92,18 +79,9 @@ with _errors.record(actor["id"]):
             st.switch_page("pages/actor.py",
                            query_params={"actor": partners["id"].iloc[picked.selection.rows[0]], "lang": lang})
 
-    for section, rows, table in (("projects", store.actor_projects(actor["id"]), present.projects_table),
-                                 ("events", store.actor_events(actor["id"]), present.events_table)):
-        st.subheader(_ui.tr(f"actor.{section}"))
-        if rows.empty:
-            st.caption("—")
-        else:
-            shown = table(rows, lang)
-            st.dataframe(shown, hide_index=True, key=f"actor_{section}",
-                         column_config={c: _ui.tr(f"col.{c}") for c in shown.columns})
+    if actor["status"] == "published":  # a draft is not among the candidates the index holds
+        _partner_list.panel(actor["id"], key, lang)
 
-    st.subheader(_ui.tr("actor.sources"))
-    cited = store.actor_citations(actor["id"])
-    for rec in cited.drop_duplicates(["fact", "record_id", "source_id"]).to_dict("records"):
-        st.markdown(f"- *{_ui.tr('fact.' + rec['fact'])}* — **{_ui.escape(rec['title'] or rec['source_id'])}** "
-                    f"({_ui.escape(rec['source_id'])}) : « {_ui.escape(rec['quote'] or '')} »")
+    _actor_file.timeline(projects, events, lang)
+    _actor_file.sources(cited)
+    _actor_file.print_button()

@@ -821,3 +821,26 @@ def test_visitors_receive_no_drafts_anywhere(app_db):
     # the same pages as a curator do show them (the sweep would notice a rename of the marker)
     at = _curator_app(app_db, "pages/actor.py")  # the organisation-file picker
     assert "DRAFTSECRET" in _received(at)
+
+
+def test_the_organisation_file_reads_as_a_file_not_a_data_dump(app_db):
+    store = Store(str(app_db))
+    at = _app(lang="en", actor="bmz")
+    at.switch_page("pages/actor.py").run()
+    assert not at.exception
+    markdown = " ".join(m.value for m in at.markdown)
+    cited = store.actor_citations("bmz")
+    sources = cited["source_id"].nunique()
+    assert f"**Sources** · {sources}" in markdown and "**Type** · " in markdown
+    # Contacts open: the website as a link, the e-mail as mailto:
+    assert "](<http://www.bmz.de>)" in markdown or "](<https://www.bmz.de>)" in markdown
+    assert "](<mailto:poststelle@bmz.bund.de>)" in markdown
+    # Sources at the bottom, collapsed, under their titles, never under their file names.
+    assert f"Sources ({sources} documents)" in [e.label for e in at.expander]
+    assert all(escape(title) in markdown for title in cited["title"].dropna().unique())
+    assert not any(source_id in markdown for source_id in cited["source_id"].unique())
+    assert "nan" not in markdown.split()
+    # Potential partners, each a link to its file, and the full search one click away.
+    assert "Potential partners" in [s.value for s in at.subheader]
+    links = at.get("page_link")
+    assert any(link.proto.page.endswith("partners") or "of=bmz" in link.proto.query_string for link in links)

@@ -1,0 +1,121 @@
+"""Sections of the organisation file (pages/actor.py): header card, contacts, map and ego network,
+timeline, sources, printing. Streamlit drawing only; what they show comes from mapping/orgfile.py."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import streamlit as st
+import streamlit.components.v1 as components
+from streamlit_folium import st_folium
+
+from mapping import graph, maps, orgfile
+from mapping.filters import Filters
+from mapping.model import TARGET_GROUPS, THEMES, label
+from pages import _ui
+
+PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "print.css"
+EGO_LIMIT = 60  # nodes drawn around the file's actor: enough for the busiest hub of the seed and readable
+
+
+def header(actor: dict, sources: int, lang: str) -> None:
+    """Name in its languages, what and where it is, status, last update, sources; themes and groups."""
+    with st.container(border=True, key="actor_header"):
+        left, right = st.columns([3, 2])
+        title = actor["name"] + (f" ({actor['acronym']})" if actor.get("acronym") else "")
+        left.title(_ui.escape(title), anchor=False)
+        for language, name, direction in orgfile.other_names(actor):
+            left.markdown(f":gray[{language}] · <span dir='{direction}'>{_ui.escape(name)}</span>",
+                          unsafe_allow_html=True)
+        if actor.get("other_names"):
+            left.caption(_ui.tr("actor.other_names") + " : " + _ui.escape(", ".join(actor["other_names"])))
+        right.markdown("  \n".join(f"**{_ui.escape(k)}** · {_ui.escape(v)}"
+                                   for k, v in orgfile.header_facts(actor, sources, lang)))
+        if actor.get("description"):
+            st.markdown(_ui.escape(actor["description"]))
+        for field, vocabulary, colour in (("themes", THEMES, "blue"), ("target_groups", TARGET_GROUPS, "green")):
+            codes = actor.get(field) or []
+            if codes:
+                badges = " ".join(f":{colour}-badge[{_ui.escape(label(vocabulary, c, lang))}]" for c in codes)
+                st.markdown(f"**{_ui.tr('col.themes' if field == 'themes' else 'actor.target_groups')}** {badges}")
+
+
+def contacts(actor: dict) -> None:
+    """Public contacts as links that open (a website without http:// included)."""
+    st.subheader(_ui.tr("actor.contact"), anchor=False)
+    links = orgfile.contact_links(actor)
+    if not links:
+        st.caption(_ui.tr("actor.no_contact"))
+    for field, text, href in links:
+        shown = f"[{_ui.escape(text)}](<{href}>)" if href else _ui.escape(text)
+        st.markdown(f"**{_ui.tr('actor.' + field)}** · {shown}")
+
+
+def where_and_who(actor: dict, key: tuple[str, int], lang: str) -> str | None:
+    """The small map (seat, areas, partnership lines) beside the ego network; returns a clicked
+    partner's id so the page can open its file."""
+    store = _ui.store()
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader(_ui.tr("actor.map"), anchor=False)
+        m = maps.actor_map(actor, store.actor_areas(actor["id"]), _ui.map_links(key, actor["id"], None), lang=lang)
+        st_folium(m, key=f"actor_map_{actor['id']}", height=340, use_container_width=True, returned_objects=[])
+        if not orgfile.place_text(actor):
+            st.caption(_ui.tr("actor.map_no_seat"))
+    with right, st.container(key="actor_ego"):
+        st.subheader(_ui.tr("actor.ego"), anchor=False)
+        whole = _ui.network(key, Filters(), False)
+        drawing = _ui.network_drawing(key, Filters(), False, None, (actor["id"],), 1, EGO_LIMIT)
+        if drawing["graph"].number_of_nodes() <= 1:
+            st.caption(_ui.tr("actor.no_partners"))
+            return None
+        spec = graph.chart_spec(drawing["graph"], drawing["positions"], whole["metrics"], selected=actor["id"],
+                                lang=lang, label_top=EGO_LIMIT, aspect=1.0)  # a narrow column: keep it square
+        event = st.echarts_chart(spec, on_select="rerun", key=f"actor_ego_{actor['id']}", height=340,
+                                 renderer="canvas",
+                                 alt=_ui.tr("actor.ego_alt", n=drawing["graph"].number_of_nodes() - 1))
+        st.caption(_ui.tr("actor.ego_hint"))
+        clicked = graph.selected_node(drawing["graph"], event)
+        return clicked if clicked and clicked != actor["id"] and clicked in whole["graph"] else None
+
+
+def timeline(projects, events, lang: str) -> None:
+    """Projects as bars over their years and events as points, then the same as a list (for print)."""
+    st.subheader(_ui.tr("actor.timeline"), anchor=False)
+    frame = orgfile.timeline(projects, events, lang)
+    if frame.empty:
+        st.caption("—")
+        return
+    if (frame["start"] != "").any():
+        st.vega_lite_chart(orgfile.timeline_spec(frame, lang), use_container_width=True, key="actor_timeline")
+    lines = [f"- {_ui.escape(r['period'] or '—')} · **{_ui.escape(r['name'])}** ({_ui.escape(r['kind'])})"
+             + (f" — {_ui.escape(r['role'])}" if r["role"] else "") for r in frame.to_dict("records")]
+    st.markdown("\n".join(lines))
+
+
+def sources(entries: list[dict]) -> None:
+    """Collapsed at the bottom: each document's title, publisher and date, link, and what it supports."""
+    with st.expander(_ui.tr("actor.sources_n", n=len(entries)), expanded=False):
+        if not entries:
+            st.caption(_ui.tr("actor.no_sources"))
+        for n, entry in enumerate(entries):
+            link = f" · [{_ui.tr('actor.source_link')}](<{entry['url']}>)" if entry["url"] else ""
+            byline = f" — {_ui.escape(entry['byline'])}" if entry["byline"] else ""
+            st.markdown(f"**{_ui.escape(entry['title'])}**{byline}{link} · "
+                        + _ui.tr("actor.source_facts", n=len(entry["facts"])))
+            if entry["reference"]:
+                st.caption(_ui.escape(entry["reference"]))
+            with st.container(key=f"actor_source_facts_{n}"):  # on screen only: paper keeps the titles
+                st.markdown("\n".join(f"- {_ui.escape(what)}" + (f" : « {_ui.escape(quote)} »" if quote else "")
+                                      for what, quote in entry["facts"]))
+
+
+def print_button() -> None:
+    """Browser print of a clean page: the print stylesheet hides the app's chrome; sources open first."""
+    st.html(PRINT_CSS)
+    with st.container(key="actor_print"):
+        components.html(
+            "<button style='font:14px sans-serif;padding:.4em .9em;border:1px solid #bbb;border-radius:.5em;"
+            "background:#fff;cursor:pointer' onclick=\"const d=window.parent.document;"
+            "d.querySelectorAll('details').forEach(e=>e.open=true);setTimeout(()=>window.parent.print(),300)\">"
+            f"{html.escape(_ui.tr('actor.print'))}</button>", height=44)
