@@ -7,12 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
-from streamlit_folium import st_folium
 
 from mapping import graph, maps, orgfile
 from mapping.filters import Filters
 from mapping.model import TARGET_GROUPS, THEMES, label
-from pages import _ui
+from pages import _ui, _views
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "print.css"
 EGO_LIMIT = 60  # nodes drawn around the file's actor: enough for the busiest hub of the seed and readable
@@ -58,14 +57,17 @@ def where_and_who(actor: dict, key: tuple[str, int], lang: str) -> str | None:
     left, right = st.columns([2, 3])
     with left:
         st.subheader(_ui.tr("actor.map"), anchor=False)
-        m = maps.actor_map(actor, store.actor_areas(actor["id"]), _ui.map_links(key, actor["id"], None), lang=lang)
-        st_folium(m, key=f"actor_map_{actor['id']}", height=340, use_container_width=True, returned_objects=[])
+        def build():
+            return maps.actor_map(actor, store.actor_areas(actor["id"]), _views.map_links(key, actor["id"], None),
+                                  lang=lang)
+
+        _views.show_map(_views.folium_map((key, actor["id"], lang), f"actor_map_{actor['id']}", 340, (), build))
         if not orgfile.place_text(actor):
             st.caption(_ui.tr("actor.map_no_seat"))
     with right, st.container(key="actor_ego"):
         st.subheader(_ui.tr("actor.ego"), anchor=False)
-        whole = _ui.network(key, Filters(), False)
-        drawing = _ui.network_drawing(key, Filters(), False, None, (actor["id"],), 1, EGO_LIMIT)
+        whole = _views.network(key, Filters(), False)
+        drawing = _views.network_drawing(key, Filters(), False, None, (actor["id"],), 1, EGO_LIMIT)
         if drawing["graph"].number_of_nodes() <= 1:
             st.caption(_ui.tr("actor.no_partners"))
             return None

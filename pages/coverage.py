@@ -1,12 +1,11 @@
 """Who does what where: themes (or target groups) × regions of one country, with the actors behind
 each cell, gaps and overlaps marked, and one row's coverage shaded on a map (mapping/coverage.py)."""
 import streamlit as st
-from streamlit_folium import st_folium
 
 from mapping import coverage, geo, maps
 from mapping.filters import Filters
 from mapping.model import COUNTRIES, FOCUS_COUNTRIES, label
-from pages import _ui
+from pages import _ui, _views
 
 _ui.ensure_app()
 
@@ -102,7 +101,9 @@ code = st.selectbox(tr(f"coverage.by.{by}"), codes, key="cov_code",
                     format_func=lambda c: label(coverage.AXES[by], c, lang))
 _ui.url_out("coverage")
 metric = tr("coverage.map_metric", what=label(coverage.AXES[by], code, lang))
-m = maps.explore_regions(coverage.theme_counts(cov, code), maps.base_map(geo.bounds(country), lang=lang),
-                         metric=metric, lang=lang)
-st_folium(m, key=f"coverage_map_{country}_{by}_{code}", height=460, use_container_width=True, returned_objects=[])
+counts = coverage.theme_counts(cov, code)
+_views.show_map(_views.folium_map(
+    (key, filters, country, by, code, lang), f"coverage_map_{country}_{by}_{code}", 460, (),
+    lambda: maps.offline(maps.explore_regions(counts, maps.base_map(geo.bounds(country), lang=lang),
+                                              metric=metric, lang=lang))))
 st.caption(tr("coverage.map_caption"))
