@@ -43,7 +43,7 @@ test: setup browser
 	$(PY) -m pytest tests mapping --doctest-modules -q
 
 test-fast: setup
-	$(PY) -m pytest tests mapping --doctest-modules -q -m "not browser"
+	$(PY) -m pytest tests mapping --doctest-modules -q -m "not browser and not e2e"
 
 # A benchmark with its own dependencies (the bench group, in requirements-dev.txt): make bench NAME=load ARGS="--actors 5000"
 NAME ?= load

@@ -60,6 +60,8 @@ def app_db(db_path, monkeypatch):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: real-browser test (headless Chromium via Playwright)")
+    config.addinivalue_line("markers", "e2e: several real app processes and the command line on one database "
+                                       "(make test runs it, make test-fast skips it)")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -102,3 +104,151 @@ def test_a_3w_imports_from_the_command_line_with_a_default_kind_and_outside_rows
     assert r.returncode == 1 and "705 rows in Chad" in r.stdout and "Traceback" not in r.stderr
     r = cli("import", str(three_w), "--db", str(db), "--default-kind", "alien")
     assert r.returncode == 2 and "invalid choice" in r.stderr
+
+
+# -- while an app serves the database ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A real writing app (``streamlit run app.py``) serving a seeded database, one session open."""
+    from atlas_servers import App
+
+    from mapping.seed import init_database
+
+    folder = tmp_path_factory.mktemp("served")
+    db = folder / "atlas.duckdb"
+    init_database(str(db)).close()
+    app = App(db, folder / "app.log").wait_healthy()
+    try:
+        visitor = app.session()  # the app opens the database on its first run
+        assert not visitor.errors()
+        yield db, app
+    finally:
+        app.stop()
+
+
+def test_every_command_works_while_an_app_serves_the_database(cli, served, tmp_path):
+    import os
+    import stat
+
+    import openpyxl
+
+    from mapping.store import locks
+
+    db, app = served
+    assert locks.in_use(str(db))
+    env = {"ATLAS_PASSWORD": "curator passphrase"}
+    runs = {}
+    runs["stats"] = r = cli("stats", "--db", str(db), "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["tables"]["actors"] > 30
+    runs["user add"] = r = cli("user", "add", "amina", "--role", "curator", "--db", str(db), env=env)
+    assert r.returncode == 0, r.stderr
+
+    # The app sees the account made from the shell, and its curator's edit is saved while it serves.
+    curator = app.session()
+    curator.sign_in("amina", "curator passphrase")
+    curator.rename("commune-oujda", "Commune d'Oujda (served)")
+
+    runs["user add 2"] = cli("user", "add", "moussa", "--role", "curator", "--db", str(db), env=env)
+    runs["user deactivate"] = r = cli("user", "deactivate", "moussa", "--db", str(db))
+    assert r.returncode == 0 and "deactivated moussa" in r.stdout
+    good = tmp_path / "good.csv"
+    good.write_text("name,kind,country,city\nAssociation Servie,ngo,MA,Nador\n", encoding="utf-8")
+    runs["import --dry-run"] = r = cli("import", str(good), "--db", str(db), "--dry-run")
+    assert r.returncode == 0 and "dry run" in r.stdout
+    runs["import"] = r = cli("import", str(good), "--db", str(db))
+    assert r.returncode == 0 and "1 new" in r.stdout
+    for fmt in ("csv", "xlsx", "geojson", "hxl"):
+        runs[f"export {fmt}"] = r = cli("export", "--format", fmt, str(tmp_path / f"a.{fmt}"), "--db", str(db))
+        assert r.returncode == 0, r.stderr
+    assert "Commune d'Oujda (served)" in (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx").active.max_row > 30
+
+    runs["backup"] = r = cli("backup", str(tmp_path / "backup"), "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(os.stat(tmp_path / "backup").st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "backup").iterdir()} == {0o600}
+    runs["restore"] = r = cli("restore", str(tmp_path / "backup"), "--db", str(tmp_path / "restored.duckdb"))
+    assert r.returncode == 0, r.stderr
+    restored = json.loads(cli("stats", "--db", str(tmp_path / "restored.duckdb"), "--json").stdout)["tables"]
+    assert restored == json.loads(cli("stats", "--db", str(db), "--json").stdout)["tables"]
+    runs["publish"] = r = cli("publish", "--db", str(db))
+    assert r.returncode == 0 and "published" in r.stdout
+
+    runs["init"] = r = cli("init", "--db", str(db))
+    assert r.returncode == 1 and "--force" in r.stderr
+    runs["init --force --yes"] = r = cli("init", "--db", str(db), "--force", "--yes")
+    assert r.returncode == 1 and "being served by a running app" in r.stderr
+    assert not list(db.parent.glob("atlas.duckdb.replaced-*"))  # nothing was touched
+
+    # ...and the app went on serving and saving throughout.
+    curator.rename("commune-oujda", "Commune d'Oujda (still served)")
+    assert "Commune d'Oujda (still served)" in app.session(q="oujda").text()
+    for name, run in runs.items():
+        assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) <= 1, (name, run.stderr)
+
+
+def test_a_busy_database_is_one_line_and_exit_75(cli, db_path):
+    import threading
+
+    from mapping.store import locks
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with locks.exclusive(str(db_path)):
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    try:
+        r = cli("stats", "--db", str(db_path), env={"ATLAS_LOCK_WAIT": "0.3"})
+    finally:
+        release.set()
+        holder.join()
+    assert r.returncode == 75
+    assert r.stderr.startswith("busy: ") and len(r.stderr.strip().splitlines()) == 1 and "ATLAS_LOCK_WAIT" in r.stderr
+    assert cli("stats", "--db", str(db_path)).returncode == 0
+
+
+def test_init_force_asks_before_replacing_edits_and_keeps_the_old_file(cli, db_path):
+    from mapping.store import Store
+
+    assert cli("user", "add", "amina", "--role", "curator", "--db", str(db_path),
+               env={"ATLAS_PASSWORD": "curator passphrase"}).returncode == 0
+    r = cli("init", "--db", str(db_path), "--force")  # stdin is not a terminal: no one to ask
+    assert r.returncode == 1 and "1 account" in r.stderr and "--yes" in r.stderr
+    assert Store(str(db_path)).user("amina") is not None
+    r = cli("init", "--db", str(db_path), "--force", "--yes")
+    assert r.returncode == 0 and "kept the previous database as" in r.stdout
+    kept = list(db_path.parent.glob("atlas.duckdb.replaced-*"))
+    assert len(kept) == 1 and Store(str(kept[0])).user("amina") is not None
+    fresh = Store(str(db_path))
+    assert fresh.user("amina") is None and fresh.count("actors") > 30
+    # A database with nothing beyond the seed is replaced without a question.
+    assert cli("init", "--db", str(db_path), "--force").returncode == 0
+
+
+def test_commands_on_a_missing_database_say_so(cli, tmp_path):
+    r = cli("stats", "--db", str(tmp_path / "typo.duckdb"))
+    assert r.returncode == 1 and "no database at" in r.stderr and not (tmp_path / "typo.duckdb").exists()
+
+
+def test_restore_checks_the_backup_before_writing_anything(cli, db_path, tmp_path):
+    assert cli("backup", str(tmp_path / "good"), "--db", str(db_path)).returncode == 0
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    for name in ("schema.sql", "load.sql"):
+        (hostile / name).write_text((tmp_path / "good" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (hostile / "schema.sql").write_text("COPY (SELECT 1) TO '/tmp/owned.csv';\n", encoding="utf-8")
+    incomplete = tmp_path / "incomplete"
+    incomplete.mkdir()
+    for item in (tmp_path / "good").iterdir():
+        if item.name != "users.parquet":
+            (incomplete / item.name).write_bytes(item.read_bytes())
+    for bad, reason in ((hostile, "never has"), (incomplete, "lacks users.parquet"), (tmp_path / "none", "not a backup")):
+        target = tmp_path / f"from-{bad.name}.duckdb"
+        r = cli("restore", str(bad), "--db", str(target))
+        assert r.returncode == 1 and reason in r.stderr, r.stderr
+        assert not target.exists() and not list(tmp_path.glob(f".from-{bad.name}*"))
