@@ -12,11 +12,13 @@ Examples
 from __future__ import annotations
 
 import gettext
+import json
 import re
 from functools import lru_cache
 
 import pycountry
 
+from . import geo
 from .geo import normalize
 from .i18n import languages
 from .model import COUNTRIES, label
@@ -91,3 +93,29 @@ def country_name(code: str, lang: str = "en") -> str:
         return code
     name = getattr(found, "common_name", None) or found.name
     return _french().gettext(found.name) if lang == "fr" else name
+
+
+@lru_cache(maxsize=1)
+def _world():
+    import shapely
+    from shapely.geometry import shape
+
+    features = json.loads((geo.GEO_DIR / "world.geojson").read_text(encoding="utf-8"))["features"]
+    codes = [f["properties"]["country"] for f in features]
+    return codes, shapely.STRtree([shape(f["geometry"]) for f in features])
+
+
+def country_at(lat: float, lon: float) -> str | None:
+    """The country (ISO alpha-2) whose outline holds a point, anywhere in the world, or None at sea.
+
+    Outlines are simplified (``data/geo/world.geojson``, about 10 km): good enough to say which
+    country a row of a multi-country 3W lies in, not to settle a border village.
+
+    >>> country_at(12.11, 15.04), country_at(13.51, 2.11), country_at(0.0, -30.0)
+    ('TD', 'NE', None)
+    """
+    from shapely.geometry import Point
+
+    codes, tree = _world()
+    hits = tree.query(Point(lon, lat), predicate="intersects")
+    return codes[int(min(hits))] if len(hits) else None

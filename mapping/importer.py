@@ -172,8 +172,8 @@ class ImportPlan:
     def outside_text(self, lang: str = "en") -> str:
         """Rows skipped as outside the atlas's countries, largest group first: "412 rows in Chad, 96 in Niger"."""
         groups = sorted(self.outside.items(), key=lambda kv: (-kv[1], kv[0]))
-        return ", ".join(t("import.outside_group", lang, n=n, country=countries.country_name(c, lang))
-                         for c, n in groups)
+        return ", ".join(t("import.outside_group" if n > 1 else "import.outside_group_one", lang, n=n,
+                           country=countries.country_name(c, lang)) for c, n in groups)
 
     def summary(self, lang: str = "en") -> str:
         if self.problem:
@@ -299,14 +299,26 @@ def _codes(text: str, index: dict[str, str]) -> tuple[list[str], list[str]]:
 
 
 @lru_cache(maxsize=1)
-def _region_index() -> dict[tuple[str, str], set[str]]:
-    """(country, folded name) -> region codes, every spelling the shipped boundaries give."""
-    index: dict[tuple[str, str], set[str]] = {}
+def _region_index() -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], set[str]]]:
+    """(country, folded name or code) -> shipped region codes: the boundaries' own names first, then
+    today's names and ISO 3166-2 codes of ``data/geo/region_aliases.csv`` (Abidjan, Ménaka…, built by
+    ``scripts/build_region_aliases.py``), used only when the boundaries' names do not match."""
+    own: dict[tuple[str, str], set[str]] = {}
     frame = geo.regions()
     for column in ("name", "name_en", "name_ar"):
         for country, code, name in zip(frame["country"], frame["region_code"], frame[column]):
-            index.setdefault((country, normalize(name)), set()).add(code)
-    return index
+            own.setdefault((country, normalize(name)), set()).add(code)
+    aliases: dict[tuple[str, str], set[str]] = {}
+    with open(geo.GEO_DIR / "region_aliases.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            for key in (row["alias"], row["alias"].split(" (")[0], row["iso_code"]):
+                aliases.setdefault((row["country"], normalize(key)), set()).add(row["region_code"])
+    return own, aliases
+
+
+@lru_cache(maxsize=1)
+def _shipped_codes() -> frozenset[str]:
+    return frozenset(geo.regions()["region_code"])
 
 
 def _region_code(region: str, country: str | None) -> str | None:
@@ -314,13 +326,18 @@ def _region_code(region: str, country: str | None) -> str | None:
 
     >>> _region_code("Ségou", "ML"), _region_code("segou", None), _region_code("MA-02", "MA"), _region_code("Lac", "ML")
     ('ML-4', 'ML-4', 'MA-02', None)
+    >>> _region_code("Abidjan", "CI"), _region_code("CI-AB", None), _region_code("Ménaka", "ML"), _region_code("Lacs", "CI")
+    ('CI-01', 'CI-01', 'ML-7', 'CI-07')
     """
     value = region.strip()
-    if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", value):
+    if value in _shipped_codes():
         return value if country is None or value[:2] == country else None
     key = normalize(value)
-    hits = set().union(*(_region_index().get((c, key), set()) for c in ([country] if country else FOCUS_COUNTRIES)))
-    return next(iter(hits)) if len(hits) == 1 else None
+    for index in _region_index():
+        hits = set().union(*(index.get((c, key), set()) for c in ([country] if country else FOCUS_COUNTRIES)))
+        if hits:
+            return next(iter(hits)) if len(hits) == 1 else None
+    return None
 
 
 def _date(text: str) -> str:
@@ -329,12 +346,15 @@ def _date(text: str) -> str:
     return match.group(1) if match else text.strip()[:40]
 
 
-def _country(raw: dict[str, str], here: dict | None) -> tuple[str | None, str | None]:
-    """(country, stated country) of a row: the point's when inside the atlas's countries, else the
-    stated one, else the country of its region's code (p-code letters), else of its region's name."""
+def _country(raw: dict[str, str], here: dict | None, elsewhere: str | None) -> tuple[str | None, str | None]:
+    """(country, stated country) of a row: the point's when inside the atlas's countries, or outside
+    them unless the file states one of them (then the point is a mistake validation reports), else
+    the stated one, else the country of its region's code (p-code letters), else of its region's name."""
     stated = countries.country_code(raw.get("country")) if raw.get("country") else None
     if here:
         return here["country"], stated
+    if elsewhere and stated not in FOCUS_COUNTRIES:
+        return elsewhere, stated
     if stated:
         return stated, stated
     coded = countries.code_prefix(raw.get("region_code"))
@@ -396,15 +416,22 @@ def _record(raw: dict[str, str], lang: str, default_kind: str | None = None) -> 
         lat = lon = None
     if lat is not None or lon is not None:
         record["lat"], record["lon"] = lat, lon
-    here = geo.locate(lat, lon) if lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180 else None
-    country, stated = _country(raw, here)
+    point = lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180
+    here = geo.locate(lat, lon) if point else None
+    elsewhere = countries.country_at(lat, lon) if point and not here else None
+    country, stated = _country(raw, here, elsewhere)
+    located = here or (elsewhere and country == elsewhere)
     if raw.get("country") and not stated:
-        if re.fullmatch(r"[A-Za-z]{2}", raw["country"].strip()) and not here:
+        if re.fullmatch(r"[A-Za-z]{2}", raw["country"].strip()) and not located:
             country = raw["country"].strip().upper()  # validation names it: not an ISO 3166 code
         else:
-            (warnings if here else errors).append(t("import.unknown_country", lang, value=raw["country"][:60]))
-    if here and stated and stated != here["country"]:
-        warnings.append(t("import.country_from_point", lang, stated=raw["country"][:60], country=here["country"]))
+            if located:
+                warnings.append(t("import.not_a_country", lang, value=raw["country"][:60]))
+            else:
+                errors.append(t("import.unknown_country", lang, value=raw["country"][:60]))
+    if located and stated and stated != country:
+        warnings.append(t("import.country_from_point", lang, stated=raw["country"][:60],
+                          country=countries.country_name(country, lang)))
     if country:
         record["country"] = country
     if country not in FOCUS_COUNTRIES and not (stated in FOCUS_COUNTRIES and lat is not None):
