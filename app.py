@@ -15,6 +15,8 @@ from pages import _account, _errors, _presenter, _ui
 st.set_page_config(page_title="Migration Actors Atlas", layout="wide")
 
 lang = _ui.lang()
+# The signed-in account as stored now: a closed account or a changed role counts from this click.
+_errors.run_page(_account.refresh, "account")
 PAGES = {
     "directory": st.Page("pages/directory.py", title=_ui.tr("nav.directory"), url_path="directory", default=True),
     "actor": st.Page("pages/actor.py", title=_ui.tr("nav.actor"), url_path="actor"),

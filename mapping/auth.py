@@ -69,15 +69,59 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is refused, or None.
+#: zxcvbn's guessability score a new password must reach (0-4; 3: "safely unguessable").
+MIN_STRENGTH = 3
+
+
+def password_problem(password: str, username: str = "", lang: str = "en", *,
+                     others: tuple[str, ...] = ()) -> str | None:
+    """Why a new password is refused, or None: too short (spaces do not count), containing the
+    user name, or easy to guess (zxcvbn: common passwords, names, dictionary words, keyboard
+    patterns, repeats; ``username`` and ``others`` count as known words).
 
     >>> password_problem("short"), password_problem("long enough passphrase")
-    ('Use at least 10 characters.', None)
+    ('Use at least 10 characters (spaces do not count).', None)
+    >>> password_problem("          "), password_problem("amina-2026-amina", "amina")
+    ('Use at least 10 characters (spaces do not count).', 'A password must not contain the user name.')
+    >>> password_problem("password1234")
+    'This password is too easy to guess (This is a very common password.). Try a few unrelated words.'
     """
-    if len(password) < MIN_PASSWORD:
-        return f"Use at least {MIN_PASSWORD} characters."
+    from zxcvbn import zxcvbn  # a dictionary-backed estimator: imported when a password is set
+
+    from .i18n import t
+
+    if len(password.strip().replace(" ", "")) < MIN_PASSWORD:
+        return t("password.short", lang, n=MIN_PASSWORD)
+    if len(username) >= 3 and username.lower() in password.lower():
+        return t("password.username", lang)
+    result = zxcvbn(password[:100], user_inputs=[u for u in (username, *others) if u])
+    if result["score"] < MIN_STRENGTH:
+        hint = result["feedback"].get("warning") or ""
+        return t("password.weak", lang, hint=f" ({hint})" if hint else "")
     return None
+
+
+#: Sign-in throttling: free failures, then a doubling wait, then a lock only an admin lifts.
+FREE_FAILURES, LOCK_AFTER, MAX_WAIT = 5, 20, 15 * 60
+
+
+def throttle_wait(failures: int) -> int:
+    """Seconds to wait after ``failures`` failed sign-ins in a row: none for the first five,
+    then 1, 2, 4... up to 15 minutes.
+
+    >>> [throttle_wait(n) for n in (0, 4, 5, 6, 7, 12, 19)]
+    [0, 0, 1, 2, 4, 128, 900]
+    """
+    return 0 if failures < FREE_FAILURES else min(2 ** (failures - FREE_FAILURES), MAX_WAIT)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The answer to a sign-in: the account, or how long to wait, or that the name is locked."""
+
+    user: User | None = None
+    wait: int = 0
+    locked: bool = False
 
 
 def can(user: User | None, action: str) -> bool:

@@ -211,3 +211,13 @@ ALTER TABLE participations ADD COLUMN IF NOT EXISTS evidence_note VARCHAR;
 ALTER TABLE citations ADD COLUMN IF NOT EXISTS field VARCHAR;
 -- A reference a person can follow when a source has no link (report number, archive, ISBN).
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS reference VARCHAR;
+
+-- version: 5
+-- Failed sign-ins in a row, per user name (known or not: both answer alike) and per browser
+-- session: a doubling wait after five, a lock after twenty that only an admin lifts.
+CREATE TABLE IF NOT EXISTS sign_in_failures (
+    key          VARCHAR PRIMARY KEY,        -- 'user:<name, lower case>' or 'session:<id>'
+    failures     INTEGER NOT NULL DEFAULT 0,
+    last_failure DOUBLE,                     -- Unix time
+    locked       BOOLEAN NOT NULL DEFAULT false
+);

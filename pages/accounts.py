@@ -54,3 +54,17 @@ if active:
     st.subheader(tr("accounts.close"))
     st.selectbox(tr("account.username"), active, key="acc_close")
     st.button(tr("accounts.close_button"), key="acc_close_button", on_click=_close)
+
+locked = store.locked_users()
+if locked:
+    @_ui.guarded
+    def _unlock() -> None:
+        try:
+            store.unlock_user(st.session_state["acc_unlock"], by=_ui.user())
+            st.session_state["_acc_done"] = tr("accounts.unlocked", name=st.session_state["acc_unlock"])
+        except PermissionDenied as exc:
+            st.session_state["_acc_error"] = str(exc)
+
+    st.subheader(tr("accounts.locked"))
+    st.selectbox(tr("account.username"), locked, key="acc_unlock")
+    st.button(tr("accounts.unlock"), key="acc_unlock_button", on_click=_unlock)
