@@ -12,7 +12,7 @@ Examples
 from __future__ import annotations
 
 import html
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -163,7 +163,7 @@ def partners_table(relations: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         "period": rows["period"],
         "note": rows["note"],
         "id": rows["other_id"],
-        "link": ["actor?" + urlencode({"actor": i, "lang": lang}) for i in rows["other_id"]],
+        "link": [f"actor?actor={quote(str(i), safe='')}&lang={quote(lang)}" for i in rows["other_id"]],
     }, columns=columns)
 
 

@@ -158,3 +158,17 @@ def map_sketch(key: tuple[str, int], filters: Filters, label: str, height: int) 
     return (f'<style>iframe[title="streamlit_folium.st_folium"] {{ {frame}; }}</style>'
             f'<div class="atlas-map-sketch" style="height:{height}px;margin-bottom:calc(-{height}px - 1rem);'
             f'pointer-events:none;background:#f8f9fa">{svg}</div>')
+
+
+# -- organisation file ---------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=64)
+def actor_file(key: tuple[str, int], actor_id: str, lang: str) -> dict:
+    """The published partners (one table), projects, events and source list of one organisation
+    file, in ``lang``: read and laid out once per data version for every visitor of that file."""
+    from mapping import orgfile, present
+
+    s = _ui.store()
+    relations = s.actor_relations(actor_id)
+    projects, events = s.actor_projects(actor_id), s.actor_events(actor_id)
+    return {"partners": present.partners_table(relations, lang), "projects": projects, "events": events,
+            "cited": orgfile.source_list(s.actor_citations(actor_id), relations, projects, events, lang)}

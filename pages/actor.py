@@ -2,9 +2,8 @@
 projects and events over time, and the sources of every fact — printable on one or two pages."""
 import streamlit as st
 
-from mapping import orgfile, present
 from mapping.model import is_international
-from pages import _actor_file, _errors, _partner_list, _ui
+from pages import _actor_file, _errors, _partner_list, _ui, _views
 
 _ui.ensure_app()
 
@@ -43,9 +42,8 @@ if actor is None:
 
 # Anything in a published record that cannot be drawn shows its id, not a traceback.
 with _errors.record(actor["id"]):
-    relations = store.actor_relations(actor["id"])
-    projects, events = store.actor_projects(actor["id"]), store.actor_events(actor["id"])
-    cited = orgfile.source_list(store.actor_citations(actor["id"]), relations, projects, events, lang)
+    shared = _views.actor_file(key, actor["id"], lang)  # read and laid out once for every visitor of the file
+    projects, events, cited = shared["projects"], shared["events"], shared["cited"]
     _actor_file.header(actor, len(cited), lang)
     if is_international(actor.get("country")):
         st.info(_ui.tr("actor.international"))
@@ -64,7 +62,7 @@ with _errors.record(actor["id"]):
 
     st.subheader(_ui.tr("actor.partners"), anchor=False)
     # One table however many partners there are (an element per partner cost seconds at thousands).
-    partners = present.partners_table(relations, lang)
+    partners = shared["partners"]
     if partners.empty:
         st.caption(_ui.tr("actor.no_partners"))
     else:
