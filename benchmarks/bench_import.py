@@ -23,7 +23,7 @@ import pandas as pd
 
 from mapping import dedupe, geo
 from mapping.importer import plan_import
-from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES
+from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES, label
 from mapping.seed import init_database
 
 WORDS = ("Association", "Centre", "Réseau", "Collectif", "Fondation", "Union", "Maison", "Initiative")
@@ -71,10 +71,10 @@ def partner_csv(frame: pd.DataFrame) -> bytes:
     """The frame as a partner would send it: French headers, ';', labels, country names."""
     out = pd.DataFrame({
         "Nom de l'organisation": frame["name"],
-        "Type d'acteur": frame["kind"].map(lambda k: ACTOR_KINDS[k]["fr"]),
-        "Pays": frame["country"].map(lambda c: COUNTRIES[c]["fr"]),
+        "Type d'acteur": frame["kind"].map(lambda k: label(ACTOR_KINDS, k, "fr")),
+        "Pays": frame["country"].map(lambda c: label(COUNTRIES, c, "fr")),
         "Ville": frame["city"],
-        "Domaines d'intervention": frame["themes"].map(lambda ts: "|".join(THEMES[t]["fr"] for t in ts)),
+        "Domaines d'intervention": frame["themes"].map(lambda ts: "|".join(label(THEMES, t, "fr") for t in ts)),
     })
     return out.to_csv(index=False, sep=";").encode("utf-8-sig")
 

@@ -5,15 +5,15 @@ survive the switch to the newer snapshot); the command line runs stats, backup a
 all along. Marked ``e2e``: `make test` (CI) runs it, `make test-fast` skips it."""
 from __future__ import annotations
 
+import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from atlas_servers import App, cli
 from mapping.seed import init_database
-
-pytestmark = pytest.mark.e2e
 
 CURATOR_PASSWORD = "deploy curator passphrase"
 
@@ -47,6 +47,7 @@ def _admin_loop(db, folder, stop: threading.Event, results: list) -> None:
                                         ATLAS_PASSWORD="a long enough passphrase")))
 
 
+@pytest.mark.e2e
 def test_a_curators_edit_reaches_both_viewers_while_the_command_line_works(deployment):
     db, writer, viewers, folder = deployment
     visitors = [viewer.session() for viewer in viewers]
@@ -97,3 +98,29 @@ def test_a_curators_edit_reaches_both_viewers_while_the_command_line_works(deplo
     backups = [p for p in folder.glob("backup-*") if p.is_dir()]
     assert backups and all(oct(p.stat().st_mode & 0o777) == "0o700" for p in backups)
     print(f"viewers showed the edit after {', '.join(f'{s:.1f} s' for s in seen.values())}")
+
+
+DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+
+
+def test_the_deploy_files_describe_one_writer_and_the_same_viewers():
+    """The proxies send visitors to the same viewer ports, curators to the writer's; the units
+    start the app in the right mode on those ports."""
+    caddy = (DEPLOY / "Caddyfile").read_text(encoding="utf-8")
+    nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    writer = (DEPLOY / "atlas-writer.service").read_text(encoding="utf-8")
+    viewer = (DEPLOY / "atlas-viewer@.service").read_text(encoding="utf-8")
+    writer_port = re.search(r"--server.port (\d+)", writer).group(1)
+    viewers_caddy = set(re.search(r"reverse_proxy ([\d.: ]+) \{", caddy).group(1).split())
+    viewers_nginx = set(re.findall(r"server (127\.0\.0\.1:\d+);", re.search(
+        r"upstream atlas_viewers \{(.*?)\}", nginx, re.S).group(1)))
+    assert viewers_caddy == viewers_nginx and len(viewers_caddy) >= 2
+    assert f"127.0.0.1:{writer_port}" not in viewers_caddy
+    assert f"reverse_proxy 127.0.0.1:{writer_port}" in caddy and f"server 127.0.0.1:{writer_port};" in nginx
+    assert "lb_policy cookie" in caddy and "ip_hash;" in nginx  # sticky sessions
+    assert "Upgrade $http_upgrade" in nginx  # Streamlit's WebSocket
+    assert "ATLAS_MODE=viewer" in viewer and "ATLAS_MODE" not in writer
+    assert "--server.port %i" in viewer and "app.py" in viewer and "app.py" in writer
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    for port in sorted(p.split(":")[1] for p in viewers_caddy):
+        assert f"atlas-viewer@{port}" in readme

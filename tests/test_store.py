@@ -440,3 +440,32 @@ def test_an_import_previewed_before_someone_edited_its_actors_is_refused(store, 
     assert store.checksum() == before
     fresh = plan_import(b"name,kind,country,city\nAMAPPE,ngo,MA,Rabat\n", "partners.csv", store.actor_index())
     assert store.apply_import(fresh, user=curator, source="partners.csv")["update"] == 1
+
+
+def test_a_url_database_is_never_treated_as_a_local_file(tmp_path, monkeypatch):
+    """``ATLAS_DB=md:...``: no lock file, no snapshot, no file check; the server gets the URL."""
+    import mapping.store.base as base
+    from mapping.auth import User
+    from mapping.seed import init_database
+
+    real_connect = duckdb.connect
+    asked = []
+    server = real_connect(":memory:")  # stands in for the server: one database, many clients
+
+    def connect(path, read_only=False):
+        asked.append((path, read_only))
+        return server.cursor()
+
+    monkeypatch.setattr(base.duckdb, "connect", connect)
+    monkeypatch.chdir(tmp_path)
+    store = init_database("md:atlas")
+    store.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    store.save("actor", {"name": "Association Distante", "kind": "ngo", "country": "SN"},
+               user=User("amina", "curator"), source="note")
+    assert store.publish() is None
+    viewer = Store("md:atlas", read_only=True)
+    assert viewer.count_actors() == store.count_actors() > 30
+    assert {path for path, _ in asked} == {"md:atlas"} and ("md:atlas", True) in asked
+    assert list(tmp_path.iterdir()) == []  # nothing written beside a "file" named md:atlas
+    backup = store.backup(tmp_path / "backup")  # through the server, not from a file copy
+    assert (backup / "actors.parquet").exists() and oct(backup.stat().st_mode & 0o777) == "0o700"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -80,7 +81,14 @@ def mark_serving(db_path: str) -> None:
     with _serving_guard:
         if db_path in _serving:
             return
-        fd = _open(db_path + ".serving")
+        try:  # a viewer may run with read-only access to the data folder
+            fd = os.open(db_path + ".serving", os.O_RDONLY)
+        except FileNotFoundError:
+            try:
+                fd = _open(db_path + ".serving")
+            except OSError as exc:  # serve anyway; only `init --force`'s check is weaker
+                print(f"warning: cannot mark {db_path} as served: {exc}", file=sys.stderr)
+                return
         fcntl.flock(fd, fcntl.LOCK_SH)
         _serving[db_path] = fd
 
