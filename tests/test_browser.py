@@ -3,6 +3,7 @@ is not for localhost blocked, so a page that needs the internet fails here."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -450,4 +451,122 @@ def test_the_map_saves_itself_as_a_png_with_its_caption(server, page):
     assert saved.suggested_filename == "atlas-map.png"
     data = Path(saved.path()).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    assert page.blocked == [], page.blocked
+
+
+# -- issue 15: the municipality's and the curator's main tasks, end to end ------------------------------
+SIZES = ((1280, 720), (1920, 1080), (390, 844))
+
+
+def snap_sizes(page, name: str) -> None:
+    """Screenshots of the current view at a laptop, a large screen and a phone (looked at by eye)."""
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_selector(READY, timeout=60_000)
+        if width < 640:  # a phone shows the sidebar folded: let it slide away (or fold it) before the picture
+            gone = "() => document.querySelector(\"[data-testid='stSidebar']\").getBoundingClientRect().right <= 1"
+            try:
+                page.wait_for_function(gone, timeout=3_000)
+            except Exception:  # still open: fold it as a phone user would
+                page.locator("[data-testid='stSidebarCollapseButton'] button").first.click()
+                page.wait_for_function(gone)
+        snap(page, f"{name}-{width}x{height}")
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def _choose(page, label: str, text: str, *, many: bool = False) -> None:
+    """Type into a select box (or a multiselect: ``many``) found by its label, take the first match."""
+    page.locator(f"input[aria-label=\"{label}\"]").click()  # the input, not the label's help button
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    if many:  # a multiselect stays open for more; a select box would drop its choice on Escape
+        page.keyboard.press("Escape")
+    page.wait_for_selector(READY, timeout=60_000)
+
+
+def test_a_municipality_finds_three_partners_for_a_theme_and_opens_one(server, page):
+    open_view(page, server + "/partners?lang=en")
+    page.get_by_role("heading", name="Find partners").wait_for()
+    _choose(page, "Your organisation (optional)", "Oujda")
+    page.wait_for_function("() => location.search.includes('of=commune-oujda')")
+    _choose(page, "Working on", "Health and COVID", many=True)
+    page.wait_for_function("() => location.search.includes('on=health')")
+    page.wait_for_selector(READY, timeout=60_000)
+    page.get_by_role("heading", name="Potential partners, best first").wait_for()
+    cards = page.locator("[class*='st-key-partner_']")
+    assert cards.count() >= 3
+    first_three = [cards.nth(i) for i in range(3)]
+    names = [c.get_by_role("link").first.inner_text() for c in first_three]
+    for card in first_three:
+        reason = card.locator("[data-testid='stMarkdownContainer']").last.inner_text()
+        assert reason.startswith("Works on Health and COVID-19 response"), reason
+    assert any("reachable through" in c.inner_text() or "already linked" in c.inner_text() for c in first_three)
+    assert "of=commune-oujda" in page.url and "on=health" in page.url  # the search can be shared as a link
+    snap_sizes(page, "partners-oujda-health")
+    # Open the first suggestion's file.
+    first_three[0].get_by_role("link").first.click()
+    title = names[0].split(". ", 1)[1]
+    page.locator("h1", has_text=title.split(" (")[0]).first.wait_for()
+    assert "/actor" in page.url and "actor=" in page.url
+    assert page.blocked == [], page.blocked
+
+
+def _pdf_pages(page, name: str) -> int:
+    """Pages of the browser's own "Save as PDF" of the current view (print stylesheet applied); the
+    PDF and a picture of the printed page are kept beside the screenshots."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # as the Print button does
+    page.emulate_media(media="print")
+    data = page.pdf(format="A4", print_background=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / f"{name}.pdf").write_bytes(data)
+    page.screenshot(path=str(SHOTS / f"{name}-print.png"), full_page=True)
+    page.emulate_media(media="screen")
+    return len(re.findall(rb"/Type\s*/Page[^s]", data))
+
+
+def test_a_curator_reviews_an_organisation_file_and_its_sources(server, page):
+    open_view(page, server + "/?lang=en")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Sign in").first.click()
+    sidebar.get_by_label("User name").fill("curator")
+    sidebar.get_by_label("Password", exact=True).fill(CURATOR_PASSWORD)
+    sidebar.get_by_role("button", name="Sign in").click()
+    sidebar.get_by_text("Signed in as Browser Curator").wait_for()
+    sidebar.get_by_role("link", name="Organisation file").click()
+    _choose(page, "Organisation", "Oujda")
+    header = page.locator(".st-key-actor_header")
+    header.get_by_role("heading", name="Commune d'Oujda").wait_for()
+    card = header.inner_text()
+    for line in ("Type", "Place", "Status", "Last update", "Sources"):
+        assert line in card, line
+    page.get_by_text("Curator's view").wait_for()  # status and version, and the Edit link
+    page.get_by_text("Edit this file").wait_for()
+    # The small map and the ego network are drawn (offline).
+    page.locator(MAP_FRAME).first.wait_for()
+    page.locator(".st-key-actor_ego canvas").first.wait_for()
+    # Sources: collapsed at the bottom, then opened: titles, publishers, what each supports; no file names.
+    sources = page.locator("[data-testid='stExpander']", has_text="Sources (")
+    sources.locator("summary").click()
+    text = sources.inner_text()
+    assert "Renforcement des capacités des collectivités territoriales" in text or "RECOMIG" in text
+    assert "This file" in text and "Role in RECOSA" in text
+    assert ".txt" not in text and " nan" not in text and "a project role —" not in text
+    # Printed (before the screenshots: a full-page screenshot leaves the window as tall as the page)
+    pages = _pdf_pages(page, "organisation-file-curator")
+    assert 1 <= pages <= 2, pages
+    snap_sizes(page, "organisation-file-curator")
+    assert page.blocked == [], page.blocked
+
+
+def test_coverage_shows_gaps_and_overlaps_and_its_map_offline(server, page):
+    open_view(page, server + "/coverage?lang=en")
+    page.get_by_role("heading", name="Who does what where").wait_for()
+    page.locator("[data-testid='stMetric']", has_text="Gaps").wait_for()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    page.locator(MAP_FRAME).first.wait_for()
+    leaflet = next(f for f in page.frames if f is not page.main_frame and f.evaluate("() => typeof L") == "object")
+    # the shaded regions carry their counts: the most covered theme is drawn somewhere with actors
+    leaflet.wait_for_function("""() => { let n = 0; window.map_div.eachLayer(l => {
+        if (l.feature && l.feature.properties && l.feature.properties.n > 0) n++; }); return n > 0; }""")
+    snap_sizes(page, "coverage")
     assert page.blocked == [], page.blocked
