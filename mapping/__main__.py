@@ -11,7 +11,8 @@ import FILE [--dry-run]      check a CSV/XLSX/HXL file row by row; write it only
   [--default-kind K] [--outside skip|import]   kind for rows without one; rows outside the four countries
 export --format F OUT        actors as csv, xlsx, geojson or hxl
 backup DIR / restore DIR     the whole database to / from a directory of Parquet files
-publish                      publish a public snapshot for viewer processes
+imports [ID]                 list imports, or the drafts one created with their kinds to review
+publish [--import ID [--kind ACTOR=KIND]...]   publish an import's drafts; a public snapshot for viewers
 
 Every command works while an app serves the database: each opens it for one unit of work under
 a lock (see mapping.store.locks) and waits at most ATLAS_LOCK_WAIT seconds for it.
@@ -178,8 +179,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
         plan = plan_import(path.read_bytes(), path.name, store.actor_index(), lang=args.lang,
                            default_kind=args.default_kind, outside=args.outside)
         report = plan.report()
-        if len(report):
-            print(report.to_string(index=False, max_colwidth=100))
+        shown = report if len(report) <= 200 else report[report["status"] != "area"]
+        if len(shown):
+            print(shown.to_string(index=False, max_colwidth=100))
+        if len(shown) < len(report):
+            print(f"({len(report) - len(shown)} rows adding areas of operation not shown; --report FILE has every row)")
         print(plan.summary(args.lang))
         if args.report:
             Path(args.report).write_bytes(to_csv(report))
@@ -190,7 +194,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print("dry run: nothing was written")
             return 0
         counts = store.apply_import(plan, user=None, trusted=True, source=args.source or path.name)
+        import_id = counts.pop("import_id")
         print("imported: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+        print(f"import {import_id}: review its drafts with `imports {import_id}`, "
+              f"publish them with `publish --import {import_id}`")
         return 0
     finally:
         store.close()
@@ -237,9 +244,44 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_publish(args: argparse.Namespace) -> int:
+def _cmd_imports(args: argparse.Namespace) -> int:
     store = _existing(args.db)
     try:
+        if args.import_id:
+            frame = store.import_drafts(args.import_id)
+            if not len(frame) and args.import_id not in set(store.imports()["id"]):
+                raise _Refused(f"no import {args.import_id}")
+            frame = frame.assign(kind_rule=frame["kind_rule"].fillna("")).drop(columns=["version"])
+        else:
+            frame = store.imports().drop(columns=["counts"])
+    finally:
+        store.close()
+    print(frame.to_string(index=False, max_colwidth=60) if len(frame) else "nothing to show")
+    return 0
+
+
+def _kind_fixes(pairs: list[str]) -> dict[str, str]:
+    fixes = {}
+    for pair in pairs:
+        actor_id, _, kind = pair.partition("=")
+        if not kind:
+            raise _Refused(f"--kind takes ACTOR_ID=KIND, not {pair!r}")
+        fixes[actor_id] = kind
+    return fixes
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from .validate import Invalid
+
+    store = _existing(args.db)
+    try:
+        if args.import_id:
+            try:
+                done = store.review_import(args.import_id, kinds=_kind_fixes(args.kind), publish=True,
+                                           user=None, trusted=True)
+            except Invalid as exc:
+                raise _Refused(str(exc)) from exc
+            print(f"import {args.import_id}: {done['published']} drafts published, {done['kinds']} kinds set")
         published = store.publish()
     finally:
         store.close()
@@ -304,7 +346,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="the new database file")
     p.set_defaults(func=_cmd_restore)
 
+    p = sub.add_parser("imports", help="list imports, or the drafts one import created (to review)")
+    p.add_argument("import_id", nargs="?", help="an import's id: list its drafts, their kinds and rules")
+    p.add_argument("--db", default=default_path())
+    p.set_defaults(func=_cmd_imports)
+
     p = sub.add_parser("publish", help="publish a public snapshot now, for viewer processes")
+    p.add_argument("--import", dest="import_id", help="first publish every draft this import created")
+    p.add_argument("--kind", action="append", default=[], metavar="ACTOR_ID=KIND",
+                   help="with --import: set a draft's kind before publishing (repeatable)")
     p.add_argument("--db", default=default_path())
     p.set_defaults(func=_cmd_publish)
 

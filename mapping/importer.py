@@ -34,6 +34,8 @@ from .validate import MAX_TEXT, validate_actor
 
 MAX_BYTES = 20 * 1024 * 1024  # a partner's list of organisations is kilobytes; 20 MB is not a list
 MAX_ROWS = 100_000
+#: Where an organisation's own office is; in a 3W these are areas of operation instead.
+SEAT_FIELDS = ("region_code", "region", "city", "lat", "lon")
 
 
 def _synonyms(table: dict[str, str]) -> dict[str, str]:
@@ -152,6 +154,7 @@ class ImportPlan:
     header_row: int | None = None  # the file's row number of the text header
     skipped: list[tuple[int, str]] = field(default_factory=list)  # title and note rows above the header
     outside: dict[str, int] = field(default_factory=dict)  # country (or what the file says) -> rows skipped
+    areas_only: bool = False  # a 3W: every row is an area of operation, none says where the seat is
 
     @property
     def ok(self) -> bool:
@@ -388,13 +391,14 @@ def _record(raw: dict[str, str], lang: str, default_kind: str | None = None) -> 
     if raw.get("kind"):
         kind = KINDS.get(normalize(raw["kind"])) or kinds.kind_from_type(raw["kind"])
         if kind:
-            record["kind"] = kind
+            record["kind"], record["_kind_from"] = kind, "file"
         else:
             errors.append(t("import.unknown_kind", lang, value=raw["kind"][:60]))
     elif default_kind:
-        record["kind"] = default_kind
+        record["kind"], record["_kind_from"] = default_kind, "default"
     elif record.get("name"):
         record["kind"], record["_kind_rule"] = kinds.guess_kind(record["name"], record.get("acronym"))
+        record["_kind_from"] = "guess"
         warnings.append(t("import.kind_guessed", lang, kind=label(ACTOR_KINDS, record["kind"], lang),
                           rule=record["_kind_rule"]))
     for name, index in (("themes", THEME_INDEX), ("target_groups", TARGET_INDEX)):
@@ -540,6 +544,8 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
     # The version each matched file had at preview: applying refuses if it changed meanwhile.
     versions = dict(zip(existing["id"], existing["version"])) if "version" in existing else {}
     groups: dict[tuple, dict] = {}
+    aliases: dict[tuple, tuple] = {}  # an organisation's acronym -> its group (rows naming it either way)
+    plan.areas_only = plan.hxl and "id" not in fields
     total = max(len(body), 1)
     for offset, cells in enumerate(body):
         row_number = first + offset
@@ -574,7 +580,11 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
             report.reasons = errors + report.reasons
             continue
         name_key = dedupe.name_key(record["name"])  # once per row: it folds every character
-        key = ("id", record["id"]) if record.get("id") else ("name", name_key, record["country"])
+        # In a 3W one organisation may work in several countries: one actor, its seat country the first row's.
+        key = ("id", record["id"]) if record.get("id") else \
+            ("name", name_key) if plan.areas_only else ("name", name_key, record["country"])
+        if key not in groups and record.get("acronym") and not record.get("id"):
+            key = aliases.get(("acronym", dedupe.name_key(record["acronym"]), record["country"]), key)
         if key in groups:
             group = groups[key]
             if record.get("id") and name_key != group["name_key"]:
@@ -599,7 +609,10 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
                 report.status = "duplicate"
                 report.reasons.append(t("import.looks_like", lang, id=match[0], score=match[1]))
             record["status"] = "draft"
-        groups[key] = {"record": record, "row": row_number, "name_key": name_key, "areas": []}
+        groups[key] = {"record": record, "row": row_number, "name_key": name_key,
+                       "areas": [_area(record)] if plan.areas_only else []}
+        if record.get("acronym"):
+            aliases.setdefault(("acronym", dedupe.name_key(record["acronym"]), record["country"]), key)
         record["_action"] = "update" if target else "new"
         if record.get("id") and not target:
             report.actor_id = record["id"]
@@ -607,6 +620,13 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
         record = group["record"]
         if group["areas"]:
             record["_areas"] = group["areas"]
+        if plan.areas_only:  # a 3W says where an organisation works, not where its seat is
+            for name in SEAT_FIELDS:
+                record.pop(name, None)
+            if record["_action"] == "update":
+                record.pop("country", None)
+        if record["_action"] == "update" and record.get("_kind_from") != "file":
+            record.pop("kind", None)  # a guess or the file-wide default never replaces a curator's kind
         plan.actors.append(record)
     if not plan.actors and plan.outside and not any(r.status == "error" for r in plan.rows):
         plan.problem = t("import.all_outside", lang, where=plan.outside_text(lang))
@@ -621,9 +641,12 @@ def _add_area(group: dict, record: dict) -> None:
     for name in ("themes", "target_groups"):
         if record.get(name):
             base[name] = merge_lists(base.get(name), record[name])
-    area = {k: record.get(k) for k in ("country", "region_code", "city", "lat", "lon")}
-    seat = {k: base.get(k) for k in area}
-    area |= {"sector": record.get("_sector"), "period": record.get("_period")}
-    seat |= {"sector": base.get("_sector"), "period": base.get("_period")}
-    if area != seat and area not in group["areas"]:
+    area = _area(record)
+    if area not in group["areas"] and (group["areas"] or area != _area(base)):
         group["areas"].append(area)
+
+
+def _area(record: dict) -> dict:
+    """Where a row says an organisation works: country, region, city, point, sector and period."""
+    return {k: record.get(k) for k in ("country", "region_code", "city", "lat", "lon")} | \
+        {"sector": record.get("_sector"), "period": record.get("_period")}

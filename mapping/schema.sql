@@ -221,3 +221,25 @@ CREATE TABLE IF NOT EXISTS sign_in_failures (
     last_failure DOUBLE,                     -- Unix time
     locked       BOOLEAN NOT NULL DEFAULT false
 );
+
+-- version: 6
+-- 3W imports: what each area of operation says (sector, period) and which import brought it; each
+-- import and the actors it created or updated, so its drafts can be reviewed and published together.
+-- kind_rule: the rule that guessed a new actor's kind (NULL when the file stated it or it was fixed).
+ALTER TABLE actor_areas ADD COLUMN IF NOT EXISTS sector VARCHAR;
+ALTER TABLE actor_areas ADD COLUMN IF NOT EXISTS period VARCHAR;
+ALTER TABLE actor_areas ADD COLUMN IF NOT EXISTS import_id VARCHAR;
+CREATE TABLE IF NOT EXISTS imports (
+    id          VARCHAR PRIMARY KEY,
+    file_name   VARCHAR NOT NULL,
+    source_id   VARCHAR,
+    username    VARCHAR NOT NULL,
+    imported_at TIMESTAMP DEFAULT current_timestamp,
+    counts      JSON
+);
+CREATE TABLE IF NOT EXISTS import_actors (
+    import_id VARCHAR NOT NULL,
+    actor_id  VARCHAR NOT NULL,
+    action    VARCHAR NOT NULL,             -- new | update
+    kind_rule VARCHAR
+);

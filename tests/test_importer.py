@@ -104,7 +104,7 @@ def test_import_writes_drafts_citing_the_file_and_updates_fill_in(store):
     plan = plan_import(data, "partners-2026.csv", store.actor_index())
     assert [r.status for r in plan.rows] == ["new", "update"]
     counts = store.apply_import(plan, user=None, trusted=True, source="partners-2026.csv")
-    assert counts == {"new": 1, "update": 1, "areas": 0}
+    assert counts == {"new": 1, "update": 1, "areas": 0, "import_id": "import-partners-2026-csv"}
     new = store.record("actor", "afs")
     assert new["status"] == "draft" and store.citations("actor", ["afs"])["source_id"].tolist() == ["partners-2026.csv"]
     updated = store.record("actor", "amappe")
@@ -126,10 +126,12 @@ def test_hxl_3w_rows_of_one_organisation_become_one_actor_with_areas(store):
     assert [r.status for r in plan.rows] == ["new", "area", "area", "new"]
     caritas = plan.actors[0]
     assert caritas["themes"] == ["migrants_rights", "health", "capacity_building"]
-    assert [a["city"] for a in caritas["_areas"]] == ["Oujda", "Casablanca"]
+    # A 3W says where an organisation works, not where its seat is: every row is an area.
+    assert [a["city"] for a in caritas["_areas"]] == ["Rabat", "Oujda", "Casablanca"]
+    assert caritas["country"] == "MA" and "city" not in caritas and "lat" not in caritas
     store.apply_import(plan, user=None, trusted=True, source="3w.csv")
     areas = store.actor_areas("caritas-maroc")
-    assert areas["region_code"].tolist() == ["MA-02", "MA-06"]
+    assert areas["region_code"].tolist() == ["MA-02", "MA-04", "MA-06"]
 
 
 def test_xlsx_with_french_headers(store, tmp_path):
@@ -217,8 +219,8 @@ def test_a_default_kind_replaces_the_guess(store):
 
 def test_hxl_attributes_in_any_order_and_3w_types(store):
     plan = _plan(store, "synthetic/attributes_any_order.csv")
-    assert plan.ok and [(a["kind"], a["region_code"]) for a in plan.actors] == [("ministry", "SN-DK"),
-                                                                                ("municipality", "ML-3")]
+    assert plan.ok and [(a["kind"], a["_areas"][0]["region_code"]) for a in plan.actors] == [
+        ("ministry", "SN-DK"), ("municipality", "ML-3")]
 
 
 def test_coordinates_decide_where_a_row_is_and_rows_outside_are_grouped(store):
@@ -227,7 +229,7 @@ def test_coordinates_decide_where_a_row_is_and_rows_outside_are_grouped(store):
     report = plan.report()
     assert report["status"].tolist() == ["new", "area", "new", "outside", "outside", "outside"]
     caritas = plan.actors[0]
-    assert (caritas["country"], caritas["region_code"], caritas["_areas"][0]["region_code"]) == ("ML", "ML-BKO", "ML-5")
+    assert caritas["country"] == "ML" and [a["region_code"] for a in caritas["_areas"]] == ["ML-BKO", "ML-5"]
     assert plan.actors[1]["country"] == "SN"
     # The country column says "Lake Chad Basin": the coordinates name the countries.
     assert "Outside the atlas's countries, skipped: 2 rows in Chad, 1 row in Niger." in plan.summary()
@@ -277,4 +279,75 @@ def test_current_names_of_regions_resolve_to_the_shipped_boundaries(store):
     plan = plan_import("Organisation;Pays;Région\n#org;#country;#adm1\nAfrica Migration;CIV;Abidjan\n"
                        "Sahel Action;ML;Ménaka\nCoop Est;CI;CI-ZZ\n".encode(), "x.csv", store.actor_index())
     assert plan.ok, plan.report()
-    assert [a["region_code"] for a in plan.actors] == ["CI-01", "ML-7", "CI-08"]
+    assert [a["_areas"][0]["region_code"] for a in plan.actors] == ["CI-01", "ML-7", "CI-08"]
+
+
+def test_a_real_3w_imported_twice_changes_nothing_the_second_time(store):
+    plan = _plan(store, "mali-5w_mars-2022.xlsx")
+    counts = store.apply_import(plan, user=None, trusted=True, source="OCHA Mali 5W, March 2022")
+    assert counts["new"] == 156 and counts["update"] == 0 and counts["areas"] > 1000
+    drafts = store.import_drafts(counts["import_id"])
+    assert len(drafts) == 156 and drafts["kind_rule"].notna().all()  # no kind in the file: all to review
+    educo = drafts[drafts["name"] == "Educo"].iloc[0]
+    areas = store.actor_areas(educo["id"])
+    assert len(areas) == educo["areas"] == 7 and set(areas["region_code"]) == {"ML-4", "ML-5"}  # Ségou, Mopti
+    before = store.checksum()
+    again = store.apply_import(_plan(store, "mali-5w_mars-2022.xlsx"), user=None, trusted=True,
+                               source="OCHA Mali 5W, March 2022")
+    after = store.checksum()
+    assert again["new"] == 0 and again["update"] == 156 and again["areas"] == 0
+    for table in ("actors", "actor_areas", "citations"):
+        assert after[table] == before[table], table
+
+
+def test_a_3w_row_of_an_existing_actor_adds_areas_without_touching_its_seat_or_kind(store):
+    amappe = store.record("actor", "amappe")
+    data = ("Organisation,Région,Secteur\n#org+name,#adm1+name,#sector\n"
+            f"{amappe['name']},Oriental,Protection\n").encode()
+    plan = plan_import(data, "3w.csv", store.actor_index())
+    assert plan.ok and plan.rows[0].status == "update"
+    store.apply_import(plan, user=None, trusted=True, source="3w.csv")
+    updated = store.record("actor", "amappe")
+    assert {k: updated[k] for k in ("kind", "city", "region_code", "lat", "lon", "country")} == \
+        {k: amappe[k] for k in ("kind", "city", "region_code", "lat", "lon", "country")}
+    assert store.actor_areas("amappe")[["region_code", "sector"]].values.tolist() == [["MA-02", "Protection"]]
+
+
+def test_rows_naming_an_organisation_by_name_or_acronym_are_one_actor(store):
+    data = ("Org,Sigle,Pays,Région\n#org+name,#org+acronym,#country,#adm1\n"
+            "Organisation Internationale pour les Migrations,OIM,ML,Kayes\n"
+            ",OIM,ML,Gao\n").encode()
+    plan = plan_import(data, "3w.csv", store.actor_index())
+    assert plan.ok and [r.status for r in plan.rows] == ["new", "area"]
+    assert [a["region_code"] for a in plan.actors[0]["_areas"]] == ["ML-1", "ML-7"]
+
+
+def test_the_drafts_of_an_import_are_reviewed_and_published_together(store):
+    curator = store.add_user("amina", "curator passphrase", "curator", trusted=True)
+    counts = store.apply_import(_plan(store, "synthetic/title_rows_above_header.csv"), user=curator,
+                                source="3w.csv")
+    drafts = store.import_drafts(counts["import_id"])
+    assert sorted(drafts["name"]) == ["Association Malienne des Expulsés", "Commune de Ziguinchor",
+                                      "Organisation Internationale pour les Migrations"]
+    oim = drafts[drafts["acronym"] == "OIM"].iloc[0]["id"]
+    assert len(store.actor_areas(oim)) == 2  # Kayes (Mali) and Tambacounda (Senegal): one actor
+    with pytest.raises(Invalid):  # all or nothing: one bad kind and nothing is written
+        store.review_import(counts["import_id"], kinds={oim: "alien"}, publish=True, user=curator)
+    assert len(store.import_drafts(counts["import_id"])) == 3
+    done = store.review_import(counts["import_id"], kinds={oim: "international_organisation"}, publish=True,
+                               user=curator)
+    assert done == {"kinds": 1, "published": 3}
+    assert store.import_drafts(counts["import_id"]).empty
+    assert store.record("actor", oim)["status"] == "published"
+    listed = store.imports()
+    assert listed.iloc[0]["id"] == counts["import_id"] and listed.iloc[0]["drafts"] == 0
+    assert set(store.areas_by_region()["region_code"]) >= {"ML-1", "SN-TC", "SN-ZG", "ML-BKO"}
+
+
+def test_an_unknown_import_or_foreign_ids_are_refused(store):
+    with pytest.raises(Invalid, match="No import nope"):
+        store.review_import("nope", publish=True, user=None, trusted=True)
+    counts = store.apply_import(_plan(store, "synthetic/attributes_any_order.csv"), user=None, trusted=True,
+                                source="x")
+    with pytest.raises(Invalid, match="amappe"):
+        store.review_import(counts["import_id"], kinds={"amappe": "ngo"}, user=None, trusted=True)

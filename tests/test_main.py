@@ -252,3 +252,25 @@ def test_restore_checks_the_backup_before_writing_anything(cli, db_path, tmp_pat
         r = cli("restore", str(bad), "--db", str(target))
         assert r.returncode == 1 and reason in r.stderr, r.stderr
         assert not target.exists() and not list(tmp_path.glob(f".from-{bad.name}*"))
+
+
+def test_a_real_3w_import_reviewed_and_published_from_the_command_line(cli, tmp_path):
+    db = tmp_path / "cli.duckdb"
+    assert cli("init", "--db", str(db)).returncode == 0
+    mali = ROOT / "tests" / "data" / "3w" / "mali-5w_mars-2022.xlsx"
+    r = cli("import", str(mali), "--db", str(db), "--report", str(tmp_path / "report.csv"))
+    assert r.returncode == 0, r.stderr
+    assert "156 new" in r.stdout and "rows adding areas of operation not shown" in r.stdout
+    import_id = \
+        next(line.split()[1].rstrip(":") for line in r.stdout.splitlines() if line.startswith("import "))
+    listed = cli("imports", "--db", str(db))
+    assert import_id in listed.stdout and "mali-5w_mars-2022.xlsx" in listed.stdout
+    drafts = cli("imports", import_id, "--db", str(db))
+    assert "Educo" in drafts.stdout and "most 3W partners are NGOs" in drafts.stdout
+    r = cli("publish", "--import", import_id, "--kind", "educo=alien", "--db", str(db))
+    assert r.returncode == 1 and "refused" in r.stderr and "Traceback" not in r.stderr
+    r = cli("publish", "--import", import_id, "--kind", "educo=ngo", "--db", str(db))
+    assert r.returncode == 0 and "156 drafts published, 1 kinds set" in r.stdout, r.stderr
+    assert "nothing to show" in cli("imports", import_id, "--db", str(db)).stdout
+    r = cli("publish", "--import", "no-such-import", "--db", str(db))
+    assert r.returncode == 1 and "No import no-such-import" in r.stderr

@@ -403,7 +403,7 @@ class Connection:
     # -- generic ----------------------------------------------------------------------------
     _TABLES = (
         "actors", "relations", "projects", "project_roles", "events", "participations",
-        "sources", "citations", "changes", "users", "actor_areas", "tours",
+        "sources", "citations", "changes", "users", "actor_areas", "tours", "imports", "import_actors",
     )
 
     def count(self, table: str) -> int:

@@ -39,11 +39,14 @@ class Imports(Connection):
             raise Invalid({"file": plan.problem or "the file has rows with errors; nothing was imported"})
         columns = self._editable("actor")
         new = [r for r in plan.actors if r["_action"] == "new"]
-        counts = {"new": len(new), "update": 0, "areas": 0}
+        counts: dict[str, Any] = {"new": len(new), "update": 0, "areas": 0}
         with self.transaction() as cur:
             if not cur.execute("SELECT 1 FROM sources WHERE id = ?", [source]).fetchone():
                 cur.execute("INSERT INTO sources (id, title, note) VALUES (?, ?, ?)",
                             [source, source, f"imported by {acting.username}"])
+            import_id = unique_id(f"import-{slugify(plan.file_name)[:40]}",
+                                  {r[0] for r in cur.execute("SELECT id FROM imports").fetchall()}.__contains__)
+            members: list[tuple[str, str, str | None]] = []  # (actor, new | update, kind rule)
             taken = {r[0] for r in cur.execute("SELECT id FROM actors").fetchall()}
             areas: list[tuple] = []
             rows = []
@@ -51,6 +54,7 @@ class Imports(Connection):
                 record_id = unique_id(record.get("id") or slugify(record.get("acronym") or record["name"]),
                                       taken.__contains__)
                 taken.add(record_id)
+                members.append((record_id, "new", record.get("_kind_rule")))
                 rows.append({"id": record_id, **{c: record.get(c) for c in columns}, "status": "draft", "version": 1})
                 areas += [(record_id, a) for a in record.get("_areas", [])]
             if rows:
@@ -74,17 +78,42 @@ class Imports(Connection):
                 record = self._import_update(cur, {k: v for k, v in planned.items() if not k.startswith("_")})
                 self._save_in(cur, acting, "actor", record, source=source, action="import")
                 areas += [(record["id"], a) for a in planned.get("_areas", [])]
+                members.append((record["id"], "update", None))
                 counts["update"] += 1
                 if progress and n % 200 == 0:
                     progress(n / len(updates))
-            for actor_id, area in areas:
-                cur.execute("INSERT INTO actor_areas (actor_id, country, region_code, city, lat, lon) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", [actor_id, area["country"], area.get("region_code"),
-                                                          area.get("city"), area.get("lat"), area.get("lon")])
-            counts["areas"] = len(areas)
+            counts["areas"] = self._add_areas(cur, areas, import_id)
+            counts["import_id"] = import_id
+            cur.execute("INSERT INTO imports (id, file_name, source_id, username, counts) VALUES (?, ?, ?, ?, ?)",
+                        [import_id, plan.file_name, source, acting.username, json.dumps(counts)])
+            if members:
+                cur.executemany("INSERT INTO import_actors (import_id, actor_id, action, kind_rule) VALUES (?, ?, ?, ?)",
+                                [(import_id, *m) for m in members])
             self._log(cur, acting.username, "import", "database", "*", None, counts, note=plan.file_name)
             self._bump(cur)
         return counts
+
+    _AREA_KEY = ("country", "region_code", "city", "sector", "period")
+
+    def _add_areas(self, cur: duckdb.DuckDBPyConnection, areas: list[tuple[str, dict]], import_id: str) -> int:
+        """Insert the areas of operation an actor does not have yet (same country, region, city, sector
+        and period): importing the same file again adds none. Returns how many were added."""
+        if not areas:
+            return 0
+        ids = sorted({actor_id for actor_id, _ in areas})
+        have = {tuple(r) for r in cur.execute(
+            "SELECT actor_id, country, region_code, city, sector, period FROM actor_areas "
+            "WHERE actor_id IN (SELECT unnest(?))", [ids]).fetchall()}
+        fresh = []
+        for actor_id, area in areas:
+            key = (actor_id, *(area.get(k) for k in self._AREA_KEY))
+            if key not in have:
+                have.add(key)
+                fresh.append((*key, area.get("lat"), area.get("lon"), import_id))
+        if fresh:
+            cur.executemany("INSERT INTO actor_areas (actor_id, country, region_code, city, sector, period, lat, lon, "
+                            "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh)
+        return len(fresh)
 
     def _check_unchanged_since_preview(self, cur: duckdb.DuckDBPyConnection, updates: list[dict], lang: str) -> None:
         """Refuse the whole import when a file it updates was edited after the preview was made
@@ -116,6 +145,62 @@ class Imports(Connection):
         return record
 
     def actor_areas(self, actor_id: str) -> pd.DataFrame:
-        """Where an actor works besides its seat (from 3W imports)."""
-        return self._df("SELECT country, region_code, city, lat, lon FROM actor_areas WHERE actor_id = ? "
-                        "ORDER BY country, region_code, city", [actor_id])
+        """Where an actor works besides its seat (from 3W imports): place, sector and period."""
+        return self._df("SELECT country, region_code, city, lat, lon, sector, period FROM actor_areas "
+                        "WHERE actor_id = ? ORDER BY country, region_code, city, sector", [actor_id])
+
+    def areas_by_region(self, *, include_unpublished: bool = False) -> pd.DataFrame:
+        """How many actors work in each region (from their areas of operation), for map shading."""
+        status = "" if include_unpublished else "AND a.status = 'published'"
+        return self._df("SELECT ar.country, ar.region_code, count(DISTINCT ar.actor_id) AS actors, "
+                        "string_agg(DISTINCT ar.sector, ', ' ORDER BY ar.sector) AS sectors "
+                        "FROM actor_areas ar JOIN actors a ON a.id = ar.actor_id "
+                        f"WHERE ar.region_code IS NOT NULL {status} "  # a fixed clause, no user text
+                        "GROUP BY ar.country, ar.region_code ORDER BY ar.country, ar.region_code")
+
+    # -- bulk review of one import's drafts --------------------------------------------------------
+    def imports(self) -> pd.DataFrame:
+        """Every import, newest first, with how many of its new actors are still drafts."""
+        return self._df("SELECT i.id, i.file_name, i.source_id, i.username, i.imported_at, i.counts, "
+                        "count(a.id) FILTER (WHERE m.action = 'new' AND a.status = 'draft') AS drafts "
+                        "FROM imports i LEFT JOIN import_actors m ON m.import_id = i.id "
+                        "LEFT JOIN actors a ON a.id = m.actor_id "
+                        "GROUP BY ALL ORDER BY i.imported_at DESC, i.id DESC")
+
+    def import_drafts(self, import_id: str) -> pd.DataFrame:
+        """The actors an import created that are still drafts: what the curator reviews together.
+        ``kind_rule`` is set while the kind is a guess (cleared once the curator sets it)."""
+        return self._df("SELECT a.id, a.name, a.acronym, a.kind, a.country, a.version, m.kind_rule, "
+                        "(SELECT count(*) FROM actor_areas ar WHERE ar.actor_id = a.id) AS areas "
+                        "FROM import_actors m JOIN actors a ON a.id = m.actor_id "
+                        "WHERE m.import_id = ? AND m.action = 'new' AND a.status = 'draft' ORDER BY a.name",
+                        [import_id])
+
+    def review_import(self, import_id: str, *, kinds: dict[str, str] | None = None, publish: bool = False,
+                      user: User | None, trusted: bool = False, lang: str = "en") -> dict[str, int]:
+        """Fix the kinds of an import's drafts and/or publish them all, in one transaction: all or
+        nothing. Each change is a versioned, logged save; a fixed kind is no longer "to review"."""
+        acting = User("cli", "admin") if trusted else self._acting(user, "publish" if publish else "import")
+        drafts = self.import_drafts(import_id)
+        if not len(drafts) and not len(self._df("SELECT id FROM imports WHERE id = ?", [import_id])):
+            raise Invalid({"import": t("import.no_such_import", lang, id=import_id)})
+        unknown = sorted(set(kinds or {}) - set(drafts["id"]))
+        if unknown:
+            raise Invalid({"import": t("import.not_drafts_of", lang, ids=", ".join(unknown), id=import_id)})
+        out = {"kinds": 0, "published": 0}
+        with self.transaction() as cur:
+            for actor_id in drafts["id"]:
+                values: dict[str, Any] = {"id": actor_id}
+                if kinds and kinds.get(actor_id):
+                    values["kind"] = kinds[actor_id]
+                    cur.execute("UPDATE import_actors SET kind_rule = NULL WHERE import_id = ? AND actor_id = ?",
+                                [import_id, actor_id])
+                    out["kinds"] += 1
+                if publish:
+                    values["status"] = "published"
+                    out["published"] += 1
+                if len(values) > 1:
+                    self._save_in(cur, acting, "actor", values, lang=lang,
+                                  action="publish" if publish else "update")
+            self._bump(cur)
+        return out
