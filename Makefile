@@ -36,8 +36,11 @@ browser:
 db: setup
 	$(PY) -m mapping init --force
 
+# MALLOC_ARENA_MAX: Streamlit runs each visitor's script in a thread of its own, and glibc gives
+# threads arenas of their own that keep freed memory; two arenas keep a crowd's memory in check
+# (benchmarks/README.md, load).
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=2 $(PY) -m streamlit run app.py --server.port $(PORT)
 
 test: setup browser
 	$(PY) -m pytest tests mapping --doctest-modules -q

@@ -70,7 +70,8 @@ def _free_port() -> int:
 
 def start_server(db: str, log_path: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = dict(os.environ, ATLAS_DB=db, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    # MALLOC_ARENA_MAX as `make run` sets it (README, "Serving a webinar").
+    env = dict(os.environ, ATLAS_DB=db, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", MALLOC_ARENA_MAX="2")
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
@@ -164,7 +165,8 @@ def _request(page: str, hub: str, session: str | None) -> dict:
 
 
 def visit(url: str, hub: str, start: threading.Barrier | None = None) -> dict[str, tuple[float, str | None]]:
-    """One visitor: Directory, the hub's organisation file, Map, Network, in one session."""
+    """One visitor: Directory, the hub's organisation file, Map, Network, in one session (its id under
+    ``"session"``)."""
     if start is not None:
         start.wait()
     out: dict[str, tuple[float, str | None]] = {}
@@ -177,6 +179,7 @@ def visit(url: str, hub: str, start: threading.Barrier | None = None) -> dict[st
             for rest in PAGES[PAGES.index(page) + 1:]:
                 out[rest] = (0.0, "no session")
             break
+    out["session"] = (0.0, session)
     return out
 
 
@@ -197,6 +200,14 @@ def round_of(url: str, hub: str, n: int, meter: Meter) -> dict:
     cpu = meter.cpu() - before_cpu
     time.sleep(2)  # let the finished sessions' garbage go before reading idle memory
     after = meter.rss()
+    # The agent client keeps each session's last page (its messages and snapshot) in the server, which
+    # a browser's session does not: move every session to the light About page to see what an idle
+    # visitor costs.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda v: interact(url, {"session_id": v["session"][1], "page": "about"}),
+                      [v for v in visits if v["session"][1]]))
+    time.sleep(2)
+    idle = meter.rss()
     pages = {}
     for page in PAGES:
         times = [v[page][0] for v in visits if v[page][1] is None]
@@ -205,8 +216,8 @@ def round_of(url: str, hub: str, n: int, meter: Meter) -> dict:
                        "p95": _p95(times) if times else None, "max": max(times) if times else None,
                        "errors": len(errors), "first_error": errors[0] if errors else ""}
     return {"sessions": n, "pages": pages, "wall": wall, "cpu": cpu, "peak_mb": meter.peak / 2**20,
-            "before_mb": before_rss / 2**20, "after_mb": after / 2**20,
-            "per_session_mb": (after - before_rss) / 2**20 / n}
+            "before_mb": before_rss / 2**20, "after_mb": after / 2**20, "idle_mb": idle / 2**20,
+            "per_session_mb": (after - before_rss) / 2**20 / n, "idle_per_session_mb": (idle - before_rss) / 2**20 / n}
 
 
 def cpu_per_run(url: str, hub: str, meter: Meter, repeat: int = 3) -> dict[str, float]:
@@ -298,8 +309,9 @@ def report(rounds: list[dict], costs: dict[str, float], actors: int, hub: tuple[
                          + (f"  first: {s['first_error']}" if s["errors"] else ""))
         lines.append(f"{'':>4} round {r['wall']:.1f} s wall, server CPU {r['cpu']:.1f} s (floor "
                      f"{r['cpu'] / CORES:.1f} s on {CORES} cores); memory peak {r['peak_mb']:.0f} MB, "
-                     f"{r['before_mb']:.0f} -> {r['after_mb']:.0f} MB idle after "
-                     f"({r['per_session_mb']:+.2f} MB per session kept open)")
+                     f"{r['before_mb']:.0f} -> {r['after_mb']:.0f} MB after ({r['per_session_mb']:+.2f} MB per "
+                     f"session, its last page held by the agent client) -> {r['idle_mb']:.0f} MB with every "
+                     f"session idle on About ({r['idle_per_session_mb']:+.2f} MB per idle session)")
         lines.append("")
     if paints:
         lines.append(f"Chromium, {len(next(iter(paints.values())))} pages at once (seconds from navigation):")
