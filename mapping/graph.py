@@ -460,6 +460,10 @@ def _kind_label(data: Mapping, lang: str) -> str:
     return label(vocabulary, data.get("kind"), lang)
 
 
+#: What every link of :func:`chart_spec` has unless it says otherwise.
+LINK_STYLE = {"width": 1.2, "opacity": 0.7, "curveness": 0.08}
+
+
 def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]], node_metrics: pd.DataFrame, *,
                color_by: str = "kind", size_by: str = "degree", community: Mapping[str, int] | None = None,
                highlight: Iterable[str] = (), highlight_edges: set[frozenset] | None = None,
@@ -521,10 +525,11 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
         item = {  # "id" keeps nodes apart: ECharts would otherwise key them by their (shared) names
             "id": str(i), "name": _text(d.get("label", n)), "x": x, "y": y, "symbolSize": round(float(size), 1),
             "category": category(n), "value": round(float(value), 4),
-            "label": {"show": n in labelled},
             "tooltip": {"formatter": f"<b>{_text(d.get('name', n))}</b><br/>{_text(_kind_label(d, lang))}"
                                      + (f" · {_text(d['country'])}" if d.get("country") else "")},
         }
+        if n in labelled:  # the others follow the series (no label): a drawing is sent on every visit
+            item["label"] = {"show": True}
         if marked and n not in marked:
             item["itemStyle"] = {"opacity": 0.25}
         if n == selected or n in marked:
@@ -532,26 +537,31 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
         data.append(item)
 
     index = {n: i for i, n in enumerate(nodes)}
+    big = len(nodes) > 500
+    # Each link carries only what differs from the series' defaults (width, opacity, curve, no arrow),
+    # and, in drawings of more than 500 nodes, no sentence of its own (ECharts names both ends):
+    # at 2,000 nodes the option would otherwise weigh 2.7 MB, sent and copied on every visit.
     links = []
     for u, v, d in g.edges(data=True):
         if u == v:
             continue
         edge_type = d.get("edge_type", "relation")
         colour = EDGE_COLOURS.get(d.get("kind"), "#999999") if edge_type == "relation" else "#9aa5b1"
-        style = {"color": colour, "type": EDGE_STYLES.get(edge_type, "solid"), "width": 1.2, "opacity": 0.7,
-                 "curveness": 0.08}
+        style = {"color": colour}
+        if EDGE_STYLES.get(edge_type, "solid") != "solid":
+            style["type"] = EDGE_STYLES[edge_type]
         if highlight_edges is not None and marked:
             on_path = frozenset((u, v)) in highlight_edges
             style.update({"width": 4, "opacity": 1.0, "color": "#e4572e"} if on_path else {"opacity": 0.12})
-        phrase = edge_phrase(d.get("kind", ""), edge_type, True, lang)
-        links.append({
-            "source": str(index[u]), "target": str(index[v]), "lineStyle": style,
-            "symbol": ["none", "arrow"] if d.get("directed") else ["none", "none"],
-            "tooltip": {"formatter": f"{_text(g.nodes[u].get('label', u))} — {_text(phrase)} — "
-                                     f"{_text(g.nodes[v].get('label', v))}"},
-        })
+        link = {"source": str(index[u]), "target": str(index[v]), "lineStyle": style}
+        if d.get("directed"):
+            link["symbol"] = ["none", "arrow"]
+        if not big:
+            phrase = edge_phrase(d.get("kind", ""), edge_type, True, lang)
+            link["tooltip"] = {"formatter": f"{_text(g.nodes[u].get('label', u))} — {_text(phrase)} — "
+                                            f"{_text(g.nodes[v].get('label', v))}"}
+        links.append(link)
 
-    big = len(nodes) > 500
     legend_width = 170 if large else 150  # longer names are cut with "…" (the tooltip has them whole)
     return {
         "tooltip": {"trigger": "item", "confine": True},
@@ -570,7 +580,8 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
             "selectedMode": "single", "scaleLimit": {"min": 0.2, "max": 12},
             "categories": [{"name": _text(x), "itemStyle": {"color": c}} for x, c in zip(names, colours)],
             "data": data, "links": links,
-            "edgeSymbolSize": [0, 7],
+            "edgeSymbol": ["none", "none"], "edgeSymbolSize": [0, 7],
+            "lineStyle": dict(LINK_STYLE),
             "label": {"position": "right", "fontSize": 18 if large else 12, "fontWeight": "bold" if large else "normal",
                       "textBorderColor": "#ffffff", "textBorderWidth": 3},
             "labelLayout": {"hideOverlap": True},
@@ -625,7 +636,7 @@ def spec_to_svg(spec: Mapping, *, width: int = 1600, height: int = 1000, caption
            f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
     for link in links:
         (x1, y1), (x2, y2) = at(data[int(link["source"])]), at(data[int(link["target"])])
-        style = link.get("lineStyle", {})
+        style = {**series.get("lineStyle", {}), **link.get("lineStyle", {})}
         dash = ' stroke-dasharray="6 4"' if style.get("type") == "dashed" else ""
         out.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{style.get("color", "#999")}"'
                    f' stroke-width="{style.get("width", 1)}" stroke-opacity="0.6"{dash}/>')
