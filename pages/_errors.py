@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from mapping.store import Busy, NoSnapshot
-from pages._ui import escape, tr
+from pages._ui import escape, stop_busy, tr
 
 log = logging.getLogger("atlas")
 #: The latest failures of this process, (error id, where, traceback): the tests' conftest fails
@@ -34,8 +34,8 @@ def run_page(run: Callable[[], None], where: str, message: str = "error.page") -
     reruns pass through: they are not exceptions."""
     try:
         run()
-    except (Busy, NoSnapshot):
-        raise  # not a failure: app.py says in one line that the database is busy
+    except (Busy, NoSnapshot) as exc:  # not a failure: one line says the database is busy, the run ends
+        stop_busy(exc)
     except Exception:  # noqa: BLE001  any failure of one page must not take the app down
         st.error(tr(message, id=_report(where)))
 
