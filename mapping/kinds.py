@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from .geo import normalize
 
 #: (pattern on the folded type, kind). The first match wins: specific words before general ones.
@@ -94,3 +96,14 @@ def guess_kind(name: str, acronym: str | None = None) -> tuple[str, str]:
             if pattern.search(text):
                 return kind, label
     return FALLBACK
+
+
+def changed(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, str]:
+    """The kinds a curator changed in the review table: ``{actor id: new kind}``.
+
+    >>> old = pd.DataFrame({"id": ["a", "b"], "kind": ["ngo", "ngo"]})
+    >>> changed(old, old.assign(kind=["ngo", "municipality"]))
+    {'b': 'municipality'}
+    """
+    was = dict(zip(before["id"], before["kind"]))
+    return {i: k for i, k in zip(after["id"], after["kind"]) if k and k != was.get(i)}

@@ -9,6 +9,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from mapping import graph, maps, orgfile
+from mapping.areas import areas_table
 from mapping.filters import Filters
 from mapping.model import TARGET_GROUPS, THEMES, label
 from pages import _ui, _views
@@ -64,6 +65,10 @@ def where_and_who(actor: dict, key: tuple[str, int], lang: str) -> str | None:
         _views.show_map(_views.folium_map((key, actor["id"], lang), f"actor_map_{actor['id']}", 340, (), build))
         if not orgfile.place_text(actor):
             st.caption(_ui.tr("actor.map_no_seat"))
+        areas = store.actor_areas(actor["id"])
+        if len(areas):
+            with st.expander(_ui.tr("areas.title", n=len(areas))):
+                st.dataframe(areas_table(areas, lang), hide_index=True, width="stretch", key="actor_areas")
     with right, st.container(key="actor_ego"):
         st.subheader(_ui.tr("actor.ego"), anchor=False)
         whole = _views.network(key, Filters(), False)

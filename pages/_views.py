@@ -104,6 +104,11 @@ def region_counts(key: tuple[str, int], filters: Filters, kind: str | None, them
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
+def area_counts(key: tuple[str, int], filters: Filters) -> object:
+    return _ui.store().area_counts(filters)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
 def map_links(key: tuple[str, int], actor_id: str | None, project_id: str | None) -> object:
     return _ui.store().map_links(actor_id=actor_id, project_id=project_id)
 

@@ -17,8 +17,8 @@ _ui.url_in("map")
 
 options = _ui.filter_options(key)
 # Region colouring: off, every actor, or one kind / one theme ("kind:ngo", "theme:health").
-shading = ["off", "all"] + [f"kind:{k}" for k in ACTOR_KINDS] + [f"theme:{t}" for t in THEMES]
-shading_labels = {"off": tr("map.shade.off"), "all": tr("map.shade.all")}
+shading = ["off", "all", "areas"] + [f"kind:{k}" for k in ACTOR_KINDS] + [f"theme:{t}" for t in THEMES]
+shading_labels = {"off": tr("map.shade.off"), "all": tr("map.shade.all"), "areas": tr("map.shade.areas")}
 shading_labels |= {f"kind:{k}": tr("map.shade.kind", kind=label(ACTOR_KINDS, k, lang)) for k in ACTOR_KINDS}
 shading_labels |= {f"theme:{t}": tr("map.shade.theme", theme=label(THEMES, t, lang)) for t in THEMES}
 projects = options["projects"]
@@ -60,7 +60,8 @@ actors = _views.map_actors(key, filters)
 selected = _ui.selected_actor()
 kind = shade.split(":", 1)[1] if shade.startswith("kind:") else None
 theme = shade.split(":", 1)[1] if shade.startswith("theme:") else None
-counts = None if shade == "off" else _views.region_counts(key, filters, kind, theme)
+counts = None if shade == "off" else _views.area_counts(key, filters) if shade == "areas" else \
+    _views.region_counts(key, filters, kind, theme)
 links = _views.map_links(key, None, project) if project else (
     _views.map_links(key, selected, None) if selected else None)
 panel.caption(tr("map.count", n=len(actors)) + (" · " + tr("map.links_count", n=len(links)) if links is not None else ""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -554,6 +555,36 @@ def test_import_page_previews_refuses_bad_files_and_imports_good_ones(app_db):
     assert Store(str(app_db)).record("actor", "association-nador-accueil")["status"] == "draft"
 
 
+def test_import_page_takes_a_real_3w_then_its_drafts_are_fixed_and_published_together(app_db):
+    chad = (Path(__file__).parent / "data" / "3w" / "3w_td_october2021.xlsx").read_bytes()
+    title_rows = (Path(__file__).parent / "data" / "3w" / "synthetic" / "title_rows_above_header.csv").read_bytes()
+    at = _curator_app(app_db, "pages/imports.py")
+    at.file_uploader(key="imp_file").set_value(("3w_td_october2021.xlsx", chad, "application/octet-stream")).run()
+    assert not at.exception and any("705 rows in Chad" in e.value for e in at.error)
+    at.file_uploader(key="imp_file").set_value(("3w.csv", title_rows, "text/csv")).run()
+    assert any("Header on row 4" in s.value for s in at.success)
+    at.selectbox(key="imp_kind").set_value("ngo").run()  # one kind for the whole file: nothing to review
+    report = next(df.value for df in at.dataframe if "reasons" in df.value.columns)
+    assert not report["reasons"].str.contains("Kind to review").any()
+    at.selectbox(key="imp_kind").set_value("").run()  # back to guessing
+    at.button(key="imp_apply").click().run()
+    assert not at.exception and any("Imported: 3 new drafts" in s.value for s in at.success)
+    store = Store(str(app_db))
+    import_id = store.imports().iloc[0]["id"]
+    drafts = store.import_drafts(import_id)
+    assert at.selectbox(key="imp_review").value == import_id
+    oim = drafts[drafts["acronym"] == "OIM"].iloc[0]["id"]
+    at.session_state[f"imp_editor_{import_id}"] = {
+        "edited_rows": {int(drafts.index[drafts["id"] == oim][0]): {"kind": "development_agency"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="imp_publish").click().run()
+    assert not at.exception and any("1 kind(s) set, 3 draft(s) published" in s.value for s in at.success)
+    store = Store(str(app_db))
+    assert store.record("actor", oim)["kind"] == "development_agency"
+    assert store.import_drafts(import_id).empty
+
+
 # -- presenter and sharing ------------------------------------------------------------------------------
 def test_presenter_mode_from_the_link_hides_the_chrome_and_names_the_view(app_db):
     at = _app(lang="en", present="1")
@@ -844,3 +875,26 @@ def test_the_organisation_file_reads_as_a_file_not_a_data_dump(app_db):
     assert "Potential partners" in [s.value for s in at.subheader]
     links = at.get("page_link")
     assert any(link.proto.page.endswith("partners") or "of=bmz" in link.proto.query_string for link in links)
+
+
+def test_areas_of_operation_show_on_the_organisation_file_and_shade_the_map(app_db):
+    from mapping.importer import plan_import
+
+    store = Store(str(app_db))
+    path = Path(__file__).parent / "data" / "3w" / "synthetic" / "title_rows_above_header.csv"
+    counts = store.apply_import(plan_import(path.read_bytes(), path.name, store.actor_index()), user=None,
+                                trusted=True, source="3w.csv")
+    store.review_import(counts["import_id"], publish=True, user=None, trusted=True)
+    oim = \
+        store.actor_index().query("acronym == 'OIM'").iloc[0]["id"]
+    store.close()
+    at = _app(lang="en", actor=oim)
+    at.switch_page("pages/actor.py").run()
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "Sectors" in df.value.columns)
+    assert table[["Country", "Region", "Place"]].values.tolist() == [["Mali", "Kayes", "Kayes"],
+                                                                     ["Senegal", "Tambacounda", "Tambacounda"]]
+    at = _app(lang="en")
+    at.switch_page("pages/map.py").run()
+    at.selectbox(key="map_shade").set_value("areas").run()
+    assert not at.exception

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from ..auth import User
+from ..filters import Filters
 from ..i18n import t
 from ..model import merge_lists, slugify, unique_id
 from ..validate import Invalid
@@ -149,14 +150,16 @@ class Imports(Connection):
         return self._df("SELECT country, region_code, city, lat, lon, sector, period FROM actor_areas "
                         "WHERE actor_id = ? ORDER BY country, region_code, city, sector", [actor_id])
 
-    def areas_by_region(self, *, include_unpublished: bool = False) -> pd.DataFrame:
-        """How many actors work in each region (from their areas of operation), for map shading."""
-        status = "" if include_unpublished else "AND a.status = 'published'"
-        return self._df("SELECT ar.country, ar.region_code, count(DISTINCT ar.actor_id) AS actors, "
-                        "string_agg(DISTINCT ar.sector, ', ' ORDER BY ar.sector) AS sectors "
-                        "FROM actor_areas ar JOIN actors a ON a.id = ar.actor_id "
-                        f"WHERE ar.region_code IS NOT NULL {status} "  # a fixed clause, no user text
-                        "GROUP BY ar.country, ar.region_code ORDER BY ar.country, ar.region_code")
+    def area_counts(self, filters: Filters | None = None) -> pd.DataFrame:
+        """Published actors matching ``filters`` that work in each region, by their seat or an area
+        of operation (the map's "areas of operation" shading). Columns: country, region_code, n."""
+        where, params = self._actor_where(filters or Filters(), False)
+        return self._df(
+            "WITH places AS (SELECT a.id, a.region_code FROM actors a WHERE " + where + " AND a.region_code "
+            "IS NOT NULL UNION SELECT a.id, ar.region_code FROM actors a JOIN actor_areas ar ON ar.actor_id = a.id "
+            "WHERE " + where + " AND ar.region_code IS NOT NULL) "
+            "SELECT substr(region_code, 1, 2) AS country, region_code, count(DISTINCT id) AS n FROM places "
+            "GROUP BY ALL ORDER BY region_code", params + params)
 
     # -- bulk review of one import's drafts --------------------------------------------------------
     def imports(self) -> pd.DataFrame:
