@@ -68,7 +68,7 @@ PROJECT_ROLES = Vocabulary("project_role", ("commissioner", "funder", "co_funder
     "lead_executing_agency", "partner", "partner_municipality", "partner_country", "beneficiary"))
 #: How an actor takes part in an event.
 EVENT_ROLES = Vocabulary("event_role", ("organiser", "funder", "host", "speaker", "participant",
-    "observer", "trainer"))
+    "observer", "trainer", "partner"))
 EVENT_KINDS = Vocabulary("event_kind", ("training", "webinar", "meeting", "conference", "signature",
     "activity"))
 PROJECT_KINDS = Vocabulary("project_kind", ("project", "programme", "strategy", "charter", "output"))

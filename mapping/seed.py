@@ -99,6 +99,8 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
     for rec in actors.to_dict("records"):
         # An actor whose seat the sources do not state has no city and no point (never an invented one).
         place = _place(rec["city"], rec["country"], f"actor {rec['id']}") if rec["city"] else {}
+        if not place and rec.get("region_code"):  # a regional council: its region is stated, its seat is not
+            place = {"region_code": rec["region_code"], "region": geo.region_name(rec["region_code"])}
         rows.append({
             "id": rec["id"], "name": rec["name"], "acronym": _none(rec["acronym"]),
             "name_fr": _none(rec["name_fr"]), "name_en": _none(rec["name_en"]), "name_ar": _none(rec["name_ar"]),
@@ -125,7 +127,8 @@ def read_seed(seed_dir: Path = SEED_DIR) -> dict[str, pd.DataFrame]:
         "id": r["id"], "name": r["name"], "acronym": _none(r["acronym"]),
         "other_names": split_list(r["other_names"]), "kind": r["kind"], "description": _none(r["description"]),
         "start_date": _none(r["start"]), "end_date": _none(r["end"]), "themes": split_list(r["themes"]),
-        "status": "published", "evidence": _none(r.get("evidence", "")), "evidence_note": _none(r.get("evidence_note", "")),
+        "status": "published",
+        "evidence": _none(r.get("evidence", "")), "evidence_note": _none(r.get("evidence_note", "")),
     } for r in projects.to_dict("records")])
     citations += _citations(projects, "project", projects["id"])
 

@@ -2,8 +2,8 @@
 count, partnership lines, all drawn without the internet."""
 import streamlit as st
 
-from mapping import geo, maps
-from mapping.model import ACTOR_KINDS, THEMES, is_international, label
+from mapping import geo, maps, provenance
+from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES, is_international, label
 from pages import _presenter, _ui, _views
 
 _ui.ensure_app()
@@ -64,10 +64,14 @@ counts = None if shade == "off" else _views.area_counts(key, filters) if shade =
     _views.region_counts(key, filters, kind, theme)
 links = _views.map_links(key, None, project) if project else (
     _views.map_links(key, selected, None) if selected else None)
-panel.caption(tr("map.count", n=len(actors)) + (" · " + tr("map.links_count", n=len(links)) if links is not None else ""))
+unplaced = provenance.unplaced(actors)  # never drawn at an invented point: listed below the map instead
+count = tr("map.count", n=len(actors) - len(unplaced))
+if len(unplaced):
+    count += " · " + tr("map.unplaced_count", n=len(unplaced))
+panel.caption(count + (" · " + tr("map.links_count", n=len(links)) if links is not None else ""))
 
 
-caption = tr("map.count", n=len(actors)) + " · " + _presenter.source_line()
+caption = count + " · " + _presenter.source_line()
 
 # The map keeps the user's view when it is redrawn (a filter changed) until the page asks for
 # another one: Fit to selection, Reset, or a view arriving from a link or a tour step. Each of
@@ -139,7 +143,15 @@ if selected:
                 st.markdown(tr("map.themes") + " " + ", ".join(_ui.escape(label(THEMES, t, lang)) for t in actor["themes"]))
             st.page_link("pages/actor.py", label=tr("map.open_file"), query_params={"actor": selected, "lang": lang})
 
-abroad = actors[actors["country"].map(is_international).astype(bool)]
+if len(unplaced):
+    with st.expander(tr("map.unplaced", n=len(unplaced))):
+        st.caption(tr("map.unplaced_help"))
+        for row in unplaced.itertuples(index=False):
+            st.page_link("pages/actor.py", label=_ui.escape(row.name + (f" — {label(COUNTRIES, row.country, lang)}"
+                                                           if isinstance(row.country, str) else "")),
+                         query_params={"actor": row.id, "lang": lang})
+
+abroad = actors[actors["country"].map(is_international).astype(bool) & actors["lat"].notna()]
 if len(abroad):
     with st.expander(tr("map.international", n=len(abroad))):
         for row in abroad.itertuples(index=False):
