@@ -337,14 +337,16 @@ class PublicReads(Connection):
 
     # -- statistics -------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
-        """Counts by table, by country and by kind (published actors)."""
+        """Counts by table, by country and by kind (published actors); actors whose country the
+        sources do not state count under ``"not stated"``."""
         with self.unit():
             return self._stats()
 
     def _stats(self) -> dict[str, Any]:
         tables = {t: self.count(t) for t in self._TABLES}
         by_country = self._df(
-            "SELECT country, count(*) AS n FROM actors WHERE status = 'published' GROUP BY country ORDER BY n DESC, country"
+            "SELECT coalesce(country, 'not stated') AS country, count(*) AS n FROM actors WHERE status = 'published' "
+            "GROUP BY ALL ORDER BY n DESC, country"
         )
         by_kind = self._df(
             "SELECT kind, count(*) AS n FROM actors WHERE status = 'published' GROUP BY kind ORDER BY n DESC, kind"
