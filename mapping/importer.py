@@ -582,9 +582,9 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
         name_key = dedupe.name_key(record["name"])  # once per row: it folds every character
         # In a 3W one organisation may work in several countries: one actor, its seat country the first row's.
         key = ("id", record["id"]) if record.get("id") else \
-            ("name", name_key) if plan.areas_only else ("name", name_key, record["country"])
+            ("name", name_key) if plan.areas_only else ("name", name_key, record.get("country"))
         if key not in groups and record.get("acronym") and not record.get("id"):
-            key = aliases.get(("acronym", dedupe.name_key(record["acronym"]), record["country"]), key)
+            key = aliases.get(("acronym", dedupe.name_key(record["acronym"]), record.get("country")), key)
         if key in groups:
             group = groups[key]
             if record.get("id") and name_key != group["name_key"]:
@@ -595,9 +595,9 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
             report.status, report.actor_id = "area", group["record"].get("id")
             report.reasons.append(t("import.area_of", lang, row=group["row"]))
             continue
-        target = record.get("id") if record.get("id") in ids else exact.get((name_key, record["country"]))
+        target = record.get("id") if record.get("id") in ids else exact.get((name_key, record.get("country")))
         if target is None and record.get("acronym"):
-            target = exact.get((dedupe.name_key(record["acronym"]), record["country"]))
+            target = exact.get((dedupe.name_key(record["acronym"]), record.get("country")))
         if target:
             record["id"] = target
             if target in versions:
@@ -612,7 +612,7 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
         groups[key] = {"record": record, "row": row_number, "name_key": name_key,
                        "areas": [_area(record)] if plan.areas_only else []}
         if record.get("acronym"):
-            aliases.setdefault(("acronym", dedupe.name_key(record["acronym"]), record["country"]), key)
+            aliases.setdefault(("acronym", dedupe.name_key(record["acronym"]), record.get("country")), key)
         record["_action"] = "update" if target else "new"
         if record.get("id") and not target:
             report.actor_id = record["id"]
