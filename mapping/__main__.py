@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import UTC
 from pathlib import Path
 
 from .exporters import to_csv
@@ -87,11 +88,11 @@ def _confirm(question: str) -> bool:
 def _set_aside(path: Path) -> Path:
     """Rename the database (and its write-ahead log) to ``<db>.replaced-<UTC time>``, under the
     database lock so no unit of work is half way through it."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from .store import locks
 
-    kept = path.with_name(f"{path.name}.replaced-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}")
+    kept = path.with_name(f"{path.name}.replaced-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
     with locks.exclusive(str(path)):
         path.rename(kept)
         wal = Path(str(path) + ".wal")

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from atlas_servers import App, cli
+
 from mapping.seed import init_database
 
 CURATOR_PASSWORD = "deploy curator passphrase"

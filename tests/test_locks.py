@@ -5,47 +5,47 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
-from mapping.store import Busy, locks
+from mapping.store import Busy, Store, locks
 
 
-def _hold(path: str, seconds: float, ready: threading.Event) -> None:
-    with locks.exclusive(path, wait=5):
-        ready.set()
-        time.sleep(seconds)  # holding the lock is what is tested: another unit must wait for it
+@contextmanager
+def _held_by_another(path: str, seconds: float):
+    """Another unit of work holding the database for ``seconds`` (from another thread: each
+    unit opens its own lock file description, so threads exclude each other like processes)."""
+    ready = threading.Event()
+
+    def hold() -> None:
+        with locks.exclusive(path, wait=5):
+            ready.set()
+            time.sleep(seconds)  # holding the lock is what is tested
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert ready.wait(5)
+    try:
+        yield
+    finally:
+        holder.join()
 
 
 def test_a_unit_of_work_gives_up_after_the_lock_wait_with_one_line(db_path, monkeypatch):
-    from mapping.store import Store
-
     store = Store(str(db_path))
-    ready = threading.Event()
-    holder = threading.Thread(target=_hold, args=(str(db_path), 2.0, ready))
-    holder.start()
-    ready.wait(5)
     monkeypatch.setenv("ATLAS_LOCK_WAIT", "0.2")
-    try:
-        with pytest.raises(Busy) as caught:
-            store.count("actors")
-        assert "\n" not in str(caught.value) and "ATLAS_LOCK_WAIT" in str(caught.value)
-    finally:
-        holder.join()
+    with _held_by_another(str(db_path), 2.0), pytest.raises(Busy) as caught:
+        store.count("actors")
+    assert "\n" not in str(caught.value) and "ATLAS_LOCK_WAIT" in str(caught.value)
     assert store.count("actors") > 30  # free again: the same store works
 
 
 def test_a_unit_of_work_waits_for_a_short_hold(db_path, monkeypatch):
-    from mapping.store import Store
-
     store = Store(str(db_path))
-    ready = threading.Event()
-    holder = threading.Thread(target=_hold, args=(str(db_path), 0.3, ready))
-    holder.start()
-    ready.wait(5)
     monkeypatch.setenv("ATLAS_LOCK_WAIT", "10")
-    assert store.count("actors") > 30
-    holder.join()
+    with _held_by_another(str(db_path), 0.3):
+        assert store.count("actors") > 30
 
 
 def test_the_serving_mark_is_seen_by_other_processes_and_dropped_on_exit(tmp_path):

@@ -247,7 +247,8 @@ def test_restore_checks_the_backup_before_writing_anything(cli, db_path, tmp_pat
     for item in (tmp_path / "good").iterdir():
         if item.name != "users.parquet":
             (incomplete / item.name).write_bytes(item.read_bytes())
-    for bad, reason in ((hostile, "never has"), (incomplete, "lacks users.parquet"), (tmp_path / "none", "not a backup")):
+    cases = ((hostile, "never has"), (incomplete, "lacks users.parquet"), (tmp_path / "none", "not a backup"))
+    for bad, reason in cases:
         target = tmp_path / f"from-{bad.name}.duckdb"
         r = cli("restore", str(bad), "--db", str(target))
         assert r.returncode == 1 and reason in r.stderr, r.stderr
@@ -274,3 +275,18 @@ def test_a_real_3w_import_reviewed_and_published_from_the_command_line(cli, tmp_
     assert "nothing to show" in cli("imports", import_id, "--db", str(db)).stdout
     r = cli("publish", "--import", "no-such-import", "--db", str(db))
     assert r.returncode == 1 and "No import no-such-import" in r.stderr
+
+
+def test_a_database_held_by_a_program_outside_the_atlas_lock_is_one_line(cli, db_path):
+    """An older app or a DuckDB shell holds the file with DuckDB's own lock, not ours."""
+    code = ("import sys, time, duckdb; con = duckdb.connect(sys.argv[1]); print('holding', flush=True); "
+            "time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(db_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        r = cli("stats", "--db", str(db_path))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert r.returncode == 75 and "held by another program" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr

@@ -35,7 +35,9 @@ def test_a_snapshot_holds_only_what_visitors_may_see(curated):
     published = snapshots.current(store.path)
     assert published is not None and published.exists()
     assert _snapshot_rows(published, "SELECT count(*) FROM users") == [(0,)]
-    assert _snapshot_rows(published, "SELECT count(*) FROM actors WHERE id = ?".replace("?", f"'{draft['id']}'")) == [(0,)]
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.execute("SELECT count(*) FROM actors WHERE id = ?", [draft["id"]]).fetchone() == (0,)
+    con.close()
     assert _snapshot_rows(published, "SELECT count(*) FROM actors WHERE status <> 'published' "
                                      "AND merged_into IS NULL") == [(0,)]
     private = _snapshot_rows(published, "SELECT count(*) FROM actors WHERE contact_name IS NOT NULL "

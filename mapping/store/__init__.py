@@ -1,7 +1,8 @@
 """The data layer: the only package of the atlas that speaks SQL.
 
-One :class:`Store` opens the DuckDB database for each unit of work (see :class:`.base.Connection`). It creates and migrates the schema
-(``schema.sql``) — seeding is :func:`mapping.seed.init_database`'s job — answers every query the pages need and runs every
+One :class:`Store` opens the DuckDB database for each unit of work (see
+:class:`.base.Connection`). It creates and migrates the schema (``schema.sql``) — seeding is
+:func:`mapping.seed.init_database`'s job — answers every query the pages need and runs every
 write in a transaction. Values are always bound as parameters; the only strings
 composed into SQL are fixed fragments chosen by this package.
 
@@ -48,8 +49,23 @@ from .snapshots import NoSnapshot
 from .tours import Tours
 from .writes import AuditedWrites
 
-__all__ = ["Store", "Conflict", "Busy", "ReadOnly", "NoSnapshot", "BadBackup", "DatabaseError", "default_path", "schema_blocks", "DEFAULT_DB", "EXPORT_COLUMNS",
-           "LIST_COLUMNS", "PRIVATE_COLUMNS", "ROOT", "SCHEMA_FILE"]
+__all__ = [
+    "BadBackup",
+    "Busy",
+    "Conflict",
+    "DEFAULT_DB",
+    "DatabaseError",
+    "EXPORT_COLUMNS",
+    "LIST_COLUMNS",
+    "NoSnapshot",
+    "PRIVATE_COLUMNS",
+    "ROOT",
+    "ReadOnly",
+    "SCHEMA_FILE",
+    "Store",
+    "default_path",
+    "schema_blocks",
+]
 
 
 class Store(PublicReads, AuditedWrites, Accounts, Imports, Merges, Tours, Backups, Connection):

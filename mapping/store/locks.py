@@ -14,8 +14,8 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 #: Seconds a unit of work waits for the database before giving up (``ATLAS_LOCK_WAIT``).
 DEFAULT_WAIT = 10.0

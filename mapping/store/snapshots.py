@@ -43,10 +43,13 @@ PUBLIC_ROWS: dict[str, str | None] = {
     "events": "status = 'published'",
     "relations": "status = 'published' AND source_actor IN (SELECT id FROM {snap}.actors WHERE status = 'published') "
                  "AND target_actor IN (SELECT id FROM {snap}.actors WHERE status = 'published')",
-    "project_roles": "project_id IN (SELECT id FROM {snap}.projects) AND actor_id IN (SELECT id FROM {snap}.actors WHERE status = 'published')",
-    "participations": "event_id IN (SELECT id FROM {snap}.events) AND actor_id IN (SELECT id FROM {snap}.actors WHERE status = 'published')",
+    "project_roles": "project_id IN (SELECT id FROM {snap}.projects) "
+                     "AND actor_id IN (SELECT id FROM {snap}.actors WHERE status = 'published')",
+    "participations": "event_id IN (SELECT id FROM {snap}.events) "
+                      "AND actor_id IN (SELECT id FROM {snap}.actors WHERE status = 'published')",
     "actor_areas": "actor_id IN (SELECT id FROM {snap}.actors WHERE status = 'published')",
-    "citations": "CASE record_type WHEN 'actor' THEN record_id IN (SELECT id FROM {snap}.actors WHERE status = 'published') "
+    "citations": "CASE record_type "
+                 "WHEN 'actor' THEN record_id IN (SELECT id FROM {snap}.actors WHERE status = 'published') "
                  "WHEN 'project' THEN record_id IN (SELECT id FROM {snap}.projects) "
                  "WHEN 'event' THEN record_id IN (SELECT id FROM {snap}.events) "
                  "WHEN 'relation' THEN record_id IN (SELECT id FROM {snap}.relations) ELSE true END",
@@ -66,6 +69,7 @@ EXTRA_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
 BLANKED: dict[str, tuple[str, ...]] = {
     "actors": PRIVATE_COLUMNS,
     "changes": ("username", "before", "after", "note"),
+    "tours": ("created_by",),  # a curator's account name
 }
 
 
