@@ -222,7 +222,10 @@ def _best_intermediary(data: PartnerData, origin: str, candidate: str) -> tuple[
     """
     mine = data.links.get(origin, {})
     theirs = data.links.get(candidate, {})
-    common = [x for x in mine if x in theirs and x != candidate]
+    # Walk the smaller side: a hub has thousands of partners, a candidate a handful (the result does
+    # not depend on the order: ties are broken by the key below).
+    small, large = (mine, theirs) if len(mine) <= len(theirs) else (theirs, mine)
+    common = [x for x in small if x in large and x != candidate]
     if not common:
         return None
     best = max(common, key=lambda x: (len(mine[x]) + len(theirs[x]), -len(data.short_name(x)), x))

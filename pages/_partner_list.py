@@ -21,6 +21,13 @@ def pool(key: tuple[str, int], filters) -> list[str]:
     return _ui.store().actors(filters, columns=("id",))["id"].tolist()
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def best(key: tuple[str, int], actor_id: str, lang: str, shown: int):
+    """The organisation file's few best suggestions, ranked once per data version for every visitor
+    of the file (a ranking passes over every actor)."""
+    return partners.suggest(data(key), partners.Request(origin=actor_id), lang=lang, limit=shown)
+
+
 def suggestions(found, lang: str, *, compact: bool = False, start: int = 1) -> None:
     """One bordered row per suggestion: rank and link, kind and place, reach, score, reason."""
     top = partners.MAX_SCORE
@@ -41,7 +48,7 @@ def panel(actor_id: str, key: tuple[str, int], lang: str, shown: int = 3) -> Non
     """The organisation file's "Potential partners": the best few, and a link to the full search."""
     with st.container(key="actor_suggestions"):
         st.subheader(_ui.tr("partners.panel"), anchor=False)
-        found = partners.suggest(data(key), partners.Request(origin=actor_id), lang=lang, limit=shown)
+        found = best(key, actor_id, lang, shown)
         if found.empty:
             st.caption(_ui.tr("partners.none"))
         suggestions(found, lang, compact=True)
