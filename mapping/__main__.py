@@ -172,6 +172,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from .i18n import t
     from .importer import plan_import
 
     path = Path(args.file)
@@ -185,6 +186,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(shown.to_string(index=False, max_colwidth=100))
         if len(shown) < len(report):
             print(f"({len(report) - len(shown)} rows adding areas of operation not shown; --report FILE has every row)")
+        if plan.sheet:
+            print(t("import.sheet", args.lang, sheet=plan.sheet))
         print(plan.summary(args.lang))
         if args.report:
             Path(args.report).write_bytes(to_csv(report))

@@ -19,10 +19,12 @@ import csv
 import io
 import math
 import re
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 import pandas as pd
 
@@ -155,6 +157,7 @@ class ImportPlan:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # title and note rows above the header
     outside: dict[str, int] = field(default_factory=dict)  # country (or what the file says) -> rows skipped
     areas_only: bool = False  # a 3W: every row is an area of operation, none says where the seat is
+    sheet: str | None = None  # the workbook's sheet read, when not the first
 
     @property
     def ok(self) -> bool:
@@ -175,7 +178,8 @@ class ImportPlan:
     def outside_text(self, lang: str = "en") -> str:
         """Rows skipped as outside the atlas's countries, largest group first: "412 rows in Chad, 96 in Niger"."""
         groups = sorted(self.outside.items(), key=lambda kv: (-kv[1], kv[0]))
-        return ", ".join(t("import.outside_group" if n > 1 else "import.outside_group_one", lang, n=n,
+        return ", ".join(t("import.outside_unknown", lang, n=n) if c == "?" else
+                         t("import.outside_group" if n > 1 else "import.outside_group_one", lang, n=n,
                            country=countries.country_name(c, lang)) for c, n in groups)
 
     def summary(self, lang: str = "en") -> str:
@@ -225,30 +229,43 @@ def _csv_rows(text: str, lang: str) -> list[list[str]]:
         raise FileProblem(t("import.csv_error", lang, error=str(exc))) from exc
 
 
-def _xlsx_rows(data: bytes, lang: str) -> list[list[str]]:
+def _xlsx_rows(data: bytes, lang: str, info: dict | None = None) -> list[list[str]]:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        with warnings.catch_warnings():  # "Data Validation extension is not supported": not the user's concern
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         raise FileProblem(t("import.bad_xlsx", lang)) from exc
     try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # the declared size (often 1024 columns of nothing) pads every row
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            # Sheets often declare hundreds of empty columns: trailing empty cells are not data.
-            end = len(row)
-            while end and row[end - 1] is None:
-                end -= 1
-            rows.append(["" if v is None else (f"{v:.15g}" if isinstance(v, float) else str(v)) for v in row[:end]])
-            if len(rows) > MAX_ROWS + 2:
-                break
-        return rows
+        # The first sheet with an HXL row is the data (3W workbooks often open on a "read me" sheet).
+        if info is not None:
+            info["workbook"] = "yes"  # no delimiter to get wrong
+        sheet = next((ws for ws in book.worksheets if sheets.find_header(_sheet_rows(ws, sheets.SCAN_ROWS), {}).tags
+                      is not None), book.worksheets[0])
+        if sheet is not book.worksheets[0] and info is not None:
+            info["sheet"] = sheet.title
+        return _sheet_rows(sheet, MAX_ROWS + 3)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         raise FileProblem(t("import.bad_xlsx", lang)) from exc
     finally:
         book.close()
+
+
+def _sheet_rows(sheet, limit: int) -> list[list[str]]:
+    sheet.reset_dimensions()  # the declared size (often 1024 columns of nothing) pads every row
+    rows = []
+    with warnings.catch_warnings():  # "Data Validation extension is not supported": not the user's concern
+        warnings.simplefilter("ignore", UserWarning)
+        cells = list(islice(sheet.iter_rows(values_only=True), limit))
+    for row in cells:
+        # Sheets often declare hundreds of empty columns: trailing empty cells are not data.
+        end = len(row)
+        while end and row[end - 1] is None:
+            end -= 1
+        rows.append(["" if v is None else (f"{v:.15g}" if isinstance(v, float) else str(v)) for v in row[:end]])
+    return rows
 
 
 def _unquote(cell: str) -> str:
@@ -260,14 +277,15 @@ def _unquote(cell: str) -> str:
     return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
 
 
-def read_rows(data: bytes, file_name: str, lang: str = "en") -> list[list[str]]:
-    """All rows of the first sheet / the CSV as lists of strings (header included)."""
+def read_rows(data: bytes, file_name: str, lang: str = "en", info: dict | None = None) -> list[list[str]]:
+    """All rows of the CSV, or of the workbook's first sheet with an HXL row (else its first sheet),
+    as lists of strings (header included); ``info["sheet"]`` names a sheet other than the first."""
     if len(data) > MAX_BYTES:
         raise FileProblem(t("import.too_big", lang, mb=round(len(data) / 2 ** 20, 1), max=MAX_BYTES // 2 ** 20))
     if not data.strip():
         raise FileProblem(t("import.empty", lang))
     if data[:4] == b"PK\x03\x04" or file_name.lower().endswith((".xlsx", ".xlsm")):
-        rows = _xlsx_rows(data, lang)
+        rows = _xlsx_rows(data, lang, info)
     else:
         rows = _csv_rows(decode(data), lang)
     rows = [[_unquote(c.strip()) for c in row] for row in rows]
@@ -360,7 +378,7 @@ def _country(raw: dict[str, str], here: dict | None, elsewhere: str | None) -> t
         return elsewhere, stated
     if stated:
         return stated, stated
-    coded = countries.code_prefix(raw.get("region_code"))
+    coded = countries.code_prefix(raw.get("region_code")) or countries.code_prefix(raw.get("pcode"))
     if coded:
         return coded, None
     for value in (raw.get("region_code"), raw.get("region")):
@@ -492,8 +510,10 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
         or imported as international partners (default for other files).
     """
     plan = ImportPlan(file_name)
+    info: dict[str, str] = {}
     try:
-        rows = read_rows(data, file_name, lang)
+        rows = read_rows(data, file_name, lang, info)
+        plan.sheet = info.get("sheet")
     except FileProblem as exc:
         plan.problem = str(exc)
         return plan
@@ -555,7 +575,8 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
             continue
         report = RowReport(row_number, "new")
         plan.rows.append(report)
-        if any(cells[len(header):]) or (len(cells) < len(header) and any(d in c for c in cells for d in ",;\t")):
+        if not info.get("workbook") and (any(cells[len(header):]) or (
+                len(cells) < len(header) and any(d in c for c in cells for d in ",;\t"))):
             # More cells than the header, or fewer with another delimiter inside: a mixed file.
             report.status = "error"
             report.reasons.append(t("import.cell_count", lang, n=len(cells), expected=len(header)))
@@ -568,7 +589,8 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
             place = record["_outside"]
             plan.outside[place] = plan.outside.get(place, 0) + 1
             report.status = "outside"
-            report.reasons.append(t("import.outside_row", lang, country=countries.country_name(place, lang)))
+            report.reasons.append(t("import.outside_row_unknown", lang) if place == "?" else
+                                  t("import.outside_row", lang, country=countries.country_name(place, lang)))
             continue
         errors += [f"{f}: {m}" for f, m in validate_actor(record | {"status": "draft"}, lang).items()
                    if not (f in ("kind", "country") and f in raw and f not in record)]

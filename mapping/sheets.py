@@ -41,6 +41,8 @@ HXL_PATTERNS: list[tuple[str, str]] = [
     ("#country+code", "country"), ("#country+iso2", "country"), ("#country+iso3", "country"),
     ("#country", "country"),
     ("#adm1+code", "region_code"), ("#adm1+pcode", "region_code"), ("#adm1", "region"),
+    # Lower levels' p-codes only tell the country (their letters) when nothing else does.
+    ("#adm2+code", "pcode"), ("#adm3+code", "pcode"), ("#loc+code", "pcode"),
     ("#loc+name", "city"), ("#loc", "city"), ("#adm3+name", "city"), ("#adm3", "city"),
     ("#adm2+name", "city"), ("#adm2", "city"),
     ("#geo+lat", "lat"), ("#lat_deg", "lat"), ("#geo+lon", "lon"), ("#lon_deg", "lon"),
@@ -52,7 +54,7 @@ HXL_PATTERNS: list[tuple[str, str]] = [
 ]
 _PATTERNS = [(hxl.model.TagPattern.parse(p), f) for p, f in HXL_PATTERNS]
 #: Attributes naming another organisation than the one the row is about (a donor, not the actor).
-OTHER_ROLES = {"funder", "donor", "fund", "bailleur"}
+OTHER_ROLES = {"funder", "funding", "donor", "fund", "bailleur"}
 #: Attributes of an implementing partner: used only when the file names no other organisation.
 IMPLEMENTING = {"impl", "partner", "implementing"}
 

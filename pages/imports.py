@@ -50,6 +50,8 @@ def import_file() -> None:
         st.session_state["_imp_signature"] = signature
         bar.empty()
     plan = st.session_state["_imp_plan"]
+    if plan.sheet:
+        st.caption(tr("import.sheet", sheet=_ui.escape(plan.sheet)))
     if plan.problem:
         st.error(_ui.escape(plan.problem))
         return

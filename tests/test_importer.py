@@ -266,7 +266,7 @@ def test_the_real_chad_3w_as_international_partners_maps_every_organisation_type
 def test_the_real_mali_5w_imports_as_downloaded(store):
     plan = _plan(store, "mali-5w_mars-2022.xlsx")
     assert plan.hxl and plan.columns == {"Organisation Accronyme": "name", "admin1Pcod": "region_code",
-                                         "Region": "region", "Cercle": "city"}
+                                         "Region": "region", "admin2Pcod": "pcode", "Cercle": "city"}
     assert plan.ok, plan.report()[plan.report()["status"] == "error"].head()
     assert len(plan.rows) == 22805 and len(plan.actors) == 156
     # Ménaka (p-code MLI10), a region created after the shipped boundaries, lies in the former Gao region.
@@ -355,3 +355,14 @@ def test_an_unknown_import_or_foreign_ids_are_refused(store):
                                 source="x")
     with pytest.raises(Invalid, match="amappe"):
         store.review_import(counts["import_id"], kinds={"amappe": "ngo"}, user=None, trusted=True)
+
+
+def test_a_real_5w_whose_first_sheet_is_a_read_me_is_read_from_its_hxl_sheet(store):
+    # Burkina Faso 5W: "Lisez-moi" first, the data on "Jan - Fev Public" with a donor column
+    # (#org+funding, not the actor) and p-codes computed by formulas; every row outside the atlas.
+    plan = _plan(store, "5w_bfa_jan-fev-2022_04avril2022-public.xlsx")
+    assert plan.sheet == "Jan - Fev Public"
+    assert plan.columns["Organisation *"] == "name" and "Bailleur de fonds" in plan.ignored
+    assert not plan.ok and "Every row of this file lies outside" in plan.problem
+    assert "in Burkina Faso" in plan.problem and "in a region of no atlas country" in plan.problem
+    assert not any(r.status == "error" for r in plan.rows)
