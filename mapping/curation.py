@@ -20,6 +20,7 @@ from .model import (
     ACTOR_KINDS,
     COUNTRIES,
     EVENT_KINDS,
+    EVIDENCE,
     PROJECT_KINDS,
     RELATION_KINDS,
     TARGET_GROUPS,
@@ -44,28 +45,32 @@ FIELDS: dict[str, list[Field]] = {
     "actor": [
         Field("name", required=True), Field("acronym"), Field("kind", "select", ACTOR_KINDS, required=True),
         Field("name_fr"), Field("name_en"), Field("name_ar"), Field("other_names", "list"),
-        Field("country", "country", required=True), Field("region_code", "region"), Field("city"),
+        Field("country", "country"), Field("region_code", "region"), Field("city"),
         Field("lat", "number"), Field("lon", "number"),
         Field("themes", "multi", THEMES), Field("target_groups", "multi", TARGET_GROUPS),
         Field("description", "long"), Field("website"), Field("public_email"), Field("public_phone"),
         Field("contact_name", private=True), Field("contact_role", private=True), Field("contact_email", private=True),
         Field("valid_from"), Field("valid_to"), Field("note", "long"),
+        Field("evidence", "select", EVIDENCE), Field("place_evidence", "select", EVIDENCE),
+        Field("dates_evidence", "select", EVIDENCE), Field("evidence_note", "long"),
     ],
     "relation": [
         Field("source_actor", "actor", required=True), Field("kind", "select", RELATION_KINDS, required=True),
         Field("target_actor", "actor", required=True), Field("project_id", "project"),
         Field("start_date"), Field("end_date"), Field("note", "long"),
+        Field("evidence", "select", EVIDENCE), Field("evidence_note", "long"),
     ],
     "project": [
         Field("name", required=True), Field("acronym"), Field("kind", "select", PROJECT_KINDS, required=True),
         Field("other_names", "list"), Field("start_date"), Field("end_date"), Field("themes", "multi", THEMES),
-        Field("description", "long"),
+        Field("description", "long"), Field("evidence", "select", EVIDENCE), Field("evidence_note", "long"),
     ],
     "event": [
         Field("name", required=True), Field("kind", "select", EVENT_KINDS, required=True),
         Field("project_id", "project"), Field("start_date"), Field("end_date"), Field("country", "country"),
         Field("region_code", "region"), Field("city"), Field("lat", "number"), Field("lon", "number"),
         Field("participants_count", "number"), Field("description", "long"),
+        Field("evidence", "select", EVIDENCE), Field("evidence_note", "long"),
     ],
 }
 

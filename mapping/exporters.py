@@ -94,6 +94,9 @@ HXL_TAGS = {
     "lat": "#geo+lat", "lon": "#geo+lon", "themes": "#sector", "target_groups": "#targeted",
     "website": "#contact+url", "public_email": "#contact+email", "public_phone": "#contact+phone",
     "description": "#description", "status": "#status",
+    # How each fact is known (stated / inferred / external): HXL's #meta is for data about the data.
+    "evidence": "#meta+evidence", "place_evidence": "#meta+evidence+place", "dates_evidence": "#meta+evidence+dates",
+    "evidence_note": "#meta+evidence+note",
 }
 
 

@@ -40,6 +40,7 @@ import pandas as pd
 
 from . import i18n, palette
 from .model import ACTOR_KINDS, DIRECTED_RELATIONS, EVENT_KINDS, PROJECT_KINDS, RELATION_KINDS, label, relation_phrase
+from .provenance import evidence_label, is_inferred
 
 #: Above this many nodes, betweenness and closeness are estimated from sampled sources.
 EXACT_LIMIT = 3000
@@ -124,17 +125,21 @@ def build_graph(actors: pd.DataFrame, relations: pd.DataFrame, roles: pd.DataFra
     keep = relations["source_actor"].isin(g) & relations["target_actor"].isin(g)
     rel = relations[keep]
     projects = rel["project_id"] if "project_id" in rel else itertools.repeat(None)
+    evidence = rel["evidence"] if "evidence" in rel else itertools.repeat(None)
     g.add_edges_from(
         (s, t, {"edge_type": "relation", "kind": k, "id": i, "project_id": _clean(p),
-                "directed": k in DIRECTED_RELATIONS})
-        for i, s, t, k, p in zip(rel["id"], rel["source_actor"], rel["target_actor"], rel["kind"], projects)
+                "directed": k in DIRECTED_RELATIONS, "evidence": _clean(e)})
+        for i, s, t, k, p, e in zip(rel["id"], rel["source_actor"], rel["target_actor"], rel["kind"], projects,
+                                    evidence)
     )
     if roles is not None and not roles.empty:
         for pid, name, kind in roles[["project_id", "project_name", "project_kind"]].drop_duplicates().itertuples(index=False):
             g.add_node(f"project:{pid}", node_type="project", name=name, label=_short(name), kind=kind, country=None)
+        role_evidence = roles["evidence"] if "evidence" in roles else itertools.repeat(None)
         g.add_edges_from(
-            (a, f"project:{p}", {"edge_type": "project_role", "kind": r, "directed": True, "project_id": p})
-            for p, a, r in zip(roles["project_id"], roles["actor_id"], roles["role"]) if a in g
+            (a, f"project:{p}", {"edge_type": "project_role", "kind": r, "directed": True, "project_id": p,
+                                 "evidence": _clean(e)})
+            for p, a, r, e in zip(roles["project_id"], roles["actor_id"], roles["role"], role_evidence) if a in g
         )
     if participations is not None and not participations.empty:
         events = participations[["event_id", "event_name", "event_kind", "project_id"]].drop_duplicates("event_id")
@@ -143,9 +148,11 @@ def build_graph(actors: pd.DataFrame, relations: pd.DataFrame, roles: pd.DataFra
             if _clean(pid) and f"project:{pid}" in g:
                 g.add_edge(f"event:{eid}", f"project:{pid}", edge_type="event_project", kind="part_of",
                            directed=True, project_id=pid)
+        part_evidence = participations["evidence"] if "evidence" in participations else itertools.repeat(None)
         g.add_edges_from(
-            (a, f"event:{e}", {"edge_type": "participation", "kind": r, "directed": True})
-            for e, a, r in zip(participations["event_id"], participations["actor_id"], participations["role"]) if a in g
+            (a, f"event:{e}", {"edge_type": "participation", "kind": r, "directed": True, "evidence": _clean(x)})
+            for e, a, r, x in zip(participations["event_id"], participations["actor_id"], participations["role"],
+                                  part_evidence) if a in g
         )
     return g
 
@@ -460,6 +467,9 @@ def _kind_label(data: Mapping, lang: str) -> str:
     return label(vocabulary, data.get("kind"), lang)
 
 
+#: Opacity of inferred links (drawn dashed): present, but visibly less sure than stated ones.
+INFERRED_OPACITY = 0.3
+
 #: What every link of :func:`chart_spec` has unless it says otherwise.
 LINK_STYLE = {"width": 1.2, "opacity": 0.7, "curveness": 0.08}
 
@@ -550,6 +560,9 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
         style = {"color": colour}
         if EDGE_STYLES.get(edge_type, "solid") != "solid":
             style["type"] = EDGE_STYLES[edge_type]
+        inferred = is_inferred(d.get("evidence"))
+        if inferred:  # a curator's reading, not a source's words: dashed and lighter
+            style.update({"type": style.get("type", "dashed"), "opacity": INFERRED_OPACITY})
         if highlight_edges is not None and marked:
             on_path = frozenset((u, v)) in highlight_edges
             style.update({"width": 4, "opacity": 1.0, "color": "#e4572e"} if on_path else {"opacity": 0.12})
@@ -558,8 +571,9 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
             link["symbol"] = ["none", "arrow"]
         if not big:
             phrase = edge_phrase(d.get("kind", ""), edge_type, True, lang)
+            known = f" ({_text(evidence_label('inferred', lang))})" if inferred else ""
             link["tooltip"] = {"formatter": f"{_text(g.nodes[u].get('label', u))} — {_text(phrase)} — "
-                                            f"{_text(g.nodes[v].get('label', v))}"}
+                                            f"{_text(g.nodes[v].get('label', v))}{known}"}
         links.append(link)
 
     legend_width = 170 if large else 150  # longer names are cut with "…" (the tooltip has them whole)
@@ -702,10 +716,10 @@ def edges_table(g: nx.MultiDiGraph, lang: str = "en") -> pd.DataFrame:
         "source": u, "source_name": g.nodes[u].get("name", u), "target": v, "target_name": g.nodes[v].get("name", v),
         "relation": edge_phrase(d.get("kind", ""), d.get("edge_type", "relation"), True, lang),
         "kind": d.get("kind"), "edge_type": d.get("edge_type"), "directed": bool(d.get("directed")),
-        "relation_id": d.get("id") or "",
+        "relation_id": d.get("id") or "", "evidence": d.get("evidence") or "",
     } for u, v, d in g.edges(data=True)]
     return pd.DataFrame(rows, columns=["source", "source_name", "target", "target_name", "relation", "kind",
-                                       "edge_type", "directed", "relation_id"])
+                                       "edge_type", "directed", "relation_id", "evidence"])
 
 
 # -- what a page draws ----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import pandas as pd
 from . import countries, dedupe, geo, i18n, kinds, sheets
 from .geo import normalize
 from .i18n import t
-from .model import ACTOR_KINDS, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES, Vocabulary, label, merge_lists
+from .model import ACTOR_KINDS, EVIDENCE, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES, Vocabulary, label, merge_lists
 from .validate import MAX_TEXT, validate_actor
 
 MAX_BYTES = 20 * 1024 * 1024  # a partner's list of organisations is kilobytes; 20 MB is not a list
@@ -75,6 +75,10 @@ HEADERS = _synonyms({
     "contact_name": "contact|personne de contact|contact person|point focal|focal point|nom du contact",
     "contact_email": "contact email|email du contact|e mail du contact",
     "other_names": "other names|autres noms|also known as",
+    "evidence": "evidence|preuve|niveau de preuve|how known|source level",
+    "place_evidence": "place evidence|preuve du lieu",
+    "dates_evidence": "dates evidence|preuve des dates",
+    "evidence_note": "evidence note|note de preuve|how it is known|reasoning",
 })
 
 #: Labels partners use for kinds, themes and target groups, beyond our own labels and codes.
@@ -129,6 +133,7 @@ def _vocabulary_index(vocabulary: Vocabulary, extra: dict[str, str]) -> dict[str
 KINDS = _vocabulary_index(ACTOR_KINDS, KIND_WORDS)
 THEME_INDEX = _vocabulary_index(THEMES, THEME_WORDS)
 TARGET_INDEX = _vocabulary_index(TARGET_GROUPS, TARGET_WORDS)
+EVIDENCE_INDEX = _vocabulary_index(EVIDENCE, {})
 
 
 @dataclass
@@ -404,6 +409,11 @@ def _record(raw: dict[str, str], lang: str, default_kind: str | None = None) -> 
             record[name] = raw[name]
     if not record.get("name") and record.get("acronym"):
         record["name"] = record["acronym"]  # 3W sheets often name organisations by acronym only
+    for name in ("evidence", "place_evidence", "dates_evidence"):  # codes or labels, in any catalogue language
+        if raw.get(name):
+            record[name] = EVIDENCE_INDEX.get(normalize(raw[name]), raw[name].strip()[:40])
+    if raw.get("evidence_note"):
+        record["evidence_note"] = raw["evidence_note"]
     if raw.get("other_names"):
         record["other_names"] = [p.strip() for p in re.split(r"[|;]", raw["other_names"]) if p.strip()]
     if raw.get("kind"):

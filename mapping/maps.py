@@ -37,6 +37,7 @@ from mapping.i18n import t
 from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES, is_international, label, relation_phrase
 from mapping.palette import KIND_COLOURS
 from mapping.palette import OTHER as OTHER_COLOUR
+from mapping.provenance import evidence_label, is_inferred
 
 #: Where Streamlit's static serving exposes ``static/`` (``[server] enableStaticServing``): the
 #: libraries under ``vendor/``, the atlas's own map code under ``atlas/``.
@@ -568,14 +569,19 @@ def explore_links(links: pd.DataFrame, m: folium.Map | None = None, *, lang: str
         if (r.source_lat, r.source_lon) == (r.target_lat, r.target_lon):
             continue
         text = f"{r.source_name} {relation_phrase(r.kind, outgoing=True, lang=lang)} {r.target_name}"
-        features.append({"type": "Feature", "properties": {"label": _esc(text)},
+        inferred = is_inferred(getattr(r, "evidence", None))
+        if inferred:
+            text += f" ({evidence_label('inferred', lang)})"
+        features.append({"type": "Feature", "properties": {"label": _esc(text), "inferred": inferred},
                          "geometry": {"type": "LineString", "coordinates": [
                              [round(r.source_lon, COORD_DECIMALS), round(r.source_lat, COORD_DECIMALS)],
                              [round(r.target_lon, COORD_DECIMALS), round(r.target_lat, COORD_DECIMALS)]]}})
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features}, name=t("map.layer.links", lang),
-            style_function=lambda _: {"color": "#c0392b", "weight": 2.5, "opacity": 0.8},
+            # Inferred links dashed and lighter, as on the network: a reading, not a source's words.
+            style_function=lambda f: {"color": "#c0392b", "weight": 2.5, "opacity": 0.8} | (
+                {"dashArray": "6 5", "opacity": 0.45} if f["properties"].get("inferred") else {}),
             tooltip=folium.GeoJsonTooltip(["label"], labels=False),
         ).add_to(m)
     return m

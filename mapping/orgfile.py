@@ -30,6 +30,7 @@ from .model import (
     split_list,
 )
 from .present import format_period
+from .provenance import evidence_facts
 
 #: The names an organisation may carry besides its display name, with the language each is in.
 NAME_COLUMNS = (("name_fr", "Français", "ltr"), ("name_en", "English", "ltr"), ("name_ar", "العربية", "rtl"))
@@ -90,7 +91,7 @@ def header_facts(actor: Mapping, sources: int, lang: str = "en") -> list[tuple[s
         (t("actor.status", lang), status[:1].upper() + status[1:]),
         (t("actor.updated", lang), date(updated, lang) if updated else "—"),
         (t("actor.sources", lang), str(sources)),
-    ]
+    ] + evidence_facts(actor, lang)
 
 
 def website_url(value: object) -> str | None:

@@ -32,6 +32,7 @@ from .model import (
     relation_phrase,
     split_list,
 )
+from .provenance import evidence_label
 
 
 def format_period(start: str | None, end: str | None, lang: str = "en") -> str:
@@ -135,9 +136,12 @@ def partner_groups(relations: pd.DataFrame, lang: str = "en") -> list[tuple[str,
     rel = relations.copy()
     rel["phrase"] = [relation_phrase(k, bool(o), lang) for k, o in zip(rel["kind"], rel["outgoing"])]
     rel["period"] = [format_period(s, e, lang) for s, e in zip(rel["start_date"], rel["end_date"])]
+    known = rel["evidence"] if "evidence" in rel else [None] * len(rel)
+    rel["evidence"] = [evidence_label(e, lang) if isinstance(e, str) else "" for e in known]
     groups = []
     for phrase, frame in rel.groupby("phrase", sort=True):
-        groups.append((str(phrase), frame[["other_id", "other_name", "other_kind", "project", "period", "note"]]
+        groups.append((str(phrase), frame[["other_id", "other_name", "other_kind", "project", "period", "note",
+                                           "evidence"]]
                        .fillna("").reset_index(drop=True)))
     return groups
 
@@ -146,9 +150,9 @@ def partners_table(relations: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Every partner of an actor in one table (however many there are), grouped as
     :func:`partner_groups` reads them, with a relative ``link`` to each partner's file.
 
-    Columns: relation, name, kind, country, project, period, note, id, link.
+    Columns: relation, name, kind, country, project, period, evidence (how the link is known), note, id, link.
     """
-    columns = ["relation", "name", "kind", "country", "project", "period", "note", "id", "link"]
+    columns = ["relation", "name", "kind", "country", "project", "period", "evidence", "note", "id", "link"]
     groups = partner_groups(relations, lang)
     if not groups:
         return pd.DataFrame(columns=columns)
@@ -161,6 +165,7 @@ def partners_table(relations: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         "country": rows["other_id"].map(lambda i: label(COUNTRIES, countries.get(i), lang) if countries.get(i) else ""),
         "project": rows["project"],
         "period": rows["period"],
+        "evidence": rows["evidence"],
         "note": rows["note"],
         "id": rows["other_id"],
         "link": [f"actor?actor={quote(str(i), safe='')}&lang={quote(lang)}" for i in rows["other_id"]],

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from .geo import normalize
+from .i18n import t
 from .model import COUNTRIES, EVIDENCE, label
 
 #: Excerpts of one document cited together are joined by this in a quote.
@@ -250,6 +251,26 @@ def unplaced(actors: pd.DataFrame) -> pd.DataFrame:
     if actors.empty or "lat" not in actors:
         return actors.iloc[0:0]
     return actors[actors["lat"].isna() | actors["lon"].isna()].sort_values("name")
+
+
+def evidence_facts(actor: Mapping[str, Any], lang: str = "en") -> list[tuple[str, str]]:
+    """Lines of an organisation file's card saying how its facts are known: one per field group
+    that has a level, and the curators' note (their reasoning or outside reference).
+
+    >>> evidence_facts({"evidence": "stated", "place_evidence": "inferred", "evidence_note": "Seat of the mayor."})
+    [('Organisation', 'stated in a source'), ('Place', 'inferred'), ('How it is known', 'Seat of the mayor.')]
+    >>> evidence_facts({"kind": "ngo"})
+    []
+    """
+    out = []
+    for column in ("evidence", "place_evidence", "dates_evidence"):
+        level = actor.get(column)
+        if isinstance(level, str) and level:
+            out.append((t(f"evidence.group.{column}", lang), evidence_label(level, lang)))
+    note = actor.get("evidence_note")
+    if isinstance(note, str) and note.strip():
+        out.append((t("evidence.note", lang), note.strip()))
+    return out
 
 
 def source_line(source: Mapping[str, Any]) -> str:

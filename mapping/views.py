@@ -129,6 +129,7 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         Param("color", "net_color", "kind", _one_of("kind", "community")),
         Param("size", "net_size", METRICS[0], _one_of(*METRICS)),
         Param("context", "net_context", True, _flag),
+        Param("stated", "net_stated", False, _flag),  # hide inferred links
         Param("graph_project", "net_project", None, _ident),  # "project" is the shared filter
         Param("ego", "net_ego", None, _ident),
         Param("hops", "net_hops", 1, _int_between(1, 3)),

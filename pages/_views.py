@@ -18,10 +18,12 @@ from pages import _ui
 
 # -- network ---------------------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=16)
-def network(key: tuple[str, int], filters: Filters, context: bool, project: str | None = None) -> dict:
+def network(key: tuple[str, int], filters: Filters, context: bool, project: str | None = None, *,
+            stated: bool = False) -> dict:
     """The actor graph for ``filters`` (or one ``project``'s network) with its metrics and communities.
 
-    ``context`` adds the projects and events that link actors as nodes of their own. Beyond
+    ``context`` adds the projects and events that link actors as nodes of their own; ``stated``
+    leaves out the links curators inferred (only what the sources say, or an outside reference). Beyond
     ``graph.ANALYSE_LIMIT`` actors only the most connected are kept (``actors`` says how many
     matched). ``names`` maps actor nodes to names and ``ids`` lists them by name (the pickers' options).
     """
@@ -37,9 +39,12 @@ def network(key: tuple[str, int], filters: Filters, context: bool, project: str 
     if project:
         relations = graph.project_relations(relations, project)
     ids, only = actors["id"].tolist(), [project] if project else None
-    g = graph.build_graph(actors, relations,
-                          s.project_role_edges(ids, only) if context or project else None,
-                          s.participation_edges(ids, only) if context or project else None)
+    roles = s.project_role_edges(ids, only) if context or project else None
+    parts = s.participation_edges(ids, only) if context or project else None
+    if stated:
+        relations, roles, parts = (None if f is None else f[f["evidence"] != "inferred"]
+                                   for f in (relations, roles, parts))
+    g = graph.build_graph(actors, relations, roles, parts)
     simple = graph.collapse(g)  # once, for both the metrics and the communities
     node_metrics, community = graph.metrics(g, simple=simple), graph.communities(g, simple=simple)
     names = {n: d["name"] for n, d in g.nodes(data=True) if d["node_type"] == "actor"}
@@ -50,11 +55,11 @@ def network(key: tuple[str, int], filters: Filters, context: bool, project: str 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def network_drawing(key: tuple[str, int], filters: Filters, context: bool, project: str | None,
-                    focus: tuple[str, ...], hops: int, limit: int) -> dict:
+                    focus: tuple[str, ...], hops: int, limit: int, *, stated: bool = False) -> dict:
     """The drawn part of :func:`network` and its layout (fixed seed: the same picture every time)."""
     from mapping import graph
 
-    whole = network(key, filters, context, project)["graph"]
+    whole = network(key, filters, context, project, stated=stated)["graph"]
     drawn = graph.drawn_subgraph(whole, focus, hops, limit)
     return {"graph": drawn, "positions": graph.layout(drawn), "total": whole.number_of_nodes(),
             "edges": drawn.number_of_edges()}
@@ -64,13 +69,13 @@ def network_drawing(key: tuple[str, int], filters: Filters, context: bool, proje
 def network_chart(key: tuple[str, int], filters: Filters, context: bool, project: str | None,
                   focus: tuple[str, ...], hops: int, limit: int, color_by: str, size_by: str,
                   paths: tuple[tuple[str, ...], ...], selected: str | None, lang: str, large: bool,
-                  caption: str) -> dict:
+                  caption: str, *, stated: bool = False) -> dict:
     """The ECharts option of a drawing (``st.echarts_chart`` copies it before changing anything;
     given as JSON text it would scan every string of it for code, which costs more)."""
     from mapping import graph
 
-    view = network(key, filters, context, project)
-    drawing = network_drawing(key, filters, context, project, focus, hops, limit)
+    view = network(key, filters, context, project, stated=stated)
+    drawing = network_drawing(key, filters, context, project, focus, hops, limit, stated=stated)
     spec = graph.chart_spec(drawing["graph"], drawing["positions"], view["metrics"], color_by=color_by,
                             size_by=size_by, community=view["community"], highlight=[n for p in paths for n in p],
                             highlight_edges=graph.path_edges([list(p) for p in paths]), selected=selected,
@@ -80,12 +85,12 @@ def network_chart(key: tuple[str, int], filters: Filters, context: bool, project
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def network_table(key: tuple[str, int], filters: Filters, context: bool, project: str | None,
-                  focus: tuple[str, ...], hops: int, limit: int, lang: str) -> object:
+                  focus: tuple[str, ...], hops: int, limit: int, lang: str, *, stated: bool = False) -> object:
     """The metrics table of a drawing, in ``lang``."""
     from mapping import graph
 
-    view = network(key, filters, context, project)
-    drawn = network_drawing(key, filters, context, project, focus, hops, limit)["graph"]
+    view = network(key, filters, context, project, stated=stated)
+    drawn = network_drawing(key, filters, context, project, focus, hops, limit, stated=stated)["graph"]
     return graph.metrics_table(drawn, view["metrics"], view["community"], lang, view["community_names"])
 
 

@@ -18,8 +18,11 @@ for col, table in zip(cols, ("actors", "relations", "projects", "events")):
 
 st.subheader(_ui.tr("about.sources"))
 sources = store.sources()
-st.dataframe(sources[["id", "title", "publisher", "date", "language", "citations"]].fillna(""), hide_index=True, key="sources",
-             column_config={c: _ui.tr(f"about.col.{c}") for c in ("id", "title", "publisher", "date", "language", "citations")})
+shown = ["title", "publisher", "date", "language", "url", "reference", "citations"]  # never the internal id
+st.dataframe(sources[shown], hide_index=True, key="sources", column_order=shown,
+             column_config={c: _ui.tr(f"about.col.{c}") for c in shown}
+             | {"url": st.column_config.LinkColumn(_ui.tr("about.col.url"))})
+st.caption(_ui.tr("about.evidence"))
 
 st.subheader(_ui.tr("about.cite"))
 st.code(_ui.tr("about.citation", year=datetime.date.today().year, version=store.data_version()), language=None, wrap_lines=True)

@@ -67,7 +67,7 @@ with _errors.record(actor["id"]):
         st.caption(_ui.tr("actor.no_partners"))
     else:
         st.caption(_ui.tr("actor.partners_hint", n=len(partners)))
-        shown = ["name", "relation", "kind", "country", "project", "period", "note", "link"]
+        shown = ["name", "relation", "kind", "country", "project", "period", "evidence", "note", "link"]
         picked = st.dataframe(partners, hide_index=True, key=f"actor_partners_{actor['id']}", on_select="rerun",
                               selection_mode="single-row", column_order=shown,
                               column_config={c: _ui.tr(f"col.{c}") for c in shown}

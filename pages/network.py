@@ -28,6 +28,7 @@ size_by = middle.selectbox(_ui.tr("network.size_by"), graph.METRICS, key="net_si
                            format_func=labels.get)
 context = right.checkbox(_ui.tr("network.context"), value=True, key="net_context",
                          help=_ui.tr("network.context_help"), disabled=mode == "project")
+stated = right.checkbox(_ui.tr("network.stated"), key="net_stated", help=_ui.tr("network.stated_help"))
 
 project = None
 if mode == "project":
@@ -38,7 +39,7 @@ if mode == "project":
                            index=_ui.index_for("net_project", projects.index("recosa") if "recosa" in projects else 0),
                            format_func=options["project_labels"].get)
 
-view = _views.network(key, filters, context, project)
+view = _views.network(key, filters, context, project, stated=stated)
 g = view["graph"]
 if g.number_of_nodes() == 0:
     st.info(_ui.tr("network.empty"))
@@ -79,13 +80,13 @@ elif mode == "path":
 presenting = _presenter.presenting()
 notes = st.container() if not presenting else None
 _ui.url_out("network")
-drawing = _views.network_drawing(key, filters, context, project, focus, hops, LIMIT)
+drawing = _views.network_drawing(key, filters, context, project, focus, hops, LIMIT, stated=stated)
 drawn = drawing["graph"]
 
 drawn_as = (key, filters, context, project, focus, hops, LIMIT)  # what every cached view below is of
 caption = _presenter.source_line()
 spec = _views.network_chart(*drawn_as, color_by, size_by, tuple(map(tuple, paths)), selected, lang,
-                            presenting, caption)
+                            presenting, caption, stated=stated)
 event = st.echarts_chart(spec, on_select="rerun", key="network_chart", height=680, renderer="canvas",
                          alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawing["edges"]))
 st.caption(_ui.tr("network.legend_edges"))
@@ -116,7 +117,7 @@ if selected in actor_names:
                  query_params={"actor": selected, "lang": lang})
 
 st.subheader(_ui.tr("network.metrics"))
-table = _views.network_table(*drawn_as, lang)
+table = _views.network_table(*drawn_as, lang, stated=stated)
 columns = ["name", "kind", "country", "degree", "weighted_degree", "betweenness", "closeness", "community"]
 st.dataframe(table, hide_index=True, key="net_metrics", column_order=columns,
              column_config={c: _ui.tr(f"network.col.{c}") for c in columns})

@@ -132,6 +132,19 @@ def test_organisation_file_lists_every_partner_in_one_table_with_links(app_db):
     assert len(relations) >= 2 and sorted(table["id"]) == sorted(relations["other_id"])
     assert all(link == f"actor?actor={i}&lang=en" for i, link in zip(table["id"], table["link"]))
     assert len(at.get("page_link")) < len(relations)  # not one element per partner
+    # each link says how it is known; GIZ's support to its partner municipality is read from a project list
+    assert {"stated in a source", "inferred"} <= set(table["evidence"])
+
+
+def test_organisation_file_says_how_its_facts_are_known(app_db):
+    at = _app(lang="en", actor="ministere-interieur")
+    at.switch_page("pages/actor.py").run()
+    assert not at.exception
+    card = " ".join(m.value for m in at.markdown)
+    assert "**Organisation** · stated in a source" in card and "**Place** · Morocco" in card
+    at = _app(lang="en", actor="isg")
+    at.switch_page("pages/actor.py").run()
+    assert "**Place** · not stated in the sources" in " ".join(m.value for m in at.markdown)
 
 
 def test_private_contacts_not_shown_to_visitors(app_db):
@@ -158,6 +171,10 @@ def test_about_page_lists_sources(app_db):
     sources = at.dataframe[0].value
     assert len(sources) == 5
     assert any(m.label == "Actors" and int(m.value) > 30 for m in at.metric)
+    # sources as people cite them: titles and publishers, never an internal id or file name
+    assert "id" not in sources.columns and sources["title"].str.len().gt(10).all()
+    assert not sources.astype(str).apply(lambda c: c.str.contains(r"\.txt|giz-2016-recomig")).any().any()
+    assert sources["citations"].min() > 0
 
 
 
@@ -190,6 +207,25 @@ def test_network_page_draws_the_filtered_graph(app_db):
     at.multiselect(key="f_countries").set_value(["SN"]).run()
     assert not at.exception
     assert "GIZ" not in _chart_nodes(at)  # the sidebar filters apply
+
+
+def _chart_links(at: AppTest) -> list[dict]:
+    [chart] = at.get("echarts_chart")
+    return json.loads(chart.proto.spec)["series"][0]["links"]
+
+
+def test_network_draws_inferred_links_dashed_and_a_link_can_hide_them(app_db):
+    at = _network(context="0")
+    links = _chart_links(at)
+    inferred = [link for link in links if "(inferred)" in link.get("tooltip", {}).get("formatter", "")]
+    assert inferred and all(link["lineStyle"]["type"] == "dashed" and link["lineStyle"]["opacity"] < 0.5
+                            for link in inferred)
+    stated = _network(context="0", stated="1")
+    assert stated.checkbox(key="net_stated").value is True
+    kept = _chart_links(stated)
+    assert 0 < len(kept) == len(links) - len(inferred)
+    assert not any("(inferred)" in link.get("tooltip", {}).get("formatter", "") for link in kept)
+    assert stated.query_params["stated"] == "1"
 
 
 def test_network_project_view_shows_recosa_roles(app_db):

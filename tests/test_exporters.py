@@ -2,6 +2,7 @@ import io
 
 import pandas as pd
 
+from mapping import exporters
 from mapping.exporters import neutralise, safe_frame, to_csv
 
 
@@ -39,3 +40,12 @@ def test_xlsx_geojson_and_hxl_exports_are_safe_and_readable():
     assert len(fc["features"]) == 1 and fc["features"][0]["properties"]["themes"] == "health"
     lines = to_hxl(df).decode("utf-8-sig").splitlines()
     assert lines[1].startswith("#org+id,#org+name") and "'=HYPERLINK" in lines[2]
+
+
+def test_exports_say_how_each_fact_is_known(store):
+    from mapping.store import EXPORT_COLUMNS
+
+    frame = store.actors(columns=EXPORT_COLUMNS)
+    assert {"evidence", "place_evidence", "dates_evidence", "evidence_note"} <= set(frame.columns)
+    tags = exporters.to_hxl(frame).decode("utf-8-sig").splitlines()[1]
+    assert "#meta+evidence" in tags and "#meta+evidence+place" in tags

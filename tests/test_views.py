@@ -14,7 +14,7 @@ def test_round_trip_of_every_parameter(page):
     samples = {
         "map_shade": ["off", "kind:ngo", "theme:health"], "map_project": ["recosa"], "map_tiles": [True],
         "map_centre": ["34.68,-1.91,9"], "map_hide": ["links,regions"], "net_mode": ["path", "ego", "project"], "net_color": ["community"],
-        "net_size": ["betweenness"], "net_context": [False], "net_project": ["recomig"],
+        "net_size": ["betweenness"], "net_context": [False], "net_stated": [True], "net_project": ["recomig"],
         "net_ego": ["commune-oujda"], "net_hops": [2, 3], "net_from": ["commune-kaolack"], "net_to": ["uclg-africa"],
         "pt_origin": ["commune-oujda"], "pt_themes": [["health", "funding"]], "pt_groups": [["migrants"]],
         "pt_region": ["ML-BKO"], "cov_by": ["target_groups"], "cov_country": ["SN"], "cov_code": ["health"],
@@ -26,6 +26,11 @@ def test_round_trip_of_every_parameter(page):
             params = views.to_params(page, state)
             assert all(isinstance(v, str) for v in params.values())
             assert views.from_params(page, params) == state
+
+
+def test_a_shared_link_can_hide_inferred_links():
+    assert views.to_params("network", {"net_stated": True}) == {"stated": "1"}
+    assert views.from_params("network", {"stated": "1"}) == {"net_stated": True}
 
 
 def test_defaults_stay_out_of_the_url():

@@ -41,7 +41,7 @@ LIST_COLUMNS = (
 EXPORT_COLUMNS = (
     "id", "name", "acronym", "name_fr", "name_en", "name_ar", "other_names", "kind", "country", "region_code",
     "region", "city", "lat", "lon", "themes", "target_groups", "website", "public_email", "public_phone",
-    "description", "status",
+    "description", "evidence", "place_evidence", "dates_evidence", "evidence_note", "status",
 )
 
 DEFAULT_SETTINGS = {

@@ -196,7 +196,7 @@ class PublicReads(Connection):
         """
         return self._df(
             """
-            SELECT r.id AS relation_id, r.kind, r.source_actor = ? AS outgoing,
+            SELECT r.id AS relation_id, r.kind, r.source_actor = ? AS outgoing, r.evidence,
                    o.id AS other_id, o.name AS other_name, o.kind AS other_kind, o.country AS other_country,
                    r.project_id, coalesce(p.acronym, p.name) AS project, r.start_date, r.end_date, r.note
             FROM relations r
@@ -296,12 +296,12 @@ class PublicReads(Connection):
         """Source documents with how many records cite each: only those published records cite
         (and only their citations counted) unless ``include_unpublished``."""
         if include_unpublished:
-            return self._df("SELECT s.id, s.title, s.publisher, s.date, s.language, s.url, s.note, "
+            return self._df("SELECT s.id, s.title, s.publisher, s.date, s.language, s.url, s.reference, s.note, "
                             "count(c.record_id) AS citations FROM sources s LEFT JOIN citations c ON c.source_id = s.id "
                             "GROUP BY ALL ORDER BY s.id")
         return self._df(
             f"""
-            SELECT s.id, s.title, s.publisher, s.date, s.language, s.url, s.note,
+            SELECT s.id, s.title, s.publisher, s.date, s.language, s.url, s.reference, s.note,
                    count(c.record_id) AS citations
             FROM sources s JOIN ({_PUBLIC_CITATIONS}) c ON c.source_id = s.id
             GROUP BY ALL ORDER BY s.id
@@ -367,7 +367,7 @@ class PublicReads(Connection):
         """Published relations whose two ends are both in ``actor_ids`` (the filtered graph's edges)."""
         return self._df(
             """
-            SELECT r.id, r.source_actor, r.target_actor, r.kind, r.project_id
+            SELECT r.id, r.source_actor, r.target_actor, r.kind, r.project_id, r.evidence
             FROM relations r
             WHERE r.status = 'published'
               AND r.source_actor IN (SELECT unnest(?)) AND r.target_actor IN (SELECT unnest(?))
@@ -383,7 +383,7 @@ class PublicReads(Connection):
         """
         sql = """
             SELECT pr.project_id, coalesce(p.acronym, p.name) AS project_name, p.kind AS project_kind,
-                   pr.actor_id, pr.role
+                   pr.actor_id, pr.role, pr.evidence
             FROM project_roles pr JOIN projects p ON p.id = pr.project_id AND p.status = 'published'
             WHERE pr.actor_id IN (SELECT unnest(?))
         """
@@ -399,7 +399,8 @@ class PublicReads(Connection):
         Columns: event_id, event_name, event_kind, project_id, actor_id, role.
         """
         sql = """
-            SELECT pa.event_id, e.name AS event_name, e.kind AS event_kind, e.project_id, pa.actor_id, pa.role
+            SELECT pa.event_id, e.name AS event_name, e.kind AS event_kind, e.project_id, pa.actor_id, pa.role,
+                   pa.evidence
             FROM participations pa JOIN events e ON e.id = pa.event_id AND e.status = 'published'
             WHERE pa.actor_id IN (SELECT unnest(?))
         """
@@ -456,7 +457,7 @@ class PublicReads(Connection):
             params = [project_id] * 3
         return self._df(
             f"""
-            SELECT r.id, r.kind, r.source_actor, r.target_actor,
+            SELECT r.id, r.kind, r.source_actor, r.target_actor, r.evidence,
                    coalesce(s.acronym, s.name) AS source_name, coalesce(t.acronym, t.name) AS target_name,
                    s.lat AS source_lat, s.lon AS source_lon, t.lat AS target_lat, t.lon AS target_lon
             FROM relations r
