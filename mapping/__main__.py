@@ -290,6 +290,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if published is None:
+        if args.import_id:
+            return 0  # a server database (md:): viewers read it directly, nothing else to publish
         raise _Refused(f"{args.db} is not a local file: viewers read it directly, nothing to publish")
     print(f"published {published}")
     return 0

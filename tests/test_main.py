@@ -157,6 +157,16 @@ def test_every_command_works_while_an_app_serves_the_database(cli, served, tmp_p
     assert r.returncode == 0 and "dry run" in r.stdout
     runs["import"] = r = cli("import", str(good), "--db", str(db))
     assert r.returncode == 0 and "1 new" in r.stdout
+    runs["imports"] = r = cli("imports", "--db", str(db))
+    assert r.returncode == 0 and "good.csv" in r.stdout
+    from mapping.store import Store
+
+    import_id = str(Store(str(db)).imports().iloc[0]["id"])
+    runs["imports ID"] = r = cli("imports", import_id, "--db", str(db))
+    assert r.returncode == 0 and "Association Servie" in r.stdout
+    runs["publish --import"] = r = cli("publish", "--import", import_id, "--db", str(db))
+    assert r.returncode == 0 and "1 drafts published" in r.stdout, r.stderr
+    assert "Association Servie" in app.session(q="Servie").text()  # visitors see it at once
     for fmt in ("csv", "xlsx", "geojson", "hxl"):
         runs[f"export {fmt}"] = r = cli("export", "--format", fmt, str(tmp_path / f"a.{fmt}"), "--db", str(db))
         assert r.returncode == 0, r.stderr
