@@ -94,7 +94,8 @@ def timeline(projects, events, lang: str) -> None:
         st.caption("—")
         return
     if (frame["start"] != "").any():
-        st.vega_lite_chart(orgfile.timeline_spec(frame, lang), use_container_width=True, key="actor_timeline")
+        with st.container(key="actor_timeline_chart"):  # on screen; paper keeps the list below
+            st.vega_lite_chart(orgfile.timeline_spec(frame, lang), use_container_width=True, key="actor_timeline")
     lines = [f"- {_ui.escape(r['period'] or '—')} · **{_ui.escape(r['name'])}** ({_ui.escape(r['kind'])})"
              + (f" — {_ui.escape(r['role'])}" if r["role"] else "") for r in frame.to_dict("records")]
     st.markdown("\n".join(lines))

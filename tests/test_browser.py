@@ -327,7 +327,8 @@ def test_map_actors_sharing_a_place_spread_out_and_stay_clickable(server, page):
     assert page.blocked == [], page.blocked
 
 
-def test_a_curator_signs_in_edits_a_file_and_imports_a_spreadsheet(server, page):
+def sign_in(page, server: str):
+    """Open the atlas and sign in as the curator from the sidebar; returns the sidebar."""
     open_view(page, server + "/?lang=en")
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Sign in").first.click()
@@ -335,6 +336,11 @@ def test_a_curator_signs_in_edits_a_file_and_imports_a_spreadsheet(server, page)
     sidebar.get_by_label("Password", exact=True).fill(CURATOR_PASSWORD)
     sidebar.get_by_role("button", name="Sign in").click()
     sidebar.get_by_text("Signed in as Browser Curator").wait_for()
+    return sidebar
+
+
+def test_a_curator_signs_in_edits_a_file_and_imports_a_spreadsheet(server, page):
+    sidebar = sign_in(page, server)
 
     # Edit: pick AMAPPE, give it a website, save.
     sidebar.get_by_role("link", name="Edit").click()
@@ -525,13 +531,7 @@ def _pdf_pages(page, name: str) -> int:
 
 
 def test_a_curator_reviews_an_organisation_file_and_its_sources(server, page):
-    open_view(page, server + "/?lang=en")
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Sign in").first.click()
-    sidebar.get_by_label("User name").fill("curator")
-    sidebar.get_by_label("Password", exact=True).fill(CURATOR_PASSWORD)
-    sidebar.get_by_role("button", name="Sign in").click()
-    sidebar.get_by_text("Signed in as Browser Curator").wait_for()
+    sidebar = sign_in(page, server)
     sidebar.get_by_role("link", name="Organisation file").click()
     _choose(page, "Organisation", "Oujda")
     header = page.locator(".st-key-actor_header")
@@ -547,6 +547,7 @@ def test_a_curator_reviews_an_organisation_file_and_its_sources(server, page):
     # Sources: collapsed at the bottom, then opened: titles, publishers, what each supports; no file names.
     sources = page.locator("[data-testid='stExpander']", has_text="Sources (")
     sources.locator("summary").click()
+    sources.get_by_text("This file").first.wait_for()
     text = sources.inner_text()
     assert "Renforcement des capacités des collectivités territoriales" in text or "RECOMIG" in text
     assert "This file" in text and "Role in RECOSA" in text
