@@ -33,7 +33,7 @@ def suggestions(found, lang: str, *, compact: bool = False, start: int = 1) -> N
     top = partners.MAX_SCORE
     for rank, rec in enumerate(found.to_dict("records"), start=start):
         with st.container(border=True, key=f"partner_{rec['id']}"):
-            name, reach = st.columns([3, 1], vertical_alignment="center")
+            name, reach = st.columns([2, 1], vertical_alignment="center")
             name.page_link("pages/actor.py", label=f"{rank}. " + _ui.escape(rec["name"]),
                            query_params={"actor": rec["id"], "lang": lang})
             reach.caption(_ui.tr(f"partners.reach.{rec['reach'] or 'none'}") + " · "
