@@ -100,7 +100,7 @@ def review() -> None:
     drafts = store.import_drafts(chosen)
     st.caption(tr("import.review.help", n=len(drafts), guessed=int(drafts["kind_rule"].notna().sum())))
     shown = drafts[["id", "name", "acronym", "country", "kind", "kind_rule", "areas"]].assign(
-        kind_rule=drafts["kind_rule"].fillna(""))
+        kind_rule=drafts["kind_rule"].fillna(""), acronym=drafts["acronym"].fillna(""))
     edited = st.data_editor(
         shown, hide_index=True, width="stretch", key=f"imp_editor_{chosen}",
         disabled=["id", "name", "acronym", "country", "kind_rule", "areas"],

@@ -571,3 +571,29 @@ def test_coverage_shows_gaps_and_overlaps_and_its_map_offline(server, page):
         if (l.feature && l.feature.properties && l.feature.properties.n > 0) n++; }); return n > 0; }""")
     snap_sizes(page, "coverage")
     assert page.blocked == [], page.blocked
+
+
+def test_a_curator_imports_a_3w_with_title_rows_and_publishes_its_drafts_together(server, page):
+    open_view(page, server + "/?lang=en")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Sign in").first.click()
+    sidebar.get_by_label("User name").fill("curator")
+    sidebar.get_by_label("Password", exact=True).fill(CURATOR_PASSWORD)
+    sidebar.get_by_role("button", name="Sign in").click()
+    sidebar.get_by_text("Signed in as Browser Curator").wait_for()
+    sidebar.get_by_role("link", name="Import").click()
+    page.get_by_role("heading", name="Import").wait_for()
+    three_w = ROOT / "tests" / "data" / "3w" / "synthetic" / "title_rows_above_header.csv"
+    page.locator("input[type=file]").set_input_files(str(three_w))
+    page.get_by_text("Header on row 4").wait_for()
+    snap_sizes(page, "import-3w-preview")
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.get_by_role("button", name="Import 3 organisation(s)").click()
+    page.get_by_text("Imported: 3 new drafts").wait_for()
+    page.get_by_role("tab", name="Review an import's drafts").click()
+    page.get_by_text("have a kind guessed from their name").wait_for()
+    snap_sizes(page, "import-3w-review")
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.get_by_role("button", name="Publish all 3 drafts").click()
+    page.get_by_text("3 draft(s) published").wait_for()
+    assert page.blocked == [], page.blocked
