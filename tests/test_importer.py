@@ -366,3 +366,16 @@ def test_a_real_5w_whose_first_sheet_is_a_read_me_is_read_from_its_hxl_sheet(sto
     assert not plan.ok and "Every row of this file lies outside" in plan.problem
     assert "in Burkina Faso" in plan.problem and "in a region of no atlas country" in plan.problem
     assert not any(r.status == "error" for r in plan.rows)
+
+
+def test_an_optional_evidence_column_is_read_and_checked(store):
+    data = ("name,kind,country,evidence,evidence note\n"
+            "Association Une,ngo,MA,déduit,Named in a partner's annual report\n"
+            "Association Deux,ngo,MA,inferred,\n").encode()
+    plan = plan_import(data, "evidence.csv", store.actor_index())
+    assert not plan.ok and "Say how this is known" in _text(plan)  # inferred without its reasoning
+    ok = plan_import(data.rsplit(b"\n", 2)[0] + b"\n", "evidence.csv", store.actor_index())
+    assert ok.ok
+    store.apply_import(ok, user=None, trusted=True, source="evidence.csv")
+    new = store.record("actor", "association-une")
+    assert new["evidence"] == "inferred" and new["evidence_note"] == "Named in a partner's annual report"
