@@ -254,19 +254,21 @@ def unplaced(actors: pd.DataFrame) -> pd.DataFrame:
 
 
 def evidence_facts(actor: Mapping[str, Any], lang: str = "en") -> list[tuple[str, str]]:
-    """Lines of an organisation file's card saying how its facts are known: one per field group
-    that has a level, and the curators' note (their reasoning or outside reference).
+    """Lines of an organisation file's card saying how its facts are known: the level of each field
+    group that has one, on one line, and the curators' note (their reasoning or outside reference).
 
     >>> evidence_facts({"evidence": "stated", "place_evidence": "inferred", "evidence_note": "Seat of the mayor."})
-    [('Organisation', 'stated in a source'), ('Place', 'inferred'), ('How it is known', 'Seat of the mayor.')]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('How it is known', 'organisation: stated in a source · place: inferred'),
+     ("Curators' note", 'Seat of the mayor.')]
     >>> evidence_facts({"kind": "ngo"})
     []
     """
-    out = []
-    for column in ("evidence", "place_evidence", "dates_evidence"):
-        level = actor.get(column)
-        if isinstance(level, str) and level:
-            out.append((t(f"evidence.group.{column}", lang), evidence_label(level, lang)))
+    parts = [t("evidence.part", lang, group=t(f"evidence.group.{column}", lang),
+               level=evidence_label(actor[column], lang))
+             for column in ("evidence", "place_evidence", "dates_evidence")
+             if isinstance(actor.get(column), str) and actor.get(column)]
+    out = [(t("evidence.known", lang), " · ".join(parts))] if parts else []
     note = actor.get("evidence_note")
     if isinstance(note, str) and note.strip():
         out.append((t("evidence.note", lang), note.strip()))

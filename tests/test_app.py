@@ -141,7 +141,8 @@ def test_organisation_file_says_how_its_facts_are_known(app_db):
     at.switch_page("pages/actor.py").run()
     assert not at.exception
     card = " ".join(m.value for m in at.markdown)
-    assert "**Organisation** · stated in a source" in card and "**Place** · Morocco" in card
+    assert "**How it is known** · organisation: stated in a source · place: stated in a source" in card
+    assert "**Place** · Morocco" in card
     at = _app(lang="en", actor="isg")
     at.switch_page("pages/actor.py").run()
     assert "**Place** · not stated in the sources" in " ".join(m.value for m in at.markdown)

@@ -69,5 +69,5 @@ def test_inferred_links_are_dashed_on_network_and_map():
 def test_the_card_says_how_each_part_is_known():
     facts = provenance.evidence_facts({"evidence": "stated", "place_evidence": "inferred",
                                        "evidence_note": "Seat read from its name."}, "fr")
-    assert facts == [("Organisation", "énoncé dans une source"), ("Lieu", "déduit"),
-                     ("Comment c'est su", "Seat read from its name.")]
+    assert facts == [("Comment c'est su", "organisation : énoncé dans une source · lieu : déduit"),
+                     ("Note des curateurs", "Seat read from its name.")]
