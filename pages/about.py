@@ -17,8 +17,10 @@ for col, table in zip(cols, ("actors", "relations", "projects", "events")):
     col.metric(_ui.tr(f"about.count.{table}"), counts[table])
 
 st.subheader(_ui.tr("about.sources"))
-sources = store.sources()
-shown = ["title", "publisher", "date", "language", "url", "reference", "citations"]  # never the internal id
+sources = store.sources().fillna("")
+# Never the internal id; a link column only when some source has a link.
+shown = [c for c in ("title", "publisher", "date", "citations", "language", "reference", "url")
+         if c != "url" or sources["url"].astype(bool).any()]
 st.dataframe(sources[shown], hide_index=True, key="sources", column_order=shown,
              column_config={c: _ui.tr(f"about.col.{c}") for c in shown}
              | {"url": st.column_config.LinkColumn(_ui.tr("about.col.url"))})
