@@ -184,15 +184,15 @@ class ImportPlan:
         """Rows skipped as outside the atlas's countries, largest group first: "412 rows in Chad, 96 in Niger"."""
         groups = sorted(self.outside.items(), key=lambda kv: (-kv[1], kv[0]))
         return ", ".join(t("import.outside_unknown", lang, n=n) if c == "?" else
-                         t("import.outside_group" if n > 1 else "import.outside_group_one", lang, n=n,
-                           country=countries.country_name(c, lang)) for c, n in groups)
+                         t("import.outside_group", lang, n=n, country=countries.country_name(c, lang))
+                         for c, n in groups)
 
     def summary(self, lang: str = "en") -> str:
         if self.problem:
             return self.problem
         c = self.counts()
-        text = t("import.summary", lang, new=c["new"], update=c["update"], duplicate=c["duplicate"],
-                 area=c["area"], error=c["error"])
+        text = t("import.summary", lang, **{k: t(f"import.summary.{k}", lang, n=c[k])
+                                            for k in ("new", "update", "duplicate", "area", "error")})
         if self.outside:
             text += " " + t("import.outside_summary", lang, where=self.outside_text(lang))
         if self.skipped:

@@ -585,7 +585,7 @@ def test_import_page_previews_refuses_bad_files_and_imports_good_ones(app_db):
     bad = b"name,kind,country\nAssociation Une,ngo,MA\nAssociation Deux,alien,MA\n"
     at.file_uploader(key="imp_file").set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
-    assert any("1 errors" in e.value for e in at.error)
+    assert any("1 error." in e.value for e in at.error)
     report = next(df.value for df in at.dataframe if "reasons" in df.value.columns)
     assert report["reasons"].str.contains("Unknown kind of actor: alien").any()
     assert not any(b.key == "imp_apply" for b in at.button)
@@ -746,7 +746,7 @@ def test_a_published_actor_with_empty_optional_fields_renders_on_every_page(app_
             at.switch_page(f"pages/{page}.py").run()
             assert not at.exception, (page, role, [e.value for e in at.exception])
     at = _app(lang="en", q="synthetic actor 1").run()
-    assert not at.exception and _count_header(at) == "1 actors"
+    assert not at.exception and _count_header(at) == "1 actor"
 
 
 def test_find_partners_for_a_theme_lists_reasons_and_links_to_files(app_db):

@@ -22,10 +22,32 @@ def test_every_key_used_in_the_code_exists():
     assert not missing, sorted(missing)
 
 
+def _placeholders(entry) -> set[str]:
+    forms = entry.values() if isinstance(entry, dict) else [entry]
+    return {name for form in forms for name in re.findall(r"{(\w+)}", form)}
+
+
 def test_placeholders_match_between_languages():
     en, fr = i18n.catalogue("en"), i18n.catalogue("fr")
     for key in en:
-        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", fr[key])), key
+        assert _placeholders(en[key]) == _placeholders(fr[key]), key
+
+
+def test_plural_messages_have_cldr_forms_and_a_count():
+    for lang in i18n.languages():
+        for key, entry in i18n.catalogue(lang).items():
+            if isinstance(entry, dict):
+                assert "other" in entry and set(entry) <= {"zero", "one", "two", "few", "many", "other"}, (lang, key)
+                assert "n" in _placeholders(entry), (lang, key)
+            else:
+                assert isinstance(entry, str), (lang, key)
+
+
+def test_counts_take_the_plural_form_of_the_language():
+    assert i18n.t("import.summary.error", "en", n=1) == "1 error"
+    assert i18n.t("import.summary.error", "en", n=2) == "2 errors"
+    assert i18n.t("import.summary.error", "fr", n=0) == "0 erreur"  # French: 0 and 1 are singular
+    assert i18n.t("directory.count", "fr", n=2) == "2 acteurs"
 
 
 def test_fallback_shows_the_key():
@@ -56,3 +78,47 @@ def test_numbers_and_dates_follow_the_language():
     assert i18n.t("directory.count", "en", n=12500) == "12,500 actors"
     assert i18n.t("directory.count", "fr", n=12500).startswith("12\u202f500 ")
     assert i18n.date("2021-04-12", "fr") == "12 avr. 2021" and i18n.date("2021-04-12", "en") == "12 Apr 2021"
+
+
+def test_a_third_language_is_one_file_and_every_page_runs_in_it(app_db, tmp_path, monkeypatch):
+    """Adding a language is adding ``locales/<lang>.json``: here Arabic (right to left, six CLDR
+    plural categories, other digits' conventions) with every key, and every page, signed in as an
+    admin so the curation pages run too, renders without an exception and in that language."""
+    import json
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from mapping.auth import User
+    from mapping.model import ACTOR_KINDS, label
+    from mapping.store import Store
+
+    for path in i18n.LOCALES.glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    english = i18n.catalogue("en")
+    arabic = {key: value for key, value in english.items() if not key.startswith("_meta.")}
+    arabic |= {"_meta.name": "العربية", "_meta.direction": "rtl", "_meta.locale": "ar",
+               "vocab.kind.municipality": "بلدية", "directory.count": {"zero": "لا جهات", "one": "جهة واحدة",
+                                                                       "two": "جهتان", "other": "{n} جهة"}}
+    (tmp_path / "ar.json").write_text(json.dumps(arabic, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    i18n.catalogue.cache_clear()
+    i18n.locale.cache_clear()
+    store = Store(str(app_db))
+    store.add_user("admin", "admin passphrase", "admin", "Admin", trusted=True)
+    store.close()
+    pages = sorted(p.name for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
+    try:
+        assert i18n.t("directory.count", "ar", n=2) == "جهتان"  # Arabic's dual, from CLDR's rules
+        assert label(ACTOR_KINDS, "municipality", "ar") == "بلدية"
+        for page in pages:
+            at = AppTest.from_file("../app.py", default_timeout=60)
+            at.query_params["lang"] = "ar"
+            at.session_state["user"] = User("admin", "admin", "Admin")
+            at.switch_page(f"pages/{page}").run()
+            assert not at.exception, (page, [e.value for e in at.exception])
+            if page == "directory.py":
+                assert any(s.value.endswith(" جهة") for s in at.subheader), [s.value for s in at.subheader]
+    finally:
+        i18n.catalogue.cache_clear()
+        i18n.locale.cache_clear()
