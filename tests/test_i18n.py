@@ -105,7 +105,7 @@ def test_a_third_language_is_one_file_and_every_page_runs_in_it(app_db, tmp_path
     i18n.catalogue.cache_clear()
     i18n.locale.cache_clear()
     store = Store(str(app_db))
-    store.add_user("admin", "admin passphrase", "admin", "Admin", trusted=True)
+    store.add_user("admin", "correct horse battery staple", "admin", "Admin", trusted=True)
     store.close()
     pages = sorted(p.name for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
     try:
