@@ -14,15 +14,7 @@ import io
 import networkx as nx
 import pandas as pd
 
-#: Characters that make Excel, LibreOffice or Google Sheets evaluate a cell (OWASP CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    """Prefix text that a spreadsheet would evaluate with a quote; other values pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from .formulas import neutralise
 
 
 def _flatten(value: object) -> object:

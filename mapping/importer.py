@@ -29,6 +29,7 @@ from itertools import islice
 import pandas as pd
 
 from . import countries, dedupe, geo, i18n, kinds, sheets
+from .formulas import unquote
 from .geo import normalize
 from .i18n import t
 from .model import ACTOR_KINDS, EVIDENCE, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES, Vocabulary, label, merge_lists
@@ -273,15 +274,6 @@ def _sheet_rows(sheet, limit: int) -> list[list[str]]:
     return rows
 
 
-def _unquote(cell: str) -> str:
-    """Undo the quote our exports put before formula-like text ("'+212 5…" is a phone number).
-
-    >>> _unquote("'+212 536"), _unquote("'quoted'")
-    ('+212 536', "'quoted'")
-    """
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
-
-
 def read_rows(data: bytes, file_name: str, lang: str = "en", info: dict | None = None) -> list[list[str]]:
     """All rows of the CSV, or of the workbook's first sheet with an HXL row (else its first sheet),
     as lists of strings (header included); ``info["sheet"]`` names a sheet other than the first."""
@@ -293,7 +285,7 @@ def read_rows(data: bytes, file_name: str, lang: str = "en", info: dict | None =
         rows = _xlsx_rows(data, lang, info)
     else:
         rows = _csv_rows(decode(data), lang)
-    rows = [[_unquote(c.strip()) for c in row] for row in rows]
+    rows = [[unquote(c.strip()) for c in row] for row in rows]
     while rows and not any(rows[-1]):
         rows.pop()
     if len(rows) > MAX_ROWS + 2:

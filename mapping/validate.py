@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from . import geo
+from .formulas import is_formula
 from .i18n import t
 from .model import (
     ACTOR_KINDS,
@@ -54,7 +55,6 @@ _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9 ().\/-]{4,40}$")  # "+" is how international numbers start
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
-FORMULA_START = ("=", "+", "@")
 
 
 class Invalid(ValueError):
@@ -107,7 +107,7 @@ def text_problem(value: Any, lang: str = "en") -> str | None:
     >>> text_problem("<script>alert(1)</script>")
     'Contains HTML markup; write plain text.'
     >>> text_problem("=HYPERLINK(\\"http://x\\")")
-    'Starts like a spreadsheet formula (=, +, @).'
+    'Starts like a spreadsheet formula (=, +, -, @).'
     >>> text_problem("Association Marocaine d'Appui") is None
     True
     """
@@ -118,7 +118,7 @@ def text_problem(value: Any, lang: str = "en") -> str | None:
         return t("valid.too_long", lang, n=len(text), max=MAX_TEXT)
     if _MARKUP.search(text):
         return t("valid.markup", lang)
-    if text.lstrip().startswith(FORMULA_START):
+    if is_formula(text):
         return t("valid.formula", lang)
     return None
 
