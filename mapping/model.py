@@ -14,9 +14,9 @@ Examples
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
+
+from slugify import slugify as _slugify
 
 from .i18n import t
 
@@ -145,15 +145,17 @@ def split_list(value: object) -> list[str]:
 
 
 def slugify(text: str) -> str:
-    """A stable ASCII id from a name.
+    """A stable, readable ASCII id from a name in any script (python-slugify transliterates:
+    Arabic, Cyrillic, Chinese… become Latin letters rather than an empty id).
 
     >>> slugify("Commune d'Oujda"), slugify("Conseil régional de l'Oriental")
     ('commune-d-oujda', 'conseil-regional-de-l-oriental')
-    >>> slugify("مجلس")
+    >>> slugify("جمعية الأمل للمهاجرين"), slugify("Ассоциация мигрантов")
+    ('jm-y-lml-llmhjryn', 'assotsiatsiia-migrantov')
+    >>> slugify("★")
     'record'
     """
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "record"
+    return _slugify(str(text), max_length=80) or "record"
 
 
 def unique_id(base: str, taken: Callable[[str], bool]) -> str:

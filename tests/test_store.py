@@ -471,3 +471,15 @@ def test_a_url_database_is_never_treated_as_a_local_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []  # nothing written beside a "file" named md:atlas
     backup = store.backup(tmp_path / "backup")  # through the server, not from a file copy
     assert (backup / "actors.parquet").exists() and oct(backup.stat().st_mode & 0o777) == "0o700"
+
+
+def test_an_arabic_name_gets_a_readable_permanent_id(store):
+    """Ids are permanent links: a name in Arabic script is transliterated, not reduced to "record"."""
+    from mapping.auth import User
+
+    store.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    saved = store.save("actor", {"name": "جمعية الأمل للمهاجرين", "kind": "migrant_association", "country": "MA"},
+                       user=User("amina", "curator"), source="note")
+    again = store.save("actor", {"name": "جمعية الأمل للمهاجرين", "kind": "migrant_association", "country": "MA"},
+                       user=User("amina", "curator"), source="note")
+    assert saved["id"] == "jm-y-lml-llmhjryn" and again["id"] == "jm-y-lml-llmhjryn-2"
