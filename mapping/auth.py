@@ -23,6 +23,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from .errors import UserError
+
 ROLES = ("curator", "admin")
 
 #: What each role may do. Visitors (no account) only read published records.
@@ -36,7 +38,7 @@ _N, _R, _P = 2 ** 14, 8, 1
 MIN_PASSWORD = 10
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(UserError):
     """A write was attempted without the role it needs."""
 
 

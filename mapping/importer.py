@@ -29,6 +29,7 @@ from itertools import islice
 import pandas as pd
 
 from . import countries, dedupe, geo, i18n, kinds, sheets
+from .errors import UserError
 from .formulas import unquote
 from .geo import normalize
 from .i18n import t
@@ -203,7 +204,7 @@ class ImportPlan:
 
 
 # -- reading ----------------------------------------------------------------------------------
-class FileProblem(ValueError):
+class FileProblem(UserError, ValueError):
     """The file as a whole cannot be read (message for the user)."""
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import geo
+from .errors import UserError
 from .model import split_list
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "seed"
 
 
-class SeedError(ValueError):
+class SeedError(UserError, ValueError):
     """The seed CSVs are inconsistent (unknown place, missing source...)."""
 
 

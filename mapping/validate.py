@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from . import geo
+from .errors import UserError
 from .formulas import is_formula
 from .i18n import t
 from .model import (
@@ -57,7 +58,7 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
 
 
-class Invalid(ValueError):
+class Invalid(UserError, ValueError):
     """A record that cannot be saved; ``errors`` maps each field to its message."""
 
     def __init__(self, errors: dict[str, str]):

@@ -28,6 +28,7 @@ def _sign_in() -> None:
                                           tr("account.failed")) if answer.user is None else None
 
 
+@guarded
 def _sign_out() -> None:
     st.session_state.pop("user", None)
 

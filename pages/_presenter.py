@@ -56,6 +56,7 @@ def presenting() -> bool:
     return bool(st.session_state.get("present"))
 
 
+@guarded
 def set_presenting(on: bool) -> None:
     st.session_state["present"] = on
     if on:
@@ -136,6 +137,7 @@ def active_tour() -> tuple[dict, int] | None:
     return tour, min(max(n, 1), len(tour["steps"]))
 
 
+@guarded
 def go_to_step(tour: dict, n: int) -> None:
     """Callback: open step ``n`` of ``tour`` (app.py switches page on the next run)."""
     step = tour["steps"][n - 1]
@@ -148,6 +150,7 @@ def go_to_step(tour: dict, n: int) -> None:
         st.session_state["lang"] = step["params"]["lang"]
 
 
+@guarded
 def end_tour() -> None:
     for name in TOUR_PARAMS:
         if name in st.query_params:

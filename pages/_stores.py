@@ -8,6 +8,7 @@ import os
 
 import streamlit as st
 
+from mapping.errors import UserError
 from mapping.seed import init_database
 from mapping.store import Busy, NoSnapshot, ReadOnly, Store, default_path, locks
 from mapping.store.base import _is_file_path
@@ -78,8 +79,9 @@ def stop_busy(exc: Exception) -> None:
 
 
 def guarded(callback):
-    """Wrap a button callback that writes: a busy database or a viewer becomes a one-line
-    message on the next run instead of a traceback."""
+    """Wrap a widget callback (tests/test_layout.py checks every one is): a busy database or a
+    viewer becomes a one-line message on the next run, any other :class:`mapping.errors.UserError`
+    its own message, instead of a traceback."""
     import functools
 
     @functools.wraps(callback)
@@ -88,11 +90,18 @@ def guarded(callback):
             return callback(*args, **kwargs)
         except (Busy, ReadOnly) as exc:
             st.session_state["_ops_message"] = "ops.read_only" if isinstance(exc, ReadOnly) else "ops.busy"
+        except UserError as exc:  # refused or invalid: its message, shown on the run that follows
+            st.session_state["_user_error"] = str(exc)
     return run
 
 
 def show_ops_message() -> None:
     """The message a guarded callback left for this run, if any."""
+    error = st.session_state.pop("_user_error", None)
+    if error:
+        from pages import _ui
+
+        st.error(_ui.escape(error))
     key = st.session_state.pop("_ops_message", None)
     if key:
         from pages import _ui

@@ -135,6 +135,7 @@ def apply_pending_filters() -> None:
             st.session_state[key] = current + [value]
 
 
+@guarded
 def reset_filters() -> None:
     for key in FILTER_KEYS:
         st.session_state[key] = "" if key == "f_q" else []

@@ -23,6 +23,7 @@ def cells(key: tuple[str, int], filters: Filters, by: str, country: str):
     return coverage.cells(actors, areas, by=by, regions=coverage.country_regions(country))
 
 
+@_ui.guarded
 def open_filtered(code: str, region: str, by: str) -> None:
     """Button callback (runs before the next run, so the sidebar widgets may still change): the
     cell's theme or target group and region become the shared filters, the others stay."""

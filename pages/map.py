@@ -36,12 +36,14 @@ _ui.url_out("map")
 
 
 # Callbacks, not `if st.button(...)`: they run before the script, so a rerun cannot swallow them.
+@_ui.guarded
 def _fit() -> None:
     st.session_state["map_view"] = st.session_state.get("map_view", 0) + 1
     st.session_state["map_fitted"] = True
     st.session_state.pop("map_centre", None)
 
 
+@_ui.guarded
 def _reset() -> None:
     _ui.select_actor(None)
     for name in ("map_fitted", "map_project", "_map_last_hit", "map_centre", "map_hide"):

@@ -56,6 +56,7 @@ else:
                      column_order=["order", "title", "page", "caption"], column_config=columns)
     present = st.checkbox(tr("tour.in_presenter"), value=True, key="tour_present")
 
+    @_ui.guarded
     def _start() -> None:
         if present:
             _presenter.set_presenting(True)

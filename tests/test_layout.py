@@ -43,3 +43,47 @@ def test_every_page_runs_inside_app_py():
         if path.name.startswith("_"):
             continue
         assert "_ui.ensure_app()" in path.read_text(encoding="utf-8"), path.name
+
+
+def _callbacks(tree: ast.AST) -> list[tuple[str, str | None, int]]:
+    """``(name, module or None, line)`` of every named function passed as on_click/on_change."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg in ("on_click", "on_change", "on_submit"):
+                    if isinstance(kw.value, ast.Name):
+                        found.append((kw.value.id, None, node.lineno))
+                    elif isinstance(kw.value, ast.Attribute) and isinstance(kw.value.value, ast.Name):
+                        found.append((kw.value.attr, kw.value.value.id, node.lineno))
+    return found
+
+
+def _guarded_functions(path: Path) -> tuple[set[str], set[str]]:
+    """Functions defined in ``path``, and those decorated with ``guarded`` / ``_ui.guarded``."""
+    defined, guarded = set(), set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef):
+            defined.add(node.name)
+            names = {d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else ""
+                     for d in node.decorator_list}
+            if "guarded" in names:
+                guarded.add(node.name)
+    return defined, guarded
+
+
+def test_every_callback_catches_user_errors():
+    """A callback runs before the page: an exception there is a traceback for the user. Every named
+    callback is wrapped by ``guarded``, which shows a :class:`mapping.errors.UserError` as its message
+    (lambdas that only set session state are exempt)."""
+    missing = []
+    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for name, module, line in _callbacks(tree):
+            source = path if module is None else ROOT / "pages" / f"{module}.py"
+            if not source.exists():
+                continue  # e.g. st.session_state.update: not a function of ours
+            defined, guarded = _guarded_functions(source)
+            if name in defined and name not in guarded:
+                missing.append(f"{path.name}:{line} {name}")
+    assert not missing, f"callbacks not wrapped by guarded: {missing}"

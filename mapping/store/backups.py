@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from ..errors import UserError
 from .base import Connection, _connect, _is_file_path
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ _LOAD_LINE = re.compile(r"""^COPY ("?)(\w+)\1 FROM '([^']+)' \(FORMAT '?parquet'
 _SCHEMA_STATEMENT = re.compile(r"^CREATE (TABLE|SEQUENCE|UNIQUE INDEX|INDEX|VIEW|MACRO) ", re.I)
 
 
-class BadBackup(ValueError):
+class BadBackup(UserError, ValueError):
     """The directory is not a complete backup of an atlas; nothing was written."""
 
 

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
+from ..errors import UserError
+
 if TYPE_CHECKING:
     from ..auth import User
 
@@ -61,7 +63,7 @@ _SEARCH_TEXT = (
 _RECORD_TABLES = {"actor": "actors", "relation": "relations", "project": "projects", "event": "events"}
 
 
-class ReadOnly(RuntimeError):
+class ReadOnly(UserError, RuntimeError):
     """A write on a viewer (read-only) store."""
 
 
@@ -115,7 +117,7 @@ class _Fetched:
         return pd.DataFrame(self.fetchall(), columns=[d[0] for d in self.description or []])
 
 
-class Conflict(Exception):
+class Conflict(UserError):
     """Saving over a newer version than the editor started from. ``current`` is the stored
     record; ``changes`` maps each field that differs to ``(as the editor saw or typed it, as
     stored now)``."""

@@ -17,12 +17,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..errors import UserError
+
 #: Seconds a unit of work waits for the database before giving up (``ATLAS_LOCK_WAIT``).
 DEFAULT_WAIT = 10.0
 _POLL = 0.01
 
 
-class Busy(RuntimeError):
+class Busy(UserError, RuntimeError):
     """The database stayed busy longer than the lock wait. Its message is one line meant for
     people (the command line prints it as it is; the app shows a translated line instead)."""
 

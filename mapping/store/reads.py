@@ -8,7 +8,6 @@ import pandas as pd
 from ..filters import Filters
 from .base import _SEARCH_TEXT, EXPORT_COLUMNS, LIST_COLUMNS, PRIVATE_COLUMNS, Connection
 
-
 # Citations visitors may see: those of published records whose every end is published (a source
 # cited only by drafts, e.g. a curator's note on a draft relation, stays hidden).
 _PUBLIC_CITATIONS = """

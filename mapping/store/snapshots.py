@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..errors import UserError
 from .base import PRIVATE_COLUMNS
 from .locks import exclusive
 
@@ -73,7 +74,7 @@ BLANKED: dict[str, tuple[str, ...]] = {
 }
 
 
-class NoSnapshot(RuntimeError):
+class NoSnapshot(UserError, RuntimeError):
     """Nothing has been published for this database yet."""
 
 
