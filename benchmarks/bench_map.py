@@ -114,7 +114,8 @@ def browser_times(pages: dict[str, str]) -> dict[str, dict]:
                 for name in pages:
                     context = browser.new_context(viewport={"width": 1400, "height": 900})
                     blocked: list[str] = []
-                    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
+                    context.route("**/*", lambda route, blocked=blocked: route.continue_()
+                                  if route.request.url.startswith(url)
                                   else (blocked.append(route.request.url), route.abort()))
                     page = context.new_page()
                     page.goto(f"{url}/{name}.html", wait_until="commit")

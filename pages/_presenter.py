@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from mapping import i18n
-from pages._ui import data_key, guarded, lang, store, tr, user
+from pages._ui import data_key, escape, guarded, lang, store, tr, user
 
 # -- presenter mode ----------------------------------------------------------------------------------
 #: Presenter mode: the page's picture fills the window below a slim title bar (44 px) and above the

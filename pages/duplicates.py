@@ -34,7 +34,8 @@ for column, record in ((left, a), (right, b)):
     with column:
         st.subheader(_ui.escape(record["name"]), anchor=False)
         st.caption(f"{_ui.escape(record['id'])} · {tr('status.' + record['status'])} · v{record['version']}")
-        rows = [{tr("edit.col.field"): tr(f"field.{f.name}"), "": _ui.escape(str(curation.form_value(f, record.get(f.name)) or "—"))}
+        rows = [{tr("edit.col.field"): tr(f"field.{f.name}"),
+                 "": _ui.escape(str(curation.form_value(f, record.get(f.name)) or "—"))}
                 for f in curation.FIELDS["actor"] if record.get(f.name) not in (None, "", [])]
         st.dataframe(rows, hide_index=True, key=f"dup_side_{record['id']}", width="stretch")
 
@@ -52,6 +53,7 @@ def _merge() -> None:
         st.session_state["_dup_error"] = str(exc)
 
 
-st.button(tr("dup.merge", drop=_ui.escape((a if drop == a["id"] else b)["name"])), type="primary", key="dup_merge", on_click=_merge)
+st.button(tr("dup.merge", drop=_ui.escape((a if drop == a["id"] else b)["name"])), type="primary", key="dup_merge",
+          on_click=_merge)
 if st.session_state.get("_dup_error"):
     st.error(_ui.escape(st.session_state.pop("_dup_error")))

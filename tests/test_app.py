@@ -263,8 +263,8 @@ def test_network_path_finder_sentences_and_no_path(app_db):
     assert not at.exception
     sentences = [m.value[2:].replace("\\", "") for m in at.markdown if m.value.startswith("- ") and "Kaolack" in m.value]
     assert sentences and all(s.endswith(".") and "→" not in s for s in sentences)  # sentences, not arrows
-    assert any(s.startswith("Commune de Kaolack spoke at Closing webinar") and " and Cités et Gouvernements Locaux Unis d'Afrique organised " in s
-               for s in sentences), sentences
+    assert any(s.startswith("Commune de Kaolack spoke at Closing webinar")
+               and " and Cités et Gouvernements Locaux Unis d'Afrique organised " in s for s in sentences), sentences
     # without projects and events, Kaolack has no relation at all: a clear message, no crash
     at.checkbox(key="net_context").uncheck().run()
     assert not at.exception
@@ -337,7 +337,8 @@ def test_map_page_draws_the_filtered_actors(app_db):
     unplaced = store.count_actors() - len(located)
     assert unplaced > 0 and _map_caption(at).startswith(f"{len(located)} actors on the map · {unplaced} without")
     listed = next(e for e in at.expander if e.label.startswith("Place not stated in the sources"))
-    assert listed.label.endswith(f"({unplaced})") and "Integration Strategy Group" in [link.proto.label for link in listed.get("page_link")]
+    assert listed.label.endswith(f"({unplaced})")
+    assert "Integration Strategy Group" in [link.proto.label for link in listed.get("page_link")]
     at.multiselect(key="f_countries").set_value(["SN"]).run()
     assert not at.exception
     senegal = store.actors(Filters(countries=("SN",)), columns=("id", "lat")).dropna(subset=["lat"])["id"]

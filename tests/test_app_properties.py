@@ -27,8 +27,17 @@ from streamlit.testing.v1 import AppTest
 
 from mapping import exporters, geo
 from mapping.auth import User
-from mapping.model import (ACTOR_KINDS, EVENT_KINDS, EVENT_ROLES, FOCUS_COUNTRIES, PROJECT_KINDS, PROJECT_ROLES,
-                           RELATION_KINDS, TARGET_GROUPS, THEMES)
+from mapping.model import (
+    ACTOR_KINDS,
+    EVENT_KINDS,
+    EVENT_ROLES,
+    FOCUS_COUNTRIES,
+    PROJECT_KINDS,
+    PROJECT_ROLES,
+    RELATION_KINDS,
+    TARGET_GROUPS,
+    THEMES,
+)
 from mapping.store import EXPORT_COLUMNS, Store
 from mapping.validate import VALIDATORS
 from pages import _errors
@@ -113,7 +122,8 @@ def atlases(draw) -> dict:
     n = draw(hs.integers(2, 4))
     actor_records = [draw(actors(i)) for i in range(n)]
     project = {"name": draw(_text(1, 80)) or "Project", "kind": draw(hs.sampled_from(list(PROJECT_KINDS))),
-               "acronym": draw(_optional(_text(1, 10))), "start_date": draw(_optional(hs.sampled_from(["2019", "2020-03", "2021-04-12"]))),
+               "acronym": draw(_optional(_text(1, 10))),
+               "start_date": draw(_optional(hs.sampled_from(["2019", "2020-03", "2021-04-12"]))),
                "themes": draw(_optional(hs.lists(hs.sampled_from(list(THEMES)), max_size=2, unique=True))),
                "description": draw(_optional(_text(0, 100))), "status": "published"}
     event = {"name": draw(_text(1, 80)) or "Event", "kind": draw(hs.sampled_from(list(EVENT_KINDS))),

@@ -79,7 +79,7 @@ def test_sign_in_waits_twice_as_long_after_five_failures_and_locks_after_twenty(
     assert refused.user is None and refused.wait == 2
     clock.now += 2
     assert store.sign_in("amina", "curator passphrase", "s2").user.username == "amina"  # success resets
-    for n in range(20):
+    for _ in range(20):
         clock.now += 3600
         last = store.sign_in("amina", "wrong", "s3")
     assert last.locked and store.locked_users() == ["amina"]

@@ -156,7 +156,8 @@ def test_chart_spec_highlights_a_path_and_colours_communities(cliques):
     nodes = list(cliques.nodes)
     labelled = {nodes[i] for i, item in enumerate(series["data"]) if item.get("label", {}).get("show")}
     assert labelled == {"a", "e", "v", "z"}
-    wide = [(nodes[int(l["source"])], nodes[int(l["target"])]) for l in series["links"] if l["lineStyle"].get("width") == 4]
+    wide = [(nodes[int(link["source"])], nodes[int(link["target"])]) for link in series["links"]
+            if link["lineStyle"].get("width") == 4]
     assert sorted(map(sorted, wide)) == [["a", "e"], ["e", "v"], ["v", "z"]]
 
 

@@ -33,7 +33,8 @@ def test_only_store_speaks_sql():
 
 def test_pages_are_thin():
     for path in ROOT.glob("pages/*.py"):
-        lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.strip().startswith("#")]
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+                 if line.strip() and not line.strip().startswith("#")]
         assert len(lines) < 200, f"{path.name} has {len(lines)} lines: move logic to mapping/"
 
 

@@ -5,7 +5,6 @@ import pandas as pd
 
 from mapping import graph, maps, provenance
 
-
 ALIASES = {"giz": ["GIZ"], "expertise-france": ["Expertise France"], "eu": ["EU", "European Union"]}
 
 

@@ -13,8 +13,9 @@ from mapping.filters import Filters
 def test_round_trip_of_every_parameter(page):
     samples = {
         "map_shade": ["off", "kind:ngo", "theme:health"], "map_project": ["recosa"], "map_tiles": [True],
-        "map_centre": ["34.68,-1.91,9"], "map_hide": ["links,regions"], "net_mode": ["path", "ego", "project"], "net_color": ["community"],
-        "net_size": ["betweenness"], "net_context": [False], "net_stated": [True], "net_project": ["recomig"],
+        "map_centre": ["34.68,-1.91,9"], "map_hide": ["links,regions"], "net_mode": ["path", "ego", "project"],
+        "net_color": ["community"], "net_size": ["betweenness"], "net_context": [False], "net_stated": [True],
+        "net_project": ["recomig"],
         "net_ego": ["commune-oujda"], "net_hops": [2, 3], "net_from": ["commune-kaolack"], "net_to": ["uclg-africa"],
         "pt_origin": ["commune-oujda"], "pt_themes": [["health", "funding"]], "pt_groups": [["migrants"]],
         "pt_region": ["ML-BKO"], "cov_by": ["target_groups"], "cov_country": ["SN"], "cov_code": ["health"],
