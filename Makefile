@@ -42,8 +42,10 @@ db: setup
 run: setup
 	MALLOC_ARENA_MAX=2 $(PY) -m streamlit run app.py --server.port $(PORT)
 
+# pytest's exit code 5 means it collected nothing: an empty run proves nothing, so it fails loudly.
 test: setup browser
-	$(PY) -m pytest tests mapping --doctest-modules -q
+	@$(PY) -m pytest tests mapping --doctest-modules -q; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: nothing was checked" >&2; fi; exit $$rc
 
 test-fast: setup
 	$(PY) -m pytest tests mapping --doctest-modules -q -m "not browser and not e2e"

@@ -41,7 +41,7 @@ AXES = {"themes": THEMES, "target_groups": TARGET_GROUPS}
 def _codes(value: object) -> list[str]:
     if value is None or isinstance(value, str):
         return split_list(value)
-    return split_list(list(value))
+    return split_list(list(value))  # type: ignore[call-overload]  # an array cell from DuckDB
 
 
 def where(actors: pd.DataFrame, areas: pd.DataFrame | None = None) -> dict[str, set[str]]:

@@ -442,8 +442,8 @@ def _record(raw: dict[str, str], lang: str, default_kind: str | None = None) -> 
     if lat is not None or lon is not None:
         record["lat"], record["lon"] = lat, lon
     point = lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180
-    here = geo.locate(lat, lon) if point else None
-    elsewhere = countries.country_at(lat, lon) if point and not here else None
+    here = geo.locate(lat, lon) if point else None  # type: ignore[arg-type]  # point: both are numbers
+    elsewhere = countries.country_at(lat, lon) if point and not here else None  # type: ignore[arg-type]
     country, stated = _country(raw, here, elsewhere)
     located = here or (elsewhere and country == elsewhere)
     if raw.get("country") and not stated:
@@ -456,7 +456,7 @@ def _record(raw: dict[str, str], lang: str, default_kind: str | None = None) -> 
                 errors.append(t("import.unknown_country", lang, value=raw["country"][:60]))
     if located and stated and stated != country:
         warnings.append(t("import.country_from_point", lang, stated=raw["country"][:60],
-                          country=countries.country_name(country, lang)))
+                          country=countries.country_name(country or "", lang)))
     if country:
         record["country"] = country
     if country not in FOCUS_COUNTRIES and not (stated in FOCUS_COUNTRIES and lat is not None):

@@ -836,7 +836,7 @@ def actor_map(actor: Mapping, areas: pd.DataFrame | None = None, links: pd.DataF
     if links is not None and len(links):
         explore_links(links, m, lang=lang)
     if seat:
-        colour = KIND_COLOURS.get(actor.get("kind"), OTHER_COLOUR)
+        colour = KIND_COLOURS.get(actor.get("kind") or "", OTHER_COLOUR)
         folium.CircleMarker(seat, radius=9, color="#222", weight=2, fill=True, fill_color=colour, fill_opacity=1,
                             tooltip=_esc(actor.get("name"))).add_to(m)
     return offline(m)

@@ -290,10 +290,11 @@ def suggest(data: PartnerData, request: Request, *, lang: str = "en", pool: Iter
             near = WEIGHTS["near"] * max(0.0, 1 - km / NEAR_KM) if km is not None else 0.0
             points["place"] = max(near, WEIGHTS["country"] if same_country else 0.0)
 
-        reach, via, tie = "", None, None
+        reach, via = "", None
+        tie: tuple[str | None, bool | None, str | None] | None = None  # (kind, outgoing, project)
         shared_projects: list[str] = []
         shared_events: list[str] = []
-        if origin:
+        if origin and request.origin:
             ties = data.links.get(request.origin, {}).get(cid)
             if ties:
                 reach, tie = "direct", ties[0]
@@ -330,16 +331,16 @@ def suggest(data: PartnerData, request: Request, *, lang: str = "en", pool: Iter
         elif place:
             parts.append(t("partners.reason.based", lang, place=place))
         project_name = _listed([data.project_names.get(tie[2], tie[2])], lang) if tie and tie[2] else ""
-        if reach == "direct":
+        if reach == "direct" and tie:
             kind, outgoing, _ = tie
             # read from the candidate's side: "supports you", "funded by you"
-            phrase = relation_phrase(kind, not outgoing, lang) if kind in RELATION_KINDS else kind
+            phrase = relation_phrase(str(kind), not outgoing, lang) if kind in RELATION_KINDS else str(kind)
             parts.append(t("partners.reason.direct_project" if project_name else "partners.reason.direct", lang,
                            relation=phrase, project=project_name))
-        elif reach == "second":
+        elif reach == "second" and via:
             parts.append(t("partners.reason.second_project" if project_name else "partners.reason.second", lang,
                            via=data.short_name(via), project=project_name))
-        if shared_projects and not (reach and project_name and shared_projects == [tie[2]]):
+        if shared_projects and not (reach and project_name and tie and shared_projects == [tie[2]]):
             parts.append(t("partners.reason.projects", lang,
                            projects=_listed([data.project_names.get(p, p) for p in shared_projects], lang)))
         if len(shared_events) == 1:

@@ -96,7 +96,7 @@ class Accounts(Connection):
                             "locked = sign_in_failures.locked "
                             "OR (sign_in_failures.failures + 1 >= ? AND key LIKE 'user:%')", [key, now, LOCK_AFTER])
             failures, locked = cur.execute("SELECT failures, locked FROM sign_in_failures WHERE key = ?",
-                                           [keys[0]]).fetchone()
+                                           [keys[0]]).fetchone()  # type: ignore[misc]  # upserted just above
         return SignIn(wait=throttle_wait(failures), locked=bool(locked))
 
     def locked_users(self) -> list[str]:

@@ -113,7 +113,8 @@ class Backups(Connection):
         con = duckdb.connect(":memory:")
         try:
             _load(con, statements, loads)
-            return {t: int(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t, _ in loads}
+            return {t: int(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])  # type: ignore[index]
+                    for t, _ in loads}
         except duckdb.Error as exc:
             raise BadBackup(f"{directory} does not load: {str(exc).splitlines()[0]}") from None
         finally:

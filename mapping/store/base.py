@@ -25,6 +25,7 @@ from ..errors import UserError
 
 if TYPE_CHECKING:
     from ..auth import User
+    from ..filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DB = ROOT / "data" / "atlas.duckdb"
@@ -527,3 +528,9 @@ class Connection:
                      lang: str = "en", action: str | None = None) -> dict: ...  # writes
 
         def _undo_merge(self, change: dict, acting: User) -> dict: ...  # merges
+
+        def _version_seen(self, cur: duckdb.DuckDBPyConnection, record_type: str, record_id: str,
+                          version: int) -> dict | None: ...  # writes
+
+        @staticmethod
+        def _actor_where(filters: Filters, include_unpublished: bool) -> tuple[str, list]: ...  # reads

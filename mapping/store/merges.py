@@ -121,13 +121,13 @@ class Merges(Connection):
                 for record in before[table]:
                     if record[column] != drop_id:
                         continue
-                    values = [record[c] for c in cols]
-                    if tuple(values) not in kept:  # the copy the merge made under the kept file
+                    row = [record[c] for c in cols]
+                    if tuple(row) not in kept:  # the copy the merge made under the kept file
                         match = " AND ".join(f"{c} IS NOT DISTINCT FROM ?" for c in cols)
                         cur.execute(f"DELETE FROM {table} WHERE rowid = (SELECT min(rowid) FROM {table} "
-                                    f"WHERE {column} = ? AND {match})", [keep_id, *values])
+                                    f"WHERE {column} = ? AND {match})", [keep_id, *row])
                     cur.execute(f"INSERT INTO {table} ({column}, {', '.join(cols)}) "
-                                f"VALUES (?, {', '.join('?' * len(cols))})", [drop_id, *values])
+                                f"VALUES (?, {', '.join('?' * len(cols))})", [drop_id, *row])
             after = self._stored(cur, "actors", keep_id)
             self._log(cur, acting.username, "restore", "actor", keep_id, undo_before, {"keep": after},
                       note=f"undo of change {change['id']} ({change['note']})")

@@ -317,7 +317,7 @@ class PublicReads(Connection):
                    (SELECT count(*) FROM projects WHERE status = 'published'),
                    (SELECT count(*) FROM events WHERE status = 'published')
             """)
-        return dict(zip(("actors", "relations", "projects", "events"), map(int, row)))
+        return dict(zip(("actors", "relations", "projects", "events"), map(int, row or (0, 0, 0, 0))))
 
     def relations(self, actor_ids: list[str] | None = None) -> pd.DataFrame:
         """Published relations between published actors (optionally both ends in ``actor_ids``)."""

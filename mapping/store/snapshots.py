@@ -137,6 +137,8 @@ def _copy_public(con: duckdb.DuckDBPyConnection, live: str) -> None:
 def _type(con: duckdb.DuckDBPyConnection, live: str, table: str, column: str) -> str:
     row = con.execute("SELECT data_type FROM duckdb_columns() WHERE database_name = ? AND table_name = ? "
                       "AND column_name = ?", [live, table, column]).fetchone()
+    if row is None:
+        raise LookupError(f"{live}.{table} has no column {column}")
     return row[0]
 
 
@@ -145,7 +147,7 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: str) -> Path:
     lock) as a new snapshot and make it current. Returns the snapshot's path."""
     folder = directory(db_path)
     folder.mkdir(exist_ok=True)
-    live = con.execute("SELECT current_database()").fetchone()[0]
+    live = con.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]  # always one row
     version = con.execute("SELECT value FROM settings WHERE key = 'data_version'").fetchone()
     stamp = f"{int(version[0]) if version else 0:08d}-{time.time_ns()}"
     tmp = folder / f".tmp-{stamp}.duckdb"
@@ -229,6 +231,7 @@ class Reader:
             self.refresh()
         mine = getattr(self._local, "cursor", None)
         if mine is None or mine[0] != self._generation:
+            assert self._con is not None  # __init__ raised NoSnapshot otherwise
             mine = (self._generation, self._con.cursor())
             self._local.cursor = mine
         return mine[1]
