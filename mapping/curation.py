@@ -130,3 +130,31 @@ def changes(before: Mapping | None, after: Mapping | None) -> list[tuple[str, An
     skip = {"version", "updated_at", "created_at"}
     names = [k for k in dict.fromkeys(list(before) + list(after)) if k not in skip]
     return [(k, before.get(k), after.get(k)) for k in names if before.get(k) != after.get(k)]
+
+
+#: Record types whose fields the Edit page saves and History compares by version.
+VERSIONED = ("actor", "relation", "project", "event")
+#: Record types whose logged changes can be undone or restored one by one: the versioned records
+#: and participants (a project role or an event participation the store puts back as it was).
+RESTORABLE = (*VERSIONED, "project_role", "participation")
+
+
+def restore_options(change: Mapping[str, Any]) -> dict[str, bool]:
+    """What the History page offers for a logged change: ``undo`` (back to before it), ``after``
+    (back to the state it made) and whether the record is ``versioned`` (a newer save refuses).
+
+    >>> restore_options({"action": "update", "record_type": "actor", "after": {"version": 2}})
+    {'undo': True, 'after': True, 'versioned': True}
+    >>> restore_options({"action": "merge", "record_type": "actor", "after": {"keep": {}}})
+    {'undo': True, 'after': False, 'versioned': True}
+    >>> restore_options({"action": "create", "record_type": "participation", "after": {"note": None}})
+    {'undo': True, 'after': True, 'versioned': False}
+    >>> restore_options({"action": "delete", "record_type": "project_role", "after": None})
+    {'undo': True, 'after': False, 'versioned': False}
+    >>> restore_options({"action": "create", "record_type": "user", "after": {}})
+    {'undo': False, 'after': False, 'versioned': False}
+    """
+    restorable = change["action"] == "merge" or change["record_type"] in RESTORABLE
+    return {"undo": restorable,
+            "after": restorable and change["action"] != "merge" and change.get("after") is not None,
+            "versioned": change["record_type"] in VERSIONED}

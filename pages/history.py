@@ -57,13 +57,12 @@ def _restore(state: str, seen: int | None) -> None:
         st.session_state["_hist_error"] = str(exc)
 
 
-restorable = change["record_type"] in ("actor", "relation", "project", "event")
+options = curation.restore_options(change)
 # The version shown now: restoring an older state refuses if someone saves meanwhile.
-now = store.record(change["record_type"], change["record_id"]) if restorable else None
+now = store.record(change["record_type"], change["record_id"]) if options["versioned"] else None
 seen = now["version"] if now else None
 left, right = st.columns(2)
-left.button(tr("history.undo"), key="hist_undo", on_click=_restore, args=("before", seen), disabled=not restorable,
+left.button(tr("history.undo"), key="hist_undo", on_click=_restore, args=("before", seen), disabled=not options["undo"],
             help=tr("history.undo_help"))
 right.button(tr("history.restore_after"), key="hist_after", on_click=_restore, args=("after", seen),
-             disabled=not restorable or change["after"] is None or change["action"] == "merge",
-             help=tr("history.restore_after_help"))
+             disabled=not options["after"], help=tr("history.restore_after_help"))

@@ -942,3 +942,23 @@ def test_areas_of_operation_show_on_the_organisation_file_and_shade_the_map(app_
     at.switch_page("pages/map.py").run()
     at.selectbox(key="map_shade").set_value("areas").run()
     assert not at.exception
+
+
+def test_history_page_undoes_a_participant_change(app_db):
+    """A participant added to a project by mistake is taken off again from History (it was disabled)."""
+    from mapping.auth import User
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    project = store.records("project")["id"].iloc[0]
+    before = len(store.participants("project", project))
+    store.set_participant("project", project, "ms2", "beneficiary", user=User("amina", "curator"), source="note")
+    assert len(store.participants("project", project)) == before + 1
+    change = int(store.history("project_role").iloc[0]["id"])
+    store.close()
+    at = _curator_app(app_db, "pages/history.py")
+    at.selectbox(key="hist_pick").set_value(change).run()
+    assert not at.button(key="hist_undo").disabled
+    at.button(key="hist_undo").click().run()
+    assert not at.exception and any("Restored" in s.value for s in at.success)
+    assert len(Store(str(app_db)).participants("project", project)) == before
