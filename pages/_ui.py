@@ -21,7 +21,8 @@ def ensure_app() -> None:
     A ``pages/`` folder makes Streamlit start each process (and each AppTest run) in its
     legacy multipage mode, which runs a deep-linked page script directly, without app.py,
     until app.py's ``st.navigation`` has run once. Leaving that mode and rerunning brings
-    the request back through app.py, on the same URL.
+    the request back through app.py, on the same URL. The flag is private and no public option
+    replaces it: tests/test_ui.py pins this to the Streamlit version and says what to re-check.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
