@@ -39,6 +39,12 @@ def store(db_path) -> Store:
 
 
 @pytest.fixture
+def curator(store):
+    """A curator account (amina) on the test's store."""
+    return store.add_user("amina", "curator passphrase", "curator", trusted=True)
+
+
+@pytest.fixture
 def empty_store(tmp_path) -> Store:
     s = Store(str(tmp_path / "empty.duckdb"))
     yield s

@@ -191,11 +191,6 @@ def test_unpublished_actors_never_reach_the_map(store):
 
 
 # -- curation: versions, conflicts, audit log, restore -----------------------------------------
-@pytest.fixture
-def curator(store):
-    return store.add_user("amina", "curator passphrase", "curator", trusted=True)
-
-
 NEW_NGO = {"name": "Association Solidarité Oujda", "kind": "ngo", "country": "MA", "city": "Oujda",
            "lat": 34.68, "lon": -1.91, "themes": ["social_integration"]}
 

@@ -16,11 +16,6 @@ TOUR = {"name": "RECOSA in three views", "description": "For the webinar", "step
 ]}
 
 
-@pytest.fixture
-def curator(store):
-    return store.add_user("amina", "curator passphrase", "curator", trusted=True)
-
-
 def test_tours_round_trip_through_their_json_file():
     clean = tours.check(TOUR)
     assert tours.check(tours.from_json(tours.to_json(clean))) == clean
