@@ -23,7 +23,7 @@ def deployment(tmp_path_factory):
     folder = tmp_path_factory.mktemp("deploy")
     db = folder / "atlas.duckdb"
     store = init_database(str(db))
-    store.add_user("curator", CURATOR_PASSWORD, "curator", "Deploy Curator", trusted=True)
+    store.add_user("amina", CURATOR_PASSWORD, "curator", "Amina", trusted=True)
     store.close()
     writer = App(db, folder / "writer.log")
     viewers = [App(db, folder / f"viewer{n}.log", mode="viewer") for n in (1, 2)]
@@ -63,7 +63,7 @@ def test_a_curators_edit_reaches_both_viewers_while_the_command_line_works(deplo
     admin.start()
     try:
         curator = writer.session()
-        curator.sign_in("curator", CURATOR_PASSWORD)
+        curator.sign_in("amina", CURATOR_PASSWORD)
         curator.rename("commune-oujda", f"Commune d'{token}")
         saved = time.monotonic()
         seen: dict[int, float] = {}
