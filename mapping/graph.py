@@ -479,7 +479,8 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
                highlight: Iterable[str] = (), highlight_edges: set[frozenset] | None = None,
                selected: str | None = None, label_top: int = 40, max_communities: int = 12,
                aspect: float = 1.4, lang: str = "en", large: bool = False, caption: str = "",
-               community_names: Mapping[int, str] | None = None) -> dict:
+               community_names: Mapping[int, str] | None = None, zoom: float = 1,
+               centre_on: str | None = None) -> dict:
     """An ECharts option (graph series) for ``st.echarts_chart``.
 
     Nodes are emitted in ``list(g.nodes)`` order, so a selection's ``data_indices`` map back to
@@ -490,7 +491,9 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
     labels that would overlap, keeping the biggest nodes' (so zoomed out only the largest are
     named, zooming in names more). Kinds take their colour from :mod:`mapping.palette`, the same
     as on the map; communities are named ``community_names`` (see :func:`community_names`).
-    The legend is one plain list beside the picture, never paged. Every text is escaped.
+    The legend is one plain list beside the picture, never paged. ``zoom`` (above 1) opens the
+    picture zoomed in, on node ``centre_on`` when given (a tour step's or a link's saved view).
+    Every text is escaped.
     ``aspect`` stretches the layout's x axis to fill a chart wider than high. ``large`` is for
     presenting: bigger nodes and labels, no animation (it blurs in a compressed screen share).
     ``caption`` (sources and date) is written under the picture, so the PNG export carries it.
@@ -576,6 +579,12 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
                                             f"{_text(g.nodes[v].get('label', v))}{known}"}
         links.append(link)
 
+    view: dict = {}
+    if zoom and zoom != 1:
+        view["zoom"] = zoom
+        if centre_on in positions:
+            cx, cy = positions[centre_on]
+            view["center"] = [cx * aspect, cy]
     legend_width = 170 if large else 150  # longer names are cut with "…" (the tooltip has them whole)
     return {
         "tooltip": {"trigger": "item", "confine": True},
@@ -603,7 +612,7 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
             "select": {"itemStyle": {"borderColor": "#111111", "borderWidth": 3}},
             # No "right": ECharts then sizes the picture from its height and keeps its proportions
             # (with all four sides set it stretches x and y apart, and round nodes turn oval).
-            "top": 40, "bottom": 30, "left": legend_width + 40,
+            "top": 40, "bottom": 30, "left": legend_width + 40, **view,
         }],
         # A phone's screen is too narrow for the legend beside the picture: above it, wrapped.
         "media": [{"query": {"maxWidth": 600}, "option": {

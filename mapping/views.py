@@ -103,6 +103,14 @@ def _region(value: str) -> str | None:
     return value if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", value) else None
 
 
+#: The network's zoom steps (the picture opens at this zoom, on the selected actor).
+ZOOMS = (1, 2, 3, 4, 6, 8)
+
+
+def _one_of_int(*values: int) -> Callable[[str], int | None]:
+    return lambda v: int(v) if v.isdigit() and int(v) in values else None
+
+
 SHADES = ("off", "all", *(f"kind:{k}" for k in ACTOR_KINDS), *(f"theme:{t}" for t in THEMES))
 
 PARAMS: dict[str, tuple[Param, ...]] = {
@@ -135,6 +143,7 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         Param("hops", "net_hops", 1, _int_between(1, 3)),
         Param("from", "net_from", None, _ident),
         Param("to", "net_to", None, _ident),
+        Param("zoom", "net_zoom", 1, _one_of_int(*ZOOMS)),
     ),
 }
 

@@ -69,7 +69,7 @@ def network_drawing(key: tuple[str, int], filters: Filters, context: bool, proje
 def network_chart(key: tuple[str, int], filters: Filters, context: bool, project: str | None,
                   focus: tuple[str, ...], hops: int, limit: int, color_by: str, size_by: str,
                   paths: tuple[tuple[str, ...], ...], selected: str | None, lang: str, large: bool,
-                  caption: str, *, stated: bool = False) -> dict:
+                  caption: str, zoom: int = 1, centre_on: str | None = None, *, stated: bool = False) -> dict:
     """The ECharts option of a drawing (``st.echarts_chart`` copies it before changing anything;
     given as JSON text it would scan every string of it for code, which costs more)."""
     from mapping import graph
@@ -79,7 +79,8 @@ def network_chart(key: tuple[str, int], filters: Filters, context: bool, project
     spec = graph.chart_spec(drawing["graph"], drawing["positions"], view["metrics"], color_by=color_by,
                             size_by=size_by, community=view["community"], highlight=[n for p in paths for n in p],
                             highlight_edges=graph.path_edges([list(p) for p in paths]), selected=selected,
-                            lang=lang, large=large, caption=caption, community_names=view["community_names"])
+                            lang=lang, large=large, caption=caption, community_names=view["community_names"],
+                            zoom=zoom, centre_on=centre_on)
     return spec
 
 

@@ -2,7 +2,7 @@
 actor's ego network, the shortest chains between two actors, metrics and exports."""
 import streamlit as st
 
-from mapping import exporters, graph
+from mapping import exporters, graph, views
 from pages import _presenter, _ui, _views
 
 _ui.ensure_app()
@@ -76,6 +76,13 @@ elif mode == "path":
         if paths and g.number_of_nodes() > LIMIT:  # too large to draw whole: draw the chains' surroundings
             focus = tuple(dict.fromkeys(n for p in paths for n in p))
 
+zoom = panel.select_slider(_ui.tr("network.zoom"), views.ZOOMS, key="net_zoom", format_func=lambda z: f"×{z}",
+                           help=_ui.tr("network.zoom_help"))
+# Zoomed in on what the view is about: the selected actor, else the ego network's centre or the
+# chain's middle.
+centre_on = selected if selected in actor_names else (
+    focus[0] if mode == "ego" else (paths[0][len(paths[0]) // 2] if paths else None))
+
 # What is said about the picture goes above it, or below it when presenting (the picture first).
 presenting = _presenter.presenting()
 notes = st.container() if not presenting else None
@@ -86,7 +93,7 @@ drawn = drawing["graph"]
 drawn_as = (key, filters, context, project, focus, hops, LIMIT)  # what every cached view below is of
 caption = _presenter.source_line()
 spec = _views.network_chart(*drawn_as, color_by, size_by, tuple(map(tuple, paths)), selected, lang,
-                            presenting, caption, stated=stated)
+                            presenting, caption, zoom, centre_on, stated=stated)
 event = st.echarts_chart(spec, on_select="rerun", key="network_chart", height=680, renderer="canvas",
                          alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawing["edges"]))
 st.caption(_ui.tr("network.legend_edges"))

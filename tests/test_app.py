@@ -964,3 +964,12 @@ def test_history_page_undoes_a_participant_change(app_db):
     at.button(key="hist_undo").click().run()
     assert not at.exception and any("Restored" in s.value for s in at.success)
     assert len(Store(str(app_db)).participants("project", project)) == before
+
+
+def test_a_network_link_reopens_its_zoom_on_the_selected_actor(app_db):
+    at = _network(actor="giz", zoom="3")
+    [chart] = at.get("echarts_chart")
+    series = json.loads(chart.proto.spec)["series"][0]
+    giz = next(n for n in series["data"] if html.unescape(n["name"]) == "GIZ")
+    assert series["zoom"] == 3 and series["center"] == [giz["x"], giz["y"]]
+    assert at.query_params["zoom"] == "3"  # kept in the address, so a tour step saves it

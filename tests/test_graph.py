@@ -262,3 +262,14 @@ def test_the_svg_legend_and_labels_are_not_cut():
     for x, text in re.findall(r'<text x="([\d.]+)"[^>]*>([^<]*)</text>', svg):
         assert float(x) + 8 * len(text) <= 1000, text  # every text ends inside the picture
     assert "International organisation" in svg and "NGO / civil society" in svg
+
+
+def test_a_saved_zoom_opens_the_picture_on_its_actor(cliques):
+    positions = graph.layout(cliques)
+    plain = graph.chart_spec(cliques, positions, graph.metrics(cliques))["series"][0]
+    assert "zoom" not in plain and "center" not in plain
+    series = graph.chart_spec(cliques, positions, graph.metrics(cliques), zoom=3, centre_on="e", aspect=1.4)["series"][0]
+    assert series["zoom"] == 3 and series["center"] == [positions["e"][0] * 1.4, positions["e"][1]]
+    # the picture's data sit at those coordinates: the centre is node e itself
+    e = series["data"][list(cliques.nodes).index("e")]
+    assert [e["x"], e["y"]] == series["center"]

@@ -17,6 +17,7 @@ def test_round_trip_of_every_parameter(page):
         "net_color": ["community"], "net_size": ["betweenness"], "net_context": [False], "net_stated": [True],
         "net_project": ["recomig"],
         "net_ego": ["commune-oujda"], "net_hops": [2, 3], "net_from": ["commune-kaolack"], "net_to": ["uclg-africa"],
+        "net_zoom": [3],
         "pt_origin": ["commune-oujda"], "pt_themes": [["health", "funding"]], "pt_groups": [["migrants"]],
         "pt_region": ["ML-BKO"], "cov_by": ["target_groups"], "cov_country": ["SN"], "cov_code": ["health"],
     }
