@@ -730,14 +730,16 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
             metric: str = "", links: pd.DataFrame | None = None, fit: list[list[float]] | None = None,
             tiles: bool = False, lang: str = "en", radius: float = 6, centre: str | None = None,
             view_param: str | None = None, snapshot: str | None = None,
-            hidden: Iterable[str] = (), selected: str | None = None, generation: str | None = None) -> folium.Map:
+            hidden: Iterable[str] = (), selected: str | None = None, generation: str | None = None,
+            fill_frame: bool = False) -> folium.Map:
     """The Map page's map: boundaries, optional choropleth, actors, optional partnership lines,
     a layer control and legends folded away (so they never cover the map), every asset served
     offline. ``centre`` (``"lat,lon,zoom"``) opens a linked view; ``view_param`` names the URL
     parameter the user's pans and zooms are written to, and ``generation`` lets a redrawn map keep
     the user's view (see :class:`_ViewKeeper`); ``snapshot`` (a caption) adds a button saving the
     map as a PNG with that caption; ``hidden`` (keys of :data:`LAYER_KEYS`) starts those layers
-    switched off; ``selected`` (an actor id) is ringed.
+    switched off; ``selected`` (an actor id) is ringed; ``fill_frame`` makes the map as tall as its
+    frame, whatever height the frame was drawn with (presenter mode sizes the frame to the window).
 
     Examples
     --------
@@ -761,6 +763,8 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
             key = next((k for k, n in names.items() if child.layer_name.startswith(n)), None)
             if key is not None and key in hidden:
                 child.show = False
+    if fill_frame:
+        m.get_root().header.add_child(Element("<style>#map_div, .folium-map { height: 100vh !important; }</style>"))
     if view_param or generation:
         m.add_child(_ViewKeeper(view_param, {n: k for k, n in names.items()}, hidden, "hide", generation))
     at = actors.loc[actors["id"] == selected, ["lat", "lon"]].dropna() if selected else None

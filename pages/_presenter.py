@@ -146,6 +146,15 @@ def go_to_step(tour: dict, n: int) -> None:
         params["present"] = "1"
     st.session_state["_tour_go"] = (step["page"], params)
     st.session_state["_filters_loaded"] = False  # the step's filters replace the current ones
+    # The step's view replaces the current one whole: what it does not set (a map view, a zoom, a
+    # selection) goes back to its default instead of staying from the previous step.
+    from mapping import views
+
+    for p in views.PARAMS.get(step["page"], ()):
+        if p.name not in step["params"]:
+            st.session_state.pop(p.key, None)
+    if "actor" not in step["params"]:
+        st.session_state.pop("selected_actor", None)
     if step["params"].get("lang"):
         st.session_state["lang"] = step["params"]["lang"]
 

@@ -100,14 +100,15 @@ def show_map() -> None:
     # The view's generation: a redrawn map keeps the user's view within one generation (see above).
     generation = f"{st.session_state.get('map_view', 0)}|{centre}|{fit}"
     content = (key, filters, shade, metric, project, selected, str(fit), tiles, lang, centre, radius, caption,
-               tuple(hidden), generation)
+               tuple(hidden), generation, _presenter.presenting())
     # Something at once: a sketch of the outlines and actors, which the map's frame covers when it paints.
     st.markdown(_views.map_sketch(key, filters, tr("map.sketch"), 620), unsafe_allow_html=True)
     state = _views.show_map(_views.folium_map(
         content, f"atlas_map_{st.session_state.get('map_view', 0)}", 620, ("last_active_drawing",),
         lambda: maps.explore(actors, region_counts=counts, metric=metric, links=links, fit=fit, tiles=tiles,
                              lang=lang, centre=centre, view_param="view", radius=radius, snapshot=caption,
-                             hidden=hidden, selected=selected, generation=generation)))
+                             hidden=hidden, selected=selected, generation=generation,
+                             fill_frame=_presenter.presenting())))
     hit = maps.clicked(state)
     if hit and hit != st.session_state.get("_map_last_hit"):
         st.session_state["_map_last_hit"] = hit

@@ -22,6 +22,14 @@ CHROMIUM = "/usr/bin/chromium"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CURATOR_PASSWORD = "browser passphrase"
+#: A presenter's three views: a map zoomed on a selected actor, a zoomed network, a filtered map.
+PRESENTER_TOUR = {"name": "Zoom and selection", "steps": [
+    {"title": "Oujda", "page": "map", "params": {"view": "34.68,-1.91,9", "actor": "commune-oujda"},
+     "caption": "Oujda, selected"},
+    {"title": "GIZ", "page": "network", "params": {"mode": "ego", "ego": "giz", "actor": "giz", "zoom": "3"},
+     "caption": "GIZ and its partners"},
+    {"title": "Senegal", "page": "map", "params": {"country": "SN"}, "caption": "The actors in Senegal"},
+]}
 
 
 def _free_port() -> int:
@@ -59,6 +67,7 @@ def server(tmp_path_factory):
         {"title": "Senegal", "page": "map", "params": {"country": "SN"}, "caption": "The actors in Senegal"},
         {"title": "RECOSA", "page": "network", "params": {"mode": "project", "graph_project": "recosa"}},
     ]}, user=curator)
+    store.save_tour(PRESENTER_TOUR, user=curator)
     store.close()
     port = _free_port()
     env = dict(os.environ, ATLAS_DB=str(db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
@@ -219,6 +228,9 @@ def _leaflet(page):
     """The map's frame once its actors are drawn and the iframe has its final height (it starts
     small and grows, and a click computed before that lands outside it)."""
     page.locator(MAP_FRAME).wait_for()
+    page.wait_for_function("""(sel) => { const f = document.querySelector(sel);
+                                         return f && f.contentWindow && typeof f.contentWindow.L === 'object'; }""",
+                           arg=MAP_FRAME)
     leaflet = next(f for f in page.frames if f is not page.main_frame and f.evaluate("() => typeof L") == "object")
     leaflet.wait_for_function("() => window.atlasDrawn >= 1")
     page.wait_for_function(
@@ -570,6 +582,73 @@ def test_coverage_shows_gaps_and_overlaps_and_its_map_offline(server, page):
     leaflet.wait_for_function("""() => { let n = 0; window.map_div.eachLayer(l => {
         if (l.feature && l.feature.properties && l.feature.properties.n > 0) n++; }); return n > 0; }""")
     snap_sizes(page, "coverage")
+
+
+def _picture_share(page) -> float:
+    """The share of the window's height the map frame or the network chart fills (visible part)."""
+    return page.evaluate(
+        """() => { const el = document.querySelector("iframe[title='streamlit_folium.st_folium']")
+                              || document.querySelector('.stEChartsChart');
+                   const r = el.getBoundingClientRect();
+                   return (Math.min(r.bottom, innerHeight) - Math.max(r.top, 0)) / innerHeight; }""")
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+def test_a_presenter_steps_a_three_step_tour_with_the_picture_filling_the_screen(server, page, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_view(page, server + "/tours?lang=en")
+    page.get_by_role("button", name="Start the tour").wait_for()
+    page.locator(".st-key-tour_pick").get_by_role("combobox").click()
+    page.get_by_role("option", name="Zoom and selection").click()
+    page.get_by_text("Oujda, selected").wait_for(state="attached")
+    page.get_by_role("button", name="Start the tour").click()
+    page.get_by_text("step 1 of 3").wait_for()
+    page.locator(".atlas-titlebar").wait_for()
+    leaflet = _leaflet(page)
+    # Step 1 restores its zoom and its selection: the map at zoom 9 on Oujda, the actor ringed.
+    page.wait_for_function("() => new URLSearchParams(location.search).get('actor') === 'commune-oujda'")
+    leaflet.wait_for_function("() => window.atlasSelected !== undefined")
+    zoom, lat, lon = leaflet.evaluate("() => [map_div.getZoom(), map_div.getCenter().lat, map_div.getCenter().lng]")
+    assert zoom == 9 and abs(lat - 34.68) < 0.01 and abs(lon + 1.91) < 0.01
+    shares = [_picture_share(page)]
+    snap(page, f"presenter-tour-1-{width}x{height}")
+    page.keyboard.press("PageDown")
+    page.get_by_text("step 2 of 3").wait_for()
+    page.locator(".stEChartsChart canvas").wait_for()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('zoom') === '3'")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('actor') === 'giz'")
+    shares.append(_picture_share(page))
+    snap(page, f"presenter-tour-2-{width}x{height}")
+    page.keyboard.press("PageDown")
+    page.get_by_text("step 3 of 3").wait_for()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('country') === 'SN'")
+    leaflet = _leaflet(page)
+    # Step 3 has no saved view: the map opens on the whole atlas, not where step 1 left it.
+    assert leaflet.evaluate("() => map_div.getZoom()") < 9
+    shares.append(_picture_share(page))
+    snap(page, f"presenter-tour-3-{width}x{height}")
+    print(f"picture share of the window height at {width}x{height}: " + ", ".join(f"{s:.0%}" for s in shares))
+    assert min(shares) >= 0.70, shares
+    assert page.blocked == [], page.blocked
+
+
+SCREENSHOT_PAGES = ("directory", "actor?actor=giz", "partners", "coverage", "map", "network", "about", "tours")
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080), (390, 844)])
+def test_screenshots_of_every_page_at_three_sizes(server, page, width, height):
+    """Screenshots for a person to look at (tests/screenshots), in normal and presenter mode; the
+    check here is only that every page runs without an error at every size."""
+    page.set_viewport_size({"width": width, "height": height})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for path in SCREENSHOT_PAGES:
+        for present in ("", "&present=1"):
+            url = server + "/" + path + ("&" if "?" in path else "?") + "lang=en" + present
+            open_view(page, url)
+            page.locator("[data-testid='stMain']").wait_for()
+            assert page.locator("[data-testid='stException']").count() == 0, url
+            name = path.split("?")[0] + ("-present" if present else "")
+            page.screenshot(path=str(SHOTS / f"{name}-{width}x{height}.png"))
     assert page.blocked == [], page.blocked
 
 
