@@ -3,6 +3,7 @@ No SQL and no business logic: tours are checked and stored by ``mapping``."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import streamlit as st
 
@@ -77,14 +78,24 @@ def _source_line(key: tuple[str, int], language: str) -> str:
     return i18n.t("present.sources", language, n=len(s.sources()), date=s.last_changed()[:10])
 
 
-def share_link() -> None:
-    """This view's full address, ready to copy (the copy icon of the code block)."""
-    from urllib.parse import urlencode
+_SHARE_JS = Path(__file__).resolve().parent.parent / "static" / "atlas" / "share.js"
 
-    base = (st.context.url or "").split("?")[0]
+
+@st.cache_resource(show_spinner=False)
+def _share_component():
+    """The browser-side half of sharing (``static/atlas/share.js``), registered once per process."""
+    return st.components.v2.component("atlas_share", js=_SHARE_JS.read_text(encoding="utf-8"),
+                                      css=".atlas-share{display:flex;gap:.4rem}.atlas-share input{flex:1;min-width:0;"
+                                          "font:12px monospace;padding:.3rem}.atlas-share button{padding:.3rem .6rem;"
+                                          "cursor:pointer}")
+
+
+def share_link() -> None:
+    """This view's full address as the browser shows it, map view included, with a copy button."""
     with st.expander(tr("present.share")):
         st.caption(tr("present.share_help"))
-        st.code(base + ("?" + urlencode(st.query_params.to_dict()) if st.query_params else ""), language=None)
+        _share_component()(key="atlas_share", data={"mode": "share", "label": tr("present.copy"),
+                                                    "copied": tr("present.copied")})
 
 
 def controls(key: str = "atlas_controls"):
@@ -119,11 +130,6 @@ TOUR_CSS = """<style>
 [data-testid="stMainBlockContainer"], .block-container { padding-bottom: calc(var(--atlas-bottom) + 1rem) !important; }
 @media (max-width: 700px) { .st-key-atlas_tour button p, .st-key-atlas_tour kbd { display: none; } }
 </style>"""
-
-
-def current_view_params() -> dict[str, str]:
-    """This view's URL parameters, without the tour's own bookkeeping."""
-    return {k: v for k, v in st.query_params.to_dict().items() if k not in TOUR_PARAMS}
 
 
 def active_tour() -> tuple[dict, int] | None:
@@ -207,8 +213,22 @@ def _add_step(page_key: str, params: dict[str, str]) -> None:
         st.session_state["_tour_msg"] = ("error", str(exc))
 
 
+def _params_of(search: str, page_key: str) -> dict[str, str]:
+    """The step parameters of an address's query string: what a step of ``page_key`` may carry."""
+    from urllib.parse import parse_qsl
+
+    from mapping.tours import allowed_params
+
+    allowed = allowed_params(page_key) - set(TOUR_PARAMS)
+    return {k: v for k, v in parse_qsl(search.lstrip("?")) if k in allowed}
+
+
 def add_to_tour_box(page_key: str) -> None:
-    """Sidebar, for curators: save the current view as the next step of a tour."""
+    """Sidebar, for curators: save the current view as the next step of a tour. The view is read
+    from the browser's address (with the map's own pans and zooms, which only the browser knows)."""
+    pending = st.session_state.pop("_tour_add_pending", None)
+    if pending is not None:
+        _add_step(page_key, _params_of(pending, page_key))
     tours = store().tours()
     labels = {"__new__": tr("tour.new")} | dict(zip(tours["id"], tours["name"]))
     if st.session_state.get("tour_add_to") not in labels:
@@ -219,8 +239,11 @@ def add_to_tour_box(page_key: str) -> None:
             st.text_input(tr("tour.new_name"), key="tour_new_name")
         st.text_input(tr("tour.step_title"), key="tour_step_title")
         st.text_area(tr("tour.step_caption"), key="tour_step_caption", height=80)
-        st.button(tr("tour.add_button"), key="tour_add_button", on_click=_add_step,
-                  args=(page_key, current_view_params()))
+        clicked = _share_component()(key="tour_add_button", data={"mode": "add", "label": tr("tour.add_button")},
+                                     on_add_change=lambda: None)
+        if clicked.add is not None:
+            st.session_state["_tour_add_pending"] = clicked.add
+            st.rerun()
         kind, message = st.session_state.pop("_tour_msg", (None, None))
         if kind:
             (st.success if kind == "success" else st.error)(escape(message))

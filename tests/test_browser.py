@@ -675,4 +675,30 @@ def test_a_curator_imports_a_3w_with_title_rows_and_publishes_its_drafts_togethe
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.get_by_role("button", name="Publish all 3 drafts").click()
     page.get_by_text("3 draft(s) published").wait_for()
+
+
+def test_share_this_view_carries_the_map_zoom_and_a_filter_keeps_it(server, page):
+    open_view(page, server + "/map?lang=en")
+    leaflet = _leaflet(page)
+    leaflet.wait_for_function("() => !map_div._animatingZoom")
+    before = leaflet.evaluate("() => map_div.getZoom()")
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -600)  # the user zooms in with the wheel
+    page.wait_for_function("() => new URLSearchParams(location.search).has('view')")
+    leaflet.wait_for_function("() => !map_div._animatingZoom")
+    view = page.evaluate("() => new URLSearchParams(location.search).get('view')")  # written by the map itself
+    zoom = int(view.split(",")[2])
+    assert zoom > before  # zoomed in from the whole atlas
+    page.get_by_text("Share this view").click()
+    link = page.locator(".atlas-share input")
+    link.wait_for()
+    from playwright.sync_api import expect
+
+    expect(link).to_have_value(re.compile("view=" + re.escape(view.replace(",", "%2C")) + "$"))
+    # A filter redraws the map: the user's view stays (no "Fit to selection" pressed).
+    _choose(page, "Actor type", "Municipality", many=True)
+    page.wait_for_function("() => new URLSearchParams(location.search).has('kind')")
+    leaflet = _leaflet(page)
+    leaflet.wait_for_function(f"() => Math.round(map_div.getZoom()) === {zoom}")
     assert page.blocked == [], page.blocked

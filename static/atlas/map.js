@@ -36,22 +36,34 @@
     /* o: {param, hideParam, layers: {label: key}, hidden: [keys], generation: "token"} */
     function keepView(map, o) {
         var store = storage();
-        // The same generation: the page redrew the map without asking for another view.
-        if (store && o.generation) {
-            try {
-                var saved = JSON.parse(store.getItem(VIEW_KEY) || "null");
-                if (saved && saved.generation === o.generation) {
-                    map.setView([saved.lat, saved.lng], saved.zoom, {animate: false});
-                    writeParams(o.param ? (function () { var c = {}; c[o.param] = viewText(map); return c; })() : {});
-                }
-            } catch (e) { /* storage refused: the map opens on the page's view */ }
-        }
         // Only moves the user makes count (a drag, the wheel, a key, the zoom buttons), not the
         // initial fit or a resize.
         var touched = false;
         ["mousedown", "wheel", "touchstart", "keydown", "dblclick"].forEach(function (name) {
             map.getContainer().addEventListener(name, function () { touched = true; }, {passive: true});
         });
+        // The same generation: the page redrew the map without asking for another view, so it
+        // opens where the user left it. The frame applies the map's initial view once more after
+        // this script has run (at a moment of its own): for a few seconds, until the user moves the
+        // map, any move that is not the user's goes back to the kept view.
+        var saved = null;
+        if (store && o.generation) {
+            try { saved = JSON.parse(store.getItem(VIEW_KEY) || "null"); } catch (e) { saved = null; }
+            if (!saved || saved.generation !== o.generation) { saved = null; }
+        }
+        if (saved) {
+            var kept = L.latLng(saved.lat, saved.lng), until = Date.now() + 4000;
+            var restore = function () {
+                if (touched || Date.now() > until) { map.off("moveend", restore); return; }
+                if (Math.abs(map.getZoom() - saved.zoom) > 0.01 || map.getCenter().distanceTo(kept) > 50) {
+                    map.setView(kept, saved.zoom, {animate: false});
+                }
+            };
+            map.setView(kept, saved.zoom, {animate: false});
+            map.on("moveend", restore);
+            window.atlasRestored = (window.atlasRestored || 0) + 1;
+            if (o.param) { var c = {}; c[o.param] = viewText(map); writeParams(c); }
+        }
         map.on("moveend", function () {
             if (!touched) { return; }
             if (o.param) { var c = {}; c[o.param] = viewText(map); writeParams(c); }
