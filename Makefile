@@ -40,7 +40,7 @@ db: setup
 # threads arenas of their own that keep freed memory; two arenas keep a crowd's memory in check
 # (benchmarks/README.md, load).
 run: setup
-	MALLOC_ARENA_MAX=2 $(PY) -m streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=2 $(PY) -m streamlit run serve.py --server.port $(PORT)
 
 # pytest's exit code 5 means it collected nothing: an empty run proves nothing, so it fails loudly.
 test: setup browser

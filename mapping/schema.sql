@@ -243,3 +243,14 @@ CREATE TABLE IF NOT EXISTS import_actors (
     action    VARCHAR NOT NULL,             -- new | update
     kind_rule VARCHAR
 );
+
+-- version: 7
+-- Curators' sign-in sessions: the browser keeps a signed cookie naming one (mapping/sessions.py);
+-- a session is valid until it expires or is ended (signing out ends it, whatever the cookie says).
+CREATE TABLE IF NOT EXISTS sessions (
+    id         VARCHAR PRIMARY KEY,
+    username   VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    expires_at DOUBLE NOT NULL,               -- Unix time
+    ended_at   TIMESTAMP
+);

@@ -6,7 +6,7 @@ still open (signing out, or closing the account, ends it whatever the cookie say
 set by the app's ``/_atlas/session`` route (see ``serve.py``), which the browser calls with a
 short-lived *handoff* token just after signing in: page scripts never see the cookie itself.
 
-Pure: no Streamlit, no SQL.
+No Streamlit and no SQL: :func:`session_route` is a plain ASGI (Starlette) endpoint.
 
 Examples
 --------
@@ -83,3 +83,39 @@ def set_cookie(value: str, max_age: int, secure: bool = False) -> str:
     'atlas_session=abc.1.f; Path=/; Max-Age=60; HttpOnly; SameSite=Lax'
     """
     return f"{COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
+
+
+def _same_origin(request) -> bool:
+    """Only the atlas's own pages may set or clear its cookie (a form on another site may not)."""
+    from urllib.parse import urlparse
+
+    origin = request.headers.get("origin")
+    return origin is None or urlparse(origin).netloc == request.headers.get("host")
+
+
+async def session_route(request):
+    """``/_atlas/session``: POST ``{"handoff": token}`` answers with the session cookie of a fresh
+    sign-in; DELETE clears it. Refused (403) from another site or with a bad or stale handoff."""
+    import time
+
+    from starlette.responses import Response
+
+    from mapping.store import default_path
+
+    if not _same_origin(request):
+        return Response(status_code=403)
+    answer = Response(status_code=204)
+    if request.method == "DELETE":
+        answer.headers["set-cookie"] = set_cookie("", 0)
+        return answer
+    try:
+        body = await request.json()
+    except ValueError:
+        return Response(status_code=400)
+    key, now = secret(default_path()), time.time()
+    session_id = verify(key, "handoff", body.get("handoff") if isinstance(body, dict) else None, now)
+    if session_id is None:
+        return Response(status_code=403)
+    answer.headers["set-cookie"] = set_cookie(sign(key, "cookie", session_id, int(now) + LIFETIME_SECONDS),
+                                              LIFETIME_SECONDS, secure=request.url.scheme == "https")
+    return answer

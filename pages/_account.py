@@ -4,8 +4,12 @@ write; :func:`refresh` re-reads the signed-in account on every run, so a closed 
 changed role takes effect at the next click."""
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import streamlit as st
 
+from mapping import sessions
 from mapping.validate import Invalid
 from pages._ui import escape, guarded, lang, live_store, tr, user, viewer
 
@@ -17,12 +21,43 @@ def _session_id() -> str:
     return ctx.session_id if ctx else ""
 
 
+_SESSION_JS = Path(__file__).resolve().parent.parent / "static" / "atlas" / "session.js"
+
+
+@st.cache_resource(show_spinner=False)
+def _cookie_component():
+    """The browser-side half of the sign-in cookie (``static/atlas/session.js``), registered once."""
+    return st.components.v2.component("atlas_session", js=_SESSION_JS.read_text(encoding="utf-8"))
+
+
+def _key() -> bytes:
+    from mapping.store import default_path
+
+    return sessions.secret(default_path())
+
+
+def _from_cookie():
+    """``(user, session id)`` of the browser's sign-in cookie when its session is still open."""
+    try:
+        token = st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # no browser request behind this run (a test harness)
+        return None
+    session_id = sessions.verify(_key(), "cookie", token, time.time())
+    found = live_store().session_user(session_id) if session_id else None
+    return (found, session_id) if found else None
+
+
 @guarded
 def _sign_in() -> None:
     answer = live_store().sign_in(st.session_state.get("signin_user", ""), st.session_state.get("signin_password", ""),
                                   _session_id())
     st.session_state["signin_password"] = ""
     st.session_state["user"] = answer.user
+    if answer.user is not None:  # the browser gets a cookie, so a reload or a new tab stays signed in
+        session_id = live_store().start_session(answer.user.username, sessions.LIFETIME_SECONDS)
+        st.session_state["_session_id"] = session_id
+        st.session_state["_cookie_action"] = ("start", sessions.sign(
+            _key(), "handoff", session_id, int(time.time()) + sessions.HANDOFF_SECONDS))
     st.session_state["_signin_failed"] = (tr("account.locked") if answer.locked else
                                           tr("account.wait", n=answer.wait) if answer.wait else
                                           tr("account.failed")) if answer.user is None else None
@@ -31,15 +66,28 @@ def _sign_in() -> None:
 @guarded
 def _sign_out() -> None:
     st.session_state.pop("user", None)
+    session_id = st.session_state.pop("_session_id", None)
+    if session_id:
+        live_store().end_session(session_id)  # over, whatever cookie still names it
+    st.session_state["_cookie_action"] = ("end", "")
 
 
 def refresh() -> None:
     """Re-read the signed-in account (role, still active) from the database; app.py calls it
     first on every run. A closed account is signed out with a message."""
     current = user()
-    if current is None or viewer():
+    if viewer():
         return
-    stored = live_store().user(current.username)
+    if current is None:
+        if not st.session_state.get("_session_checked"):  # a reload or a new tab: the browser's cookie
+            st.session_state["_session_checked"] = True
+            restored = _from_cookie()
+            if restored:
+                st.session_state["user"], st.session_state["_session_id"] = restored
+        return
+    session_id = st.session_state.get("_session_id")
+    # Signed out in another tab, or expired: the session's end signs this one out too.
+    stored = live_store().session_user(session_id) if session_id else live_store().user(current.username)
     if stored != current:
         st.session_state["user"] = stored
         if stored is None:
@@ -66,6 +114,10 @@ def account_box() -> None:
     if viewer():  # a read-only replica: curators work in the writing instance
         st.caption(tr("account.viewer"))
         return
+    action = st.session_state.pop("_cookie_action", None)
+    if action:  # set or clear the browser's sign-in cookie (an HTTP answer does it, not this socket)
+        _cookie_component()(key=f"atlas_cookie_{action[0]}", data={"action": action[0], "token": action[1]},
+                            on_done_change=lambda: None)
     current = user()
     if current:
         st.caption(tr("account.signed_in", name=escape(current.display_name or current.username),

@@ -73,7 +73,7 @@ def server(tmp_path_factory):
     env = dict(os.environ, ATLAS_DB=str(db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -701,4 +701,34 @@ def test_share_this_view_carries_the_map_zoom_and_a_filter_keeps_it(server, page
     page.wait_for_function("() => new URLSearchParams(location.search).has('kind')")
     leaflet = _leaflet(page)
     leaflet.wait_for_function(f"() => Math.round(map_div.getZoom()) === {zoom}")
+    assert page.blocked == [], page.blocked
+
+
+def test_a_curators_sign_in_survives_a_reload_and_a_new_tab_until_sign_out(server, page):
+    open_view(page, server + "/?lang=en")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Sign in").first.click()
+    sidebar.get_by_label("User name").fill("curator")
+    sidebar.get_by_label("Password", exact=True).fill(CURATOR_PASSWORD)
+    # Just after signing in, the page exchanges its handoff token for the cookie.
+    with page.expect_response(lambda r: "/_atlas/session" in r.url and r.request.method == "POST") as answer:
+        sidebar.get_by_role("button", name="Sign in").click()
+    assert answer.value.status == 204
+    sidebar.get_by_text("Signed in as Browser Curator").wait_for()
+    cookie = next((c for c in page.context.cookies() if c["name"] == "atlas_session"), None)
+    assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Lax", cookie
+    assert page.evaluate("() => document.cookie").find("atlas_session") == -1  # page scripts never see it
+    page.reload()
+    page.get_by_test_id("stSidebar").get_by_text("Signed in as Browser Curator").wait_for()
+    # A curation link opened in a new tab opens for the signed-in curator.
+    other = page.context.new_page()
+    open_view(other, server + "/edit?lang=en")
+    other.get_by_role("heading", name="Edit").wait_for()
+    other.close()
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    page.get_by_test_id("stSidebar").get_by_text("Sign in").first.wait_for()
+    page.reload()
+    page.wait_for_selector(READY, timeout=60_000)
+    page.get_by_test_id("stSidebar").get_by_text("Sign in").first.wait_for()
+    assert page.get_by_text("Signed in as Browser Curator").count() == 0
     assert page.blocked == [], page.blocked

@@ -99,6 +99,27 @@ class Accounts(Connection):
                                            [keys[0]]).fetchone()  # type: ignore[misc]  # upserted just above
         return SignIn(wait=throttle_wait(failures), locked=bool(locked))
 
+    # -- sign-in sessions (the browser holds a signed cookie naming one: mapping/sessions.py) ----------
+    def start_session(self, username: str, lifetime: int) -> str:
+        """Open a sign-in session of ``username`` for ``lifetime`` seconds; returns its id."""
+        session_id = secrets.token_urlsafe(24).replace(".", "_")
+        with self.transaction(publish=False) as cur:
+            cur.execute("INSERT INTO sessions (id, username, expires_at) VALUES (?, ?, ?)",
+                        [session_id, username, time.time() + lifetime])
+        return session_id
+
+    def session_user(self, session_id: str) -> User | None:
+        """The active account of an open, unexpired session, else None."""
+        row = self._one("SELECT username FROM sessions WHERE id = ? AND ended_at IS NULL AND expires_at > ?",
+                        [session_id, time.time()])
+        return self.user(row[0]) if row else None
+
+    def end_session(self, session_id: str) -> None:
+        """Sign out: the session is over, whatever cookie still names it."""
+        with self.transaction(publish=False) as cur:
+            cur.execute("UPDATE sessions SET ended_at = current_timestamp WHERE id = ? AND ended_at IS NULL",
+                        [session_id])
+
     def locked_users(self) -> list[str]:
         """User names locked after too many failed sign-ins (unknown names included)."""
         return [r[0][5:] for r in self.cursor().execute(
