@@ -54,7 +54,7 @@ def secret(db_path: str) -> bytes:
 
 
 def _mac(key: bytes, purpose: str, value: str, expires: int) -> str:
-    return hmac.new(key, f"{purpose}|{value}|{expires}".encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{purpose}|{value}|{expires}".encode(), hashlib.sha256).hexdigest()
 
 
 def sign(key: bytes, purpose: str, value: str, expires: int) -> str:

@@ -8,8 +8,6 @@ import os
 import stat
 import time
 
-import pytest
-
 from mapping import sessions
 
 
