@@ -29,15 +29,13 @@ from itertools import islice
 import pandas as pd
 
 from . import countries, dedupe, geo, i18n, kinds, sheets
-from .errors import UserError
+from .filelimits import MAX_BYTES, MAX_ROWS, FileProblem, check_text, check_xlsx
 from .formulas import unquote
 from .geo import normalize
 from .i18n import t
 from .model import ACTOR_KINDS, EVIDENCE, FOCUS_COUNTRIES, TARGET_GROUPS, THEMES, Vocabulary, label, merge_lists
-from .validate import MAX_TEXT, validate_actor
+from .validate import MAX_TEXT, is_date, validate_actor
 
-MAX_BYTES = 20 * 1024 * 1024  # a partner's list of organisations is kilobytes; 20 MB is not a list
-MAX_ROWS = 100_000
 #: Where an organisation's own office is; in a 3W these are areas of operation instead.
 SEAT_FIELDS = ("region_code", "region", "city", "lat", "lon")
 
@@ -204,9 +202,6 @@ class ImportPlan:
 
 
 # -- reading ----------------------------------------------------------------------------------
-class FileProblem(UserError, ValueError):
-    """The file as a whole cannot be read (message for the user)."""
-
 
 def decode(data: bytes) -> str:
     """Text of a CSV: UTF-8 (BOM or not), else Windows-1252, else Latin-1.
@@ -225,24 +220,31 @@ def decode(data: bytes) -> str:
 def _csv_rows(text: str, lang: str) -> list[list[str]]:
     if "\x00" in text:
         raise FileProblem(t("import.binary", lang))
-    lines = text.splitlines()
-    header = next((line for line in lines if line.strip()), "")
+    header = next((line for line in io.StringIO(text) if line.strip()), "")
     # The header decides the delimiter: partners' files are "," (English), ";" (French Excel) or tab.
     delimiter = max([",", ";", "\t"], key=header.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
     try:
-        return [row for row in reader]
+        for row in reader:  # limits checked while reading: a file of blank lines stops early
+            check_text(len(rows) + 1, row, lang)
+            rows.append(row)
     except csv.Error as exc:
         raise FileProblem(t("import.csv_error", lang, error=str(exc))) from exc
+    return rows
 
 
 def _xlsx_rows(data: bytes, lang: str, info: dict | None = None) -> list[list[str]]:
     import openpyxl
+    from defusedxml import DefusedXmlException
 
+    check_xlsx(data, lang)  # sizes, entities and declared dimensions, before openpyxl reads anything
     try:
         with warnings.catch_warnings():  # "Data Validation extension is not supported": not the user's concern
             warnings.simplefilter("ignore", UserWarning)
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except DefusedXmlException as exc:
+        raise FileProblem(t("import.xlsx_entities", lang)) from exc
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         raise FileProblem(t("import.bad_xlsx", lang)) from exc
     try:
@@ -253,14 +255,18 @@ def _xlsx_rows(data: bytes, lang: str, info: dict | None = None) -> list[list[st
                       is not None), book.worksheets[0])
         if sheet is not book.worksheets[0] and info is not None:
             info["sheet"] = sheet.title
-        return _sheet_rows(sheet, MAX_ROWS + 3)
+        return _sheet_rows(sheet, MAX_ROWS + 3, lang)
+    except FileProblem:
+        raise
+    except DefusedXmlException as exc:
+        raise FileProblem(t("import.xlsx_entities", lang)) from exc
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         raise FileProblem(t("import.bad_xlsx", lang)) from exc
     finally:
         book.close()
 
 
-def _sheet_rows(sheet, limit: int) -> list[list[str]]:
+def _sheet_rows(sheet, limit: int, lang: str = "en") -> list[list[str]]:
     sheet.reset_dimensions()  # the declared size (often 1024 columns of nothing) pads every row
     rows = []
     with warnings.catch_warnings():  # "Data Validation extension is not supported": not the user's concern
@@ -271,7 +277,9 @@ def _sheet_rows(sheet, limit: int) -> list[list[str]]:
         end = len(row)
         while end and row[end - 1] is None:
             end -= 1
-        rows.append(["" if v is None else (f"{v:.15g}" if isinstance(v, float) else str(v)) for v in row[:end]])
+        values = ["" if v is None else (f"{v:.15g}" if isinstance(v, float) else str(v)) for v in row[:end]]
+        check_text(len(rows) + 1, values, lang)  # columns and cell length (rows: the caller's limit)
+        rows.append(values)
     return rows
 
 
@@ -359,6 +367,10 @@ def _region_code(region: str, country: str | None) -> str | None:
     return None
 
 
+# An id is part of addresses (?actor=) and of other records' keys: letters, digits and . _ : - only.
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
+
+
 def _date(text: str) -> str:
     """An ISO date from a cell (``2021-03-01 00:00:00`` from a spreadsheet), else the text as written."""
     match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", text)
@@ -400,6 +412,8 @@ def _record(raw: dict[str, str], lang: str, default_kind: str | None = None) -> 
                  "description", "contact_name", "contact_email"):
         if raw.get(name):
             record[name] = raw[name]
+    if record.get("id") and not _ID.fullmatch(record["id"]):
+        errors.append(t("import.bad_id", lang, value=record["id"][:60]))
     if not record.get("name") and record.get("acronym"):
         record["name"] = record["acronym"]  # 3W sheets often name organisations by acronym only
     for name in ("evidence", "place_evidence", "dates_evidence"):  # codes or labels, in any catalogue language
@@ -432,6 +446,9 @@ def _record(raw: dict[str, str], lang: str, default_kind: str | None = None) -> 
         record["_sector"] = raw["sector"][:120]
         record["themes"] = merge_lists(record.get("themes"), _codes(raw["sector"], THEME_INDEX)[0])
     period = [_date(raw[k]) for k in ("start", "end") if raw.get(k)]
+    for written in period:
+        if not is_date(written) and re.match(r"\d{4}-\d", written):  # ISO-looking but not a real date
+            errors.append(t("valid.date", lang, value=written))
     if period:
         record["_period"] = " – ".join(period)
     try:

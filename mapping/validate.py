@@ -170,9 +170,28 @@ def check_evidence(record: Mapping[str, Any], fields: tuple[str, ...] = ("eviden
     return errors
 
 
+def is_date(value: str) -> bool:
+    """A real, possibly partial, ISO date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    >>> is_date("2021"), is_date("2021-02"), is_date("2021-02-28"), is_date("2021-13-45"), is_date("2021-02-30")
+    (True, True, True, False, False)
+    """
+    from datetime import date
+
+    text = value.strip()
+    if not _DATE.match(text):
+        return False
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
 def _check_date(record: Mapping[str, Any], name: str, errors: dict[str, str], lang: str) -> None:
     value = record.get(name)
-    if not is_blank(value) and not _DATE.match(str(value).strip()):
+    if not is_blank(value) and not is_date(str(value)):
         errors[name] = t("valid.date", lang, value=str(value)[:40])
 
 
