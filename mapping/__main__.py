@@ -12,6 +12,7 @@ import FILE [--dry-run]      check a CSV/XLSX/HXL file row by row; write it only
 export --format F OUT        actors as csv, xlsx, geojson or hxl
 backup DIR / restore DIR     the whole database to / from a directory of Parquet files
 imports [ID]                 list imports, or the drafts one created with their kinds to review
+publish ID [ID...] | --drafts   publish records (logged, undoable), then a public snapshot
 publish [--import ID [--kind ACTOR=KIND]...]   publish an import's drafts; a public snapshot for viewers
 
 Every command works while an app serves the database: each opens it for one unit of work under
@@ -102,16 +103,33 @@ def _set_aside(path: Path) -> Path:
 
 
 def _existing(db: str) -> Store:
-    """The store of an existing database; a missing file is an error, not a new empty atlas."""
+    """The store of an existing database; a missing file is an error (exit 2), not a new empty
+    atlas: a mistyped --db or ATLAS_DB must not "succeed" on the wrong data."""
     from .store.base import _is_file_path
 
     if _is_file_path(db) and not Path(db).exists():
-        raise _Refused(f"no database at {db}; create one with `python -m mapping init --db {db}`")
+        raise _Missing(f"no database at {db}; create one with `python -m mapping init --db {db}`")
     return Store(db)
 
 
 class _Refused(Exception):
     """A one-line reason the command did nothing."""
+
+
+class _Missing(_Refused):
+    """A file the command needs does not exist (exit 2)."""
+
+
+def _input(path: str) -> bytes:
+    """The bytes of an input file, or a one-line refusal naming it."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise _Missing(f"no file {path}") from None
+    except IsADirectoryError:
+        raise _Refused(f"{path} is a directory, not a file") from None
+    except PermissionError:
+        raise _Refused(f"{path} cannot be read (permission denied)") from None
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -178,7 +196,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     store = _existing(args.db)
     try:
-        plan = plan_import(path.read_bytes(), path.name, store.actor_index(), lang=args.lang,
+        plan = plan_import(_input(args.file), path.name, store.actor_index(), lang=args.lang,
                            default_kind=args.default_kind, outside=args.outside)
         report = plan.report()
         shown = report if len(report) <= 200 else report[report["status"] != "area"]
@@ -277,8 +295,19 @@ def _kind_fixes(pairs: list[str]) -> dict[str, str]:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from .validate import Invalid
 
+    if args.ids and (args.drafts or args.import_id):
+        raise _Refused("give record ids, or --drafts, or --import, not several")
     store = _existing(args.db)
     try:
+        if args.ids or args.drafts:
+            try:
+                done = store.publish_records(args.ids or None, user=None, trusted=True)
+            except Invalid as exc:
+                raise _Refused(str(exc)) from exc
+            print(f"published {len(done)} record{'s' * (len(done) != 1)}" + (": " if done else "")
+                  + ", ".join(f"{t} {i}" for t, i in done[:20]) + (" …" if len(done) > 20 else ""))
+            if done:
+                print("each is logged; undo one from the History page like any publish")
         if args.import_id:
             try:
                 done = store.review_import(args.import_id, kinds=_kind_fixes(args.kind), publish=True,
@@ -357,7 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=default_path())
     p.set_defaults(func=_cmd_imports)
 
-    p = sub.add_parser("publish", help="publish a public snapshot now, for viewer processes")
+    p = sub.add_parser("publish", help="publish records (ids, or every draft), then a public snapshot for viewers")
+    p.add_argument("ids", nargs="*", metavar="ID", help="actors, relations, projects or events to publish")
+    p.add_argument("--drafts", action="store_true", help="publish every draft")
     p.add_argument("--import", dest="import_id", help="first publish every draft this import created")
     p.add_argument("--kind", action="append", default=[], metavar="ACTOR_ID=KIND",
                    help="with --import: set a draft's kind before publishing (repeatable)")
@@ -382,13 +413,17 @@ def main(argv: list[str] | None = None) -> int:
     except Busy as exc:
         print(f"busy: {exc}", file=sys.stderr)
         return 75  # EX_TEMPFAIL: cron and scripts may retry
+    except _Missing as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
     except (_Refused, NoSnapshot, ReadOnly) as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
-    except (DatabaseError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001  no traceback reaches a CLI user unless asked for
         if os.environ.get("ATLAS_DEBUG"):
             raise
-        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__} "
+        kind = "error" if isinstance(exc, (DatabaseError, OSError)) else f"unexpected error ({type(exc).__name__})"
+        print(f"{kind}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__} "
               "(ATLAS_DEBUG=1 shows the details)", file=sys.stderr)
         return 1
 

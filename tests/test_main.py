@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from mapping.store import Store
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -242,7 +244,7 @@ def test_init_force_asks_before_replacing_edits_and_keeps_the_old_file(cli, db_p
 
 def test_commands_on_a_missing_database_say_so(cli, tmp_path):
     r = cli("stats", "--db", str(tmp_path / "typo.duckdb"))
-    assert r.returncode == 1 and "no database at" in r.stderr and not (tmp_path / "typo.duckdb").exists()
+    assert r.returncode == 2 and "no database at" in r.stderr and not (tmp_path / "typo.duckdb").exists()
 
 
 def test_restore_checks_the_backup_before_writing_anything(cli, db_path, tmp_path):
@@ -300,3 +302,55 @@ def test_a_database_held_by_a_program_outside_the_atlas_lock_is_one_line(cli, db
         holder.wait()
     assert r.returncode == 75 and "held by another program" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+# -- hardening (issue 11) ------------------------------------------------------------------------------
+def test_every_command_on_a_mistyped_database_exits_2_and_creates_nothing(cli, tmp_path):
+    typo = tmp_path / "typo.duckdb"
+    for command in (["stats"], ["export", "--format", "csv", str(tmp_path / "out.csv")],
+                    ["backup", str(tmp_path / "bk")], ["imports"], ["publish", "--drafts"]):
+        r = cli(*command, "--db", str(typo))
+        assert r.returncode == 2 and "no database at" in r.stderr and "Traceback" not in r.stderr, command
+        assert not typo.exists()
+
+
+def test_a_missing_input_file_is_one_line(cli, db_path, tmp_path):
+    r = cli("import", str(tmp_path / "nowhere.csv"), "--db", str(db_path))
+    assert r.returncode == 2 and r.stderr.strip() == f"refused: no file {tmp_path / 'nowhere.csv'}"
+
+
+def test_publish_ids_and_every_draft_logged_and_undoable(cli, db_path):
+    from mapping.auth import User
+
+    store = Store(str(db_path))
+    amina = User("amina", "curator")
+    store.add_user("amina", "curator passphrase", "curator", trusted=True)
+    one = store.save("actor", {"name": "Association Une", "kind": "ngo", "country": "MA"}, user=amina, source="x")
+    two = store.save("project", {"name": "Projet Deux", "kind": "project"}, user=amina, source="x")
+    store.close()
+    r = cli("publish", "no-such-id", one["id"], "--db", str(db_path))
+    assert r.returncode == 1 and "no-such-id" in r.stderr
+    assert Store(str(db_path)).record("actor", one["id"])["status"] == "draft"  # all or nothing
+    r = cli("publish", one["id"], "--db", str(db_path))
+    assert r.returncode == 0 and f"published 1 record: actor {one['id']}" in r.stdout, r.stderr
+    store = Store(str(db_path))
+    assert store.record("actor", one["id"])["status"] == "published"
+    logged = store.history("actor", one["id"]).iloc[0]
+    assert logged["action"] == "publish" and logged["username"] == "cli"
+    store.restore(int(logged["id"]), user=amina)  # undone like a publish in the app
+    assert store.record("actor", one["id"])["status"] == "draft"
+    store.close()
+    r = cli("publish", "--drafts", "--db", str(db_path))
+    assert r.returncode == 0 and f"project {two['id']}" in r.stdout and f"actor {one['id']}" in r.stdout
+    store = Store(str(db_path))
+    assert not any((store.table(t)["status"] == "draft").any() for t in ("actors", "relations", "projects", "events"))
+
+
+def test_an_unexpected_failure_is_one_line_unless_atlas_debug(cli, db_path, monkeypatch):
+    import mapping.store as store_package
+
+    monkeypatch.setattr(store_package.Store, "stats", lambda self: 1 / 0)
+    r = cli("stats", "--db", str(db_path))
+    assert r.returncode == 1 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    with pytest.raises(ZeroDivisionError):
+        cli("stats", "--db", str(db_path), env={"ATLAS_DEBUG": "1"})

@@ -151,6 +151,39 @@ class AuditedWrites(Connection):
         return self.save(record_type, {"id": record_id, "status": status}, user=user,
                          expected_version=expected_version, action=action)
 
+    def publish_records(self, ids: list[str] | None = None, *, user: User | None, trusted: bool = False,
+                        lang: str = "en") -> list[tuple[str, str]]:
+        """Publish the records ``ids`` (actors, relations, projects or events), or every draft when
+        ``ids`` is None, in one transaction: all or nothing. Each is a versioned save logged as a
+        publish, so History undoes it like a publish made in the app. Returns (type, id) pairs."""
+        acting = User("cli", "admin") if trusted else self._acting(user, "publish")
+        with self.transaction() as cur:
+            targets: list[tuple[str, str]] = []
+            if ids is None:
+                for record_type, table in _RECORD_TABLES.items():  # names from the fixed mapping
+                    targets += [(record_type, r[0]) for r in cur.execute(
+                        f"SELECT id FROM {table} WHERE status = 'draft' ORDER BY id").fetchall()]
+            else:
+                missing = []
+                for record_id in dict.fromkeys(ids):
+                    found = next((rt for rt, table in _RECORD_TABLES.items() if cur.execute(
+                        f"SELECT 1 FROM {table} WHERE id = ?", [record_id]).fetchone()), None)
+                    if found is None:
+                        missing.append(record_id)
+                    else:
+                        targets.append((found, record_id))
+                if missing:
+                    raise Invalid({"id": i18n.t("publish.unknown", lang, ids=", ".join(missing))})
+            for record_type, record_id in targets:
+                try:
+                    self._save_in(cur, acting, record_type, {"id": record_id, "status": "published"}, lang=lang,
+                                  action="publish")
+                except Invalid as exc:
+                    raise Invalid({record_id: str(exc)}) from exc
+            if targets:
+                self._bump(cur)
+        return targets
+
     def history(self, record_type: str | None = None, record_id: str | None = None, *,
                 limit: int = 500) -> pd.DataFrame:
         """The audit log, newest first: every change, or one record's."""
