@@ -582,7 +582,7 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
     view: dict = {}
     if zoom and zoom != 1:
         view["zoom"] = zoom
-        if centre_on in positions:
+        if centre_on is not None and centre_on in positions:
             cx, cy = positions[centre_on]
             view["center"] = [cx * aspect, cy]
     legend_width = 170 if large else 150  # longer names are cut with "…" (the tooltip has them whole)

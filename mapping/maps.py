@@ -764,7 +764,9 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
             if key is not None and key in hidden:
                 child.show = False
     if fill_frame:
-        m.get_root().header.add_child(Element("<style>#map_div, .folium-map { height: 100vh !important; }</style>"))
+        root = m.get_root()
+        assert isinstance(root, Figure)  # a map's root is its page
+        root.header.add_child(Element("<style>#map_div, .folium-map { height: 100vh !important; }</style>"))
     if view_param or generation:
         m.add_child(_ViewKeeper(view_param, {n: k for k, n in names.items()}, hidden, "hide", generation))
     at = actors.loc[actors["id"] == selected, ["lat", "lon"]].dropna() if selected else None
