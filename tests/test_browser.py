@@ -632,7 +632,7 @@ def test_a_presenter_steps_a_three_step_tour_with_the_picture_filling_the_screen
     assert page.blocked == [], page.blocked
 
 
-SCREENSHOT_PAGES = ("directory", "actor?actor=giz", "partners", "coverage", "map", "network", "about", "tours")
+SCREENSHOT_PAGES = ("", "actor?actor=giz", "partners", "coverage", "map", "network", "about", "tours")
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080), (390, 844)])
@@ -645,9 +645,13 @@ def test_screenshots_of_every_page_at_three_sizes(server, page, width, height):
         for present in ("", "&present=1"):
             url = server + "/" + path + ("&" if "?" in path else "?") + "lang=en" + present
             open_view(page, url)
-            page.locator("[data-testid='stMain']").wait_for()
+            # The page's own content, not the ready flag alone (it shows before the first run starts):
+            # no placeholder left.
+            page.locator("[data-testid='stMain'] [data-testid='stElementContainer']").first.wait_for()
+            page.wait_for_function("() => !document.querySelector(\"[data-testid='stSkeleton']\")")
+            page.wait_for_selector(READY, timeout=60_000)
             assert page.locator("[data-testid='stException']").count() == 0, url
-            name = path.split("?")[0] + ("-present" if present else "")
+            name = (path.split("?")[0] or "directory") + ("-present" if present else "")
             page.screenshot(path=str(SHOTS / f"{name}-{width}x{height}.png"))
     assert page.blocked == [], page.blocked
 
