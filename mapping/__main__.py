@@ -310,11 +310,11 @@ def _cmd_publish(args: argparse.Namespace) -> int:
                 print("each is logged; undo one from the History page like any publish")
         if args.import_id:
             try:
-                done = store.review_import(args.import_id, kinds=_kind_fixes(args.kind), publish=True,
-                                           user=None, trusted=True)
+                reviewed = store.review_import(args.import_id, kinds=_kind_fixes(args.kind), publish=True,
+                                               user=None, trusted=True)
             except Invalid as exc:
                 raise _Refused(str(exc)) from exc
-            print(f"import {args.import_id}: {done['published']} drafts published, {done['kinds']} kinds set")
+            print(f"import {args.import_id}: {reviewed['published']} drafts published, {reviewed['kinds']} kinds set")
         published = store.publish()
     finally:
         store.close()

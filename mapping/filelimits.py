@@ -56,7 +56,7 @@ def declared_size(head: bytes) -> tuple[int, int] | None:
         return None
     first_col, first_row, last_col, last_row = found.groups()
     rows = int(last_row or first_row) - int(first_row) + 1
-    cols = column_number((last_col or first_col or "A").decode()) - column_number((first_col or "A").decode()) + 1
+    cols = column_number((last_col or first_col or b"A").decode()) - column_number((first_col or b"A").decode()) + 1
     return rows, cols
 
 

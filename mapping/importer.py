@@ -268,7 +268,7 @@ def _xlsx_rows(data: bytes, lang: str, info: dict | None = None) -> list[list[st
 
 def _sheet_rows(sheet, limit: int, lang: str = "en") -> list[list[str]]:
     sheet.reset_dimensions()  # the declared size (often 1024 columns of nothing) pads every row
-    rows = []
+    rows: list[list[str]] = []
     with warnings.catch_warnings():  # "Data Validation extension is not supported": not the user's concern
         warnings.simplefilter("ignore", UserWarning)
         cells = list(islice(sheet.iter_rows(values_only=True), limit))
