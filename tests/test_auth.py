@@ -133,7 +133,8 @@ def test_every_account_changes_its_own_password(store):
     assert "lantern" not in store.table("changes").to_string()
 
 
-def test_a_closed_accounts_open_session_loses_access_at_its_next_click(app_db):
+def _amina_signed_in(app_db):
+    """An AppTest of the atlas with the curator account "amina" created and signed in (not run yet)."""
     from streamlit.testing.v1 import AppTest
 
     from mapping.store import Store
@@ -144,6 +145,13 @@ def test_a_closed_accounts_open_session_loses_access_at_its_next_click(app_db):
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.query_params["lang"] = "en"
     at.session_state["user"] = User("amina", "curator", "Amina")
+    return at
+
+
+def test_a_closed_accounts_open_session_loses_access_at_its_next_click(app_db):
+    from mapping.store import Store
+
+    at = _amina_signed_in(app_db)
     at.switch_page("pages/edit.py").run()
     assert at.title[0].value == "Edit"
     s = Store(str(app_db))
@@ -156,16 +164,9 @@ def test_a_closed_accounts_open_session_loses_access_at_its_next_click(app_db):
 
 
 def test_change_my_password_from_the_sidebar(app_db):
-    from streamlit.testing.v1 import AppTest
-
     from mapping.store import Store
 
-    s = Store(str(app_db))
-    s.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
-    s.close()
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.query_params["lang"] = "en"
-    at.session_state["user"] = User("amina", "curator", "Amina")
+    at = _amina_signed_in(app_db)
     at.run()
     at.text_input(key="pw_current").input("curator passphrase")
     at.text_input(key="pw_new").input("lantern under quiet rivers")

@@ -352,13 +352,19 @@ def test_map_actors_sharing_a_place_spread_out_and_stay_clickable(server, page):
     assert page.blocked == [], page.blocked
 
 
-def sign_in(page, server: str):
-    """Open the atlas and sign in as the curator from the sidebar; returns the sidebar."""
+def fill_sign_in(page, server: str):
+    """Open the atlas and fill the curator's sign-in form in the sidebar; returns the sidebar."""
     open_view(page, server + "/?lang=en")
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Sign in").first.click()
     sidebar.get_by_label("User name").fill("curator")
     sidebar.get_by_label("Password", exact=True).fill(CURATOR_PASSWORD)
+    return sidebar
+
+
+def sign_in(page, server: str):
+    """Open the atlas and sign in as the curator from the sidebar; returns the sidebar."""
+    sidebar = fill_sign_in(page, server)
     sidebar.get_by_role("button", name="Sign in").click()
     sidebar.get_by_text("Signed in as Browser Curator").wait_for()
     return sidebar
@@ -670,13 +676,7 @@ def test_screenshots_of_every_page_at_three_sizes(server, page, width, height):
 
 
 def test_a_curator_imports_a_3w_with_title_rows_and_publishes_its_drafts_together(server, page):
-    open_view(page, server + "/?lang=en")
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Sign in").first.click()
-    sidebar.get_by_label("User name").fill("curator")
-    sidebar.get_by_label("Password", exact=True).fill(CURATOR_PASSWORD)
-    sidebar.get_by_role("button", name="Sign in").click()
-    sidebar.get_by_text("Signed in as Browser Curator").wait_for()
+    sidebar = sign_in(page, server)
     sidebar.get_by_role("link", name="Import").click()
     page.get_by_role("heading", name="Import").wait_for()
     three_w = ROOT / "tests" / "data" / "3w" / "synthetic" / "title_rows_above_header.csv"
@@ -722,11 +722,7 @@ def test_share_this_view_carries_the_map_zoom_and_a_filter_keeps_it(server, page
 
 
 def test_a_curators_sign_in_survives_a_reload_and_a_new_tab_until_sign_out(server, page):
-    open_view(page, server + "/?lang=en")
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Sign in").first.click()
-    sidebar.get_by_label("User name").fill("curator")
-    sidebar.get_by_label("Password", exact=True).fill(CURATOR_PASSWORD)
+    sidebar = fill_sign_in(page, server)
     # Just after signing in, the page exchanges its handoff token for the cookie.
     with page.expect_response(lambda r: "/_atlas/session" in r.url and r.request.method == "POST") as answer:
         sidebar.get_by_role("button", name="Sign in").click()
