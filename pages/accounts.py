@@ -41,30 +41,27 @@ if st.session_state.get("_acc_error"):
     st.error(_ui.escape(st.session_state.pop("_acc_error")))
 
 
+def _account_action(title: str, names: list, key: str, button: str, act, done: str) -> None:
+    """A picker of accounts and a button applying ``act(name, by=...)`` to the one picked (closing and
+    unlocking are the same form); a refusal is shown as the page's error."""
+    @_ui.guarded
+    def _apply() -> None:
+        try:
+            act(st.session_state[key], by=_ui.user())
+            st.session_state["_acc_done"] = tr(done, name=st.session_state[key])
+        except PermissionDenied as exc:
+            st.session_state["_acc_error"] = str(exc)
+
+    st.subheader(title)
+    st.selectbox(tr("account.username"), names, key=key)
+    st.button(button, key=key + "_button", on_click=_apply)
+
+
 active = [u for u, on in zip(users["username"], users["active"]) if on and u != _ui.user().username]
 if active:
-    @_ui.guarded
-    def _close() -> None:
-        try:
-            store.deactivate_user(st.session_state["acc_close"], by=_ui.user())
-            st.session_state["_acc_done"] = tr("accounts.closed", name=st.session_state["acc_close"])
-        except PermissionDenied as exc:
-            st.session_state["_acc_error"] = str(exc)
-
-    st.subheader(tr("accounts.close"))
-    st.selectbox(tr("account.username"), active, key="acc_close")
-    st.button(tr("accounts.close_button"), key="acc_close_button", on_click=_close)
-
+    _account_action(tr("accounts.close"), active, "acc_close", tr("accounts.close_button"),
+                    store.deactivate_user, "accounts.closed")
 locked = store.locked_users()
 if locked:
-    @_ui.guarded
-    def _unlock() -> None:
-        try:
-            store.unlock_user(st.session_state["acc_unlock"], by=_ui.user())
-            st.session_state["_acc_done"] = tr("accounts.unlocked", name=st.session_state["acc_unlock"])
-        except PermissionDenied as exc:
-            st.session_state["_acc_error"] = str(exc)
-
-    st.subheader(tr("accounts.locked"))
-    st.selectbox(tr("account.username"), locked, key="acc_unlock")
-    st.button(tr("accounts.unlock"), key="acc_unlock_button", on_click=_unlock)
+    _account_action(tr("accounts.locked"), locked, "acc_unlock", tr("accounts.unlock"),
+                    store.unlock_user, "accounts.unlocked")
