@@ -7,6 +7,7 @@ stats [--db PATH] [--json]   counts by table, country and kind
 bench NAME [ARGS...]         run benchmarks/bench_NAME.py (prints figures)
 user add NAME --role ROLE    create a curator or admin account (asks for the password)
 user deactivate NAME         close an account (kept for the audit log)
+user unlock NAME             lift the sign-in lock after too many failed passwords (logged)
 import FILE [--dry-run]      check a CSV/XLSX/HXL file row by row; write it only if it has no error
   [--default-kind K] [--outside skip|import]   kind for rows without one; rows outside the four countries
 export --format F OUT        actors as csv, xlsx, geojson or hxl
@@ -174,6 +175,12 @@ def _cmd_user(args: argparse.Namespace) -> int:
                 return 1
             store.deactivate_user(args.username, by=None, trusted=True)
             print(f"deactivated {args.username}")
+            return 0
+        if args.action == "unlock":  # the Accounts page's "Unlock", for an admin at the console
+            was_locked = args.username.strip().lower() in store.locked_users()
+            store.unlock_user(args.username, by=None, trusted=True)
+            print(f"unlocked {args.username}: it can sign in again" if was_locked else
+                  f"{args.username} was not locked; its failed sign-ins, if any, are forgotten")
             return 0
         if not args.role:
             print("refused: --role curator|admin is required to add an account", file=sys.stderr)
@@ -343,7 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_stats)
 
     p = sub.add_parser("user", help="manage accounts")
-    p.add_argument("action", choices=["add", "deactivate"])
+    p.add_argument("action", choices=["add", "deactivate", "unlock"])
     p.add_argument("username")
     p.add_argument("--role", choices=["curator", "admin"], help="required for add")
     p.add_argument("--display-name")

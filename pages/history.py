@@ -58,9 +58,13 @@ def _restore(state: str, seen: int | None) -> None:
 
 
 options = curation.restore_options(change)
-# The version shown now: restoring an older state refuses if someone saves meanwhile.
-now = store.record(change["record_type"], change["record_id"]) if options["versioned"] else None
-seen = now["version"] if now else None
+# The version shown now: restoring an older state refuses if someone saves meanwhile (a participant
+# row has no version column: its latest logged change stands for one).
+if options["versioned"]:
+    now = store.record(change["record_type"], change["record_id"])
+    seen = now["version"] if now else None
+else:
+    seen = store.participant_version(change["record_type"], change["record_id"])
 left, right = st.columns(2)
 left.button(tr("history.undo"), key="hist_undo", on_click=_restore, args=("before", seen), disabled=not options["undo"],
             help=tr("history.undo_help"))

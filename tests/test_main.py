@@ -354,3 +354,30 @@ def test_an_unexpected_failure_is_one_line_unless_atlas_debug(cli, db_path, monk
     assert r.returncode == 1 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     with pytest.raises(ZeroDivisionError):
         cli("stats", "--db", str(db_path), env={"ATLAS_DEBUG": "1"})
+
+
+def test_user_unlock_lifts_a_sign_in_lock_and_is_logged(cli, db_path, monkeypatch):
+    import itertools
+    import time
+
+    store = Store(str(db_path))
+    store.add_user("amina", "curator passphrase", "curator", trusted=True)
+    with monkeypatch.context() as m:  # an hour between tries, so each is counted, not made to wait
+        hours = itertools.count(time.time(), 3600)
+        m.setattr(time, "time", lambda: next(hours))
+        for _ in range(20):
+            store.sign_in("amina", "wrong")
+    assert store.locked_users() == ["amina"] and store.sign_in("amina", "curator passphrase").locked
+    store.close()
+    r = cli("user", "unlock", "amina", "--db", str(db_path))
+    assert r.returncode == 0 and "unlocked amina" in r.stdout, r.stderr
+    store = Store(str(db_path))
+    try:
+        assert store.locked_users() == [] and store.sign_in("amina", "curator passphrase").user is not None
+        logged = store.cursor().execute("SELECT username, action, record_type, record_id FROM changes "
+                                        "WHERE action = 'unlock'").fetchall()
+        assert logged == [("cli", "unlock", "user", "amina")]
+    finally:
+        store.close()
+    again = cli("user", "unlock", "amina", "--db", str(db_path))
+    assert again.returncode == 0 and "was not locked" in again.stdout

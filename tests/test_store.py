@@ -423,6 +423,34 @@ def test_merge_undo_is_refused_when_the_duplicate_was_edited_after_the_merge(sto
     assert store.checksum() == before
 
 
+@pytest.mark.parametrize("owner", ["project", "event"])
+def test_undoing_or_restoring_a_participant_change_is_refused_when_the_row_changed_since(store, curator, owner):
+    from mapping.store import Conflict
+
+    record_id = store.records(owner)["id"].iloc[0]
+    role = "funder" if owner == "project" else "speaker"
+    logged = "project_role" if owner == "project" else "participation"
+    store.set_participant(owner, record_id, "ms2", role, user=curator, source="report")
+    added = int(store.history(logged).iloc[0]["id"])
+    seen = store.participant_version(logged, f"{record_id}|ms2|{role}")
+    assert seen == added
+    store.set_participant(owner, record_id, "ms2", role, user=curator, present=False)  # newer work: removed
+    removed = int(store.history(logged).iloc[0]["id"])
+    store.set_participant(owner, record_id, "ms2", role, user=curator, source="second report", note="confirmed")
+    readded = int(store.history(logged).iloc[0]["id"])
+    before = store.checksum()
+    with pytest.raises(Conflict) as undo:  # undoing the first addition would remove the later one
+        store.restore(added, user=curator)
+    assert f"change {readded}" in str(undo.value) and "added by amina" in str(undo.value)
+    with pytest.raises(Conflict):  # restoring the state after the removal, as seen before the re-addition
+        store.restore(removed, user=curator, state="after", expected_version=removed)
+    assert store.checksum() == before
+    assert store.participant_version(logged, f"{record_id}|ms2|{role}") == readded
+    store.restore(readded, user=curator)  # the latest change itself can be undone
+    parts = store.participants(owner, record_id)
+    assert not ((parts["actor_id"] == "ms2") & (parts["role"] == role)).any()
+
+
 def test_an_import_previewed_before_someone_edited_its_actors_is_refused(store, curator):
     from mapping.importer import plan_import
     from mapping.validate import Invalid

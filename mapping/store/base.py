@@ -129,6 +129,21 @@ class Conflict(UserError):
         super().__init__(f"Someone saved a newer version (v{current['version']}) meanwhile; changed: {fields}.")
 
 
+class ParticipantConflict(Conflict):
+    """Undoing or restoring a participant change (a project role or an event participation) over
+    a later change of the same row. ``later`` is that change as logged."""
+
+    def __init__(self, record_type: str, row_id: str, later: dict):
+        owner_id, actor_id, role = row_id.split("|", 2)
+        done = "added" if later["after"] is not None else "removed"
+        when = str(later["changed_at"])[:16]
+        self.later = later
+        UserError.__init__(self, f"{actor_id} as {role} of {owner_id} changed since: {done} by {later['username']} "
+                                 f"at {when} (change {later['id']}); reload and choose again.")
+        self.current = {"version": later["id"], "id": row_id}
+        self.changes = {record_type: (None, later["after"])}
+
+
 def default_path() -> str:
     """Database path from ``ATLAS_DB``, else the default file under ``data/``."""
     return os.environ.get("ATLAS_DB") or str(DEFAULT_DB)

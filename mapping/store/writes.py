@@ -10,7 +10,7 @@ from .. import i18n
 from ..auth import User, require
 from ..model import slugify, unique_id
 from ..validate import VALIDATORS, Invalid, is_url
-from .base import _RECORD_TABLES, Conflict, Connection
+from .base import _RECORD_TABLES, Conflict, Connection, ParticipantConflict
 
 
 class AuditedWrites(Connection):
@@ -230,6 +230,7 @@ class AuditedWrites(Connection):
         if owner:  # a participant added or removed: put it back the way it was
             snapshot = change[state]
             owner_id, actor_id, role = record_id.split("|", 2)
+            self._check_participant_unchanged(change, state, expected_version)
             self.set_participant(owner, owner_id, actor_id, role, user=acting, present=snapshot is not None,
                                  source=f"restore of change {change_id}", note=(snapshot or {}).get("note"))
             return {"id": record_id, "present": snapshot is not None}
@@ -251,6 +252,24 @@ class AuditedWrites(Connection):
             values = {c: snapshot.get(c) for c in self._editable(record_type) if c in snapshot}
         return self.save(record_type, {"id": record_id, **values}, user=acting, action="restore",
                          expected_version=expected_version)
+
+    def participant_version(self, record_type: str, row_id: str) -> int | None:
+        """The "version" of a participant row (``owner|actor|role``), which has no version column:
+        the id of the latest logged change to it, or None if none was logged (seeded)."""
+        row = self._one("SELECT max(id) FROM changes WHERE record_type = ? AND record_id = ?", [record_type, row_id])
+        return int(row[0]) if row and row[0] is not None else None
+
+    def _check_participant_unchanged(self, change: dict, state: str, seen: int | None) -> None:
+        """Refuse (:class:`ParticipantConflict`) to undo a participant change when a later change
+        touched the same row, or to restore a state when the row moved past the change the curator
+        saw (``seen``, from :meth:`participant_version`)."""
+        expected = change["id"] if state == "before" else seen
+        latest = self.participant_version(change["record_type"], change["record_id"])
+        if expected is None or latest is None or latest == expected:
+            return
+        later = self.change(latest)
+        assert later is not None  # its id was just read from the log
+        raise ParticipantConflict(change["record_type"], change["record_id"], later)
 
     # -- curation: who takes part in a project or an event ----------------------------------------------
     _PARTICIPATION = {"project": ("project_roles", "project_id", "project_role"),
