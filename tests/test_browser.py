@@ -225,15 +225,27 @@ def test_network_page_draws_the_graph_offline(server, page):
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
+def _map_frame(page):
+    """The Leaflet frame of the first map now in the page, once its Leaflet map exists (before
+    that, ``map_div`` is still the bare element of that id)."""
+    page.wait_for_function("""(sel) => { const f = document.querySelector(sel), w = f && f.contentWindow;
+                                         return w && typeof w.L === 'object' && w.map_div
+                                                && typeof w.map_div.eachLayer === 'function'; }""",
+                           arg=MAP_FRAME)
+    return page.locator(MAP_FRAME).first.element_handle().content_frame()
+
+
 def _leaflet(page):
     """The map's frame once its actors are drawn and the iframe has its final height (it starts
     small and grows, and a click computed before that lands outside it)."""
-    page.locator(MAP_FRAME).wait_for()
-    page.wait_for_function("""(sel) => { const f = document.querySelector(sel);
-                                         return f && f.contentWindow && typeof f.contentWindow.L === 'object'; }""",
+    # After a rerun the map's frame can be replaced: wait for the rerun to end and for the frame
+    # now in the page to have drawn, then take that frame (never a list of frames, which can hold
+    # one on its way out).
+    page.wait_for_selector(READY, timeout=60_000)
+    page.wait_for_function("""(sel) => { const f = document.querySelector(sel), w = f && f.contentWindow;
+                                         return w && typeof w.L === 'object' && w.atlasDrawn >= 1; }""",
                            arg=MAP_FRAME)
-    leaflet = next(f for f in page.frames if f is not page.main_frame and f.evaluate("() => typeof L") == "object")
-    leaflet.wait_for_function("() => window.atlasDrawn >= 1")
+    leaflet = _map_frame(page)
     page.wait_for_function(
         """(sel) => { const f = document.querySelector(sel);
                       const inner = f && f.contentDocument && f.contentDocument.getElementById('map_div');
@@ -595,8 +607,7 @@ def test_coverage_shows_gaps_and_overlaps_and_its_map_offline(server, page):
     page.get_by_role("heading", name="Who does what where").wait_for()
     page.locator("[data-testid='stMetric']", has_text="Gaps").wait_for()
     page.locator("[data-testid='stDataFrame']").first.wait_for()
-    page.locator(MAP_FRAME).first.wait_for()
-    leaflet = next(f for f in page.frames if f is not page.main_frame and f.evaluate("() => typeof L") == "object")
+    leaflet = _map_frame(page)
     # the shaded regions carry their counts: the most covered theme is drawn somewhere with actors
     leaflet.wait_for_function("""() => { let n = 0; window.map_div.eachLayer(l => {
         if (l.feature && l.feature.properties && l.feature.properties.n > 0) n++; }); return n > 0; }""")
@@ -716,8 +727,12 @@ def test_share_this_view_carries_the_map_zoom_and_a_filter_keeps_it(server, page
     # A filter redraws the map: the user's view stays (no "Fit to selection" pressed).
     _choose(page, "Actor type", "Municipality", many=True)
     page.wait_for_function("() => new URLSearchParams(location.search).has('kind')")
-    leaflet = _leaflet(page)
-    leaflet.wait_for_function(f"() => Math.round(map_div.getZoom()) === {zoom}")
+    _leaflet(page)
+    # Asked of whichever frame the page holds at each poll, so a late redraw cannot strand the check.
+    page.wait_for_function("""([sel, zoom]) => { const w = document.querySelector(sel).contentWindow;
+                                                 return w.map_div && !w.map_div._animatingZoom
+                                                        && Math.round(w.map_div.getZoom()) === zoom; }""",
+                           arg=[MAP_FRAME, zoom])
     assert page.blocked == [], page.blocked
 
 
