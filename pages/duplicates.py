@@ -35,7 +35,7 @@ for column, record in ((left, a), (right, b)):
         st.subheader(_ui.escape(record["name"]), anchor=False)
         st.caption(f"{_ui.escape(record['id'])} · {tr('status.' + record['status'])} · v{record['version']}")
         rows = [{tr("edit.col.field"): tr(f"field.{f.name}"),
-                 "": _ui.escape(str(curation.form_value(f, record.get(f.name)) or "—"))}
+                 "": str(curation.form_value(f, record.get(f.name)) or "—")}
                 for f in curation.FIELDS["actor"] if record.get(f.name) not in (None, "", [])]
         st.dataframe(rows, hide_index=True, key=f"dup_side_{record['id']}", width="stretch")
 

@@ -81,8 +81,8 @@ if errors:
 conflict = st.session_state.get("_ed_conflict")
 if conflict is not None:
     st.warning(tr("edit.conflict", version=conflict.current["version"]))
-    st.dataframe([{tr("edit.col.field"): tr(f"field.{k}"), tr("edit.col.yours"): _ui.escape(str(a)),
-                   tr("edit.col.now"): _ui.escape(str(b))} for k, (a, b) in conflict.changes.items()],
+    st.dataframe([{tr("edit.col.field"): tr(f"field.{k}"), tr("edit.col.yours"): str(a),
+                   tr("edit.col.now"): str(b)} for k, (a, b) in conflict.changes.items()],
                  hide_index=True, key="ed_conflict_table")
     st.caption(tr("edit.conflict_help"))
     st.button(tr("edit.reload"), key="ed_reload", on_click=lambda: st.session_state.update(_ed_loaded=None))

@@ -43,8 +43,8 @@ if change["action"] == "merge":
     st.markdown(tr("history.merge_note", note=_ui.escape(change["note"] or "")))
 diff = curation.changes(change["before"], change["after"] if change["action"] != "merge" else change["after"]["keep"])
 if diff:
-    st.dataframe([{tr("edit.col.field"): k, tr("history.col.before"): _ui.escape(str(x)),
-                   tr("history.col.after"): _ui.escape(str(y))} for k, x, y in diff],
+    st.dataframe([{tr("edit.col.field"): k, tr("history.col.before"): str(x), tr("history.col.after"): str(y)}
+                  for k, x, y in diff],
                  hide_index=True, key="hist_diff", width="stretch")
 
 

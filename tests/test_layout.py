@@ -88,3 +88,22 @@ def test_every_callback_catches_user_errors():
             if name in defined and name not in guarded:
                 missing.append(f"{path.name}:{line} {name}")
     assert not missing, f"callbacks not wrapped by guarded: {missing}"
+
+
+#: Widgets that show text as it is (no Markdown): escaping for Markdown there shows backslashes.
+_PLAIN_TEXT = {"dataframe", "table", "data_editor", "selectbox", "multiselect", "text_input", "text_area"}
+
+
+def test_text_escaped_for_markdown_never_reaches_a_plain_text_widget():
+    """``escape`` (mapping.present) is for Markdown; a table cell or an option shows its backslashes:
+    "Al-Amal" would read "Al\\-Amal"."""
+    found = []
+    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = node.func if isinstance(node, ast.Call) else None
+            if isinstance(func, ast.Attribute) and func.attr in _PLAIN_TEXT:
+                for part in ast.walk(node):
+                    if (isinstance(part, ast.Call) and getattr(part.func, "attr", getattr(part.func, "id", None))
+                            == "escape"):
+                        found.append(f"{path.name}:{part.lineno} st.{func.attr}")
+    assert not found, found
