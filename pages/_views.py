@@ -166,8 +166,11 @@ def map_sketch(key: tuple[str, int], filters: Filters, label: str, height: int) 
 
     svg = sketch.map_svg(map_actors(key, filters), maps.KIND_COLOURS, label)
     frame = f"min-height: {height}px; background: transparent; color-scheme: normal"
-    return (f'<style>iframe[title="streamlit_folium.st_folium"] {{ {frame}; }}</style>'
-            f'<div class="atlas-map-sketch" style="height:{height}px;margin-bottom:calc(-{height}px - 1rem);'
+    # The block's own negative margin takes its height back; the gap the layout puts after its
+    # element is taken back on that element (an element cannot be shorter than nothing).
+    return (f'<style>iframe[title="streamlit_folium.st_folium"] {{ {frame}; }}'
+            '[data-testid="stElementContainer"]:has(.atlas-map-sketch) { margin-bottom: -1rem; }</style>'
+            f'<div class="atlas-map-sketch" style="height:{height}px;margin-bottom:-{height}px;'
             f'pointer-events:none;background:#f8f9fa">{svg}</div>')
 
 

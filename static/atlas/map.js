@@ -7,6 +7,16 @@
 (function () {
     "use strict";
 
+    // A press on the map focuses it (for its keyboard controls). Leaflet 1.9 focuses with the
+    // browser's default scrolling: when the map's frame is not wholly in view (a laptop screen,
+    // presenter mode), the page scrolls between the press and the release, the map moves under the
+    // pointer and the click lands beside the actor that was aimed at. Focus without scrolling.
+    if (L.Map.Keyboard) {
+        L.Map.Keyboard.prototype._onMouseDown = function () {
+            if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
+        };
+    }
+
     // The page around the map's frame, when there is one (a standalone file has none).
     function page() {
         try { return window.parent.location.href ? window.parent : null; } catch (e) { return null; }
