@@ -22,8 +22,7 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 [data-testid="stMainBlockContainer"], .block-container {
     padding: calc(var(--atlas-top) + 4px) 0.75rem calc(var(--atlas-bottom, 0px) + 1rem) !important; max-width: 100% !important; }
 [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff !important; color: #000000 !important; }
-/* The title bar names the view: the page's title goes, and the gap the layout keeps after it. */
-[data-testid="stMain"] [data-testid="stElementContainer"]:has(h1) { display: none !important; }
+[data-testid="stMain"] [data-testid="stElementContainer"]:has(h1) { display: none !important; }  /* named by the bar */
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li, .stCaption { font-size: 1.2rem !important; }
 iframe[title="streamlit_folium.st_folium"] {
     height: calc(100vh - var(--atlas-top) - var(--atlas-bottom, 0px) - 12px) !important; }
