@@ -45,6 +45,25 @@ def _text(value: object) -> str:
     return "" if text.lower() in {"nan", "none", "nat"} else text
 
 
+def title(actor: Mapping) -> str:
+    """The file's title: its name, followed by its acronym in brackets unless the name already
+    carries it (as a word of its own, whatever the case) or is the acronym itself.
+
+    >>> title({"name": "Union européenne", "acronym": "EU"})
+    'Union européenne (EU)'
+    >>> title({"name": "Deutsche Gesellschaft für Internationale Zusammenarbeit (GIZ) GmbH", "acronym": "GIZ"})
+    'Deutsche Gesellschaft für Internationale Zusammenarbeit (GIZ) GmbH'
+    >>> title({"name": "AMAPPE", "acronym": "amappe"}), title({"name": "Oujda", "acronym": float("nan")})
+    ('AMAPPE', 'Oujda')
+    >>> title({"name": "Gizeh Partners", "acronym": "GIZ"})  # a word that merely starts with it
+    'Gizeh Partners (GIZ)'
+    """
+    name, acronym = _text(actor.get("name")), _text(actor.get("acronym"))
+    if not acronym or re.search(rf"(?<!\w){re.escape(acronym)}(?!\w)", name, flags=re.IGNORECASE):
+        return name
+    return f"{name} ({acronym})"
+
+
 def other_names(actor: Mapping) -> list[tuple[str, str, str]]:
     """The file's names in its languages, except the one shown as its title: (language, name, direction).
 

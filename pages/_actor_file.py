@@ -22,8 +22,7 @@ def header(actor: dict, sources: int, lang: str) -> None:
     """Name in its languages, what and where it is, status, last update, sources; themes and groups."""
     with st.container(border=True, key="actor_header"):
         left, right = st.columns([3, 2])
-        title = actor["name"] + (f" ({actor['acronym']})" if actor.get("acronym") else "")
-        left.title(_ui.escape(title), anchor=False)
+        left.title(_ui.escape(orgfile.title(actor)), anchor=False)
         for language, name, direction in orgfile.other_names(actor):
             left.markdown(f":gray[{language}] · <span dir='{direction}'>{_ui.escape(name)}</span>",
                           unsafe_allow_html=True)

@@ -1,6 +1,8 @@
 """The organisation file's pieces on the seed: readable sources, working contacts, one timeline."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from mapping import orgfile
@@ -59,3 +61,14 @@ def test_the_timeline_holds_projects_and_events_in_date_order(store):
 def test_header_names_each_language_once():
     names = orgfile.other_names({"name": "GIZ", "name_fr": "GIZ", "name_en": "GIZ", "name_ar": None})
     assert names == []
+
+
+def test_titles_name_the_acronym_once(store):
+    actors = store.actors().to_dict("records")
+    titles = {a["id"]: orgfile.title(a) for a in actors}
+    assert titles["giz"] == "Deutsche Gesellschaft für Internationale Zusammenarbeit (GIZ) GmbH"
+    assert titles["iom"] == "Organisation internationale pour les migrations (IOM)"
+    for a in actors:
+        if isinstance(a["acronym"], str) and a["acronym"]:
+            word = re.compile(rf"(?<!\w){re.escape(a['acronym'])}(?!\w)", re.IGNORECASE)
+            assert len(word.findall(titles[a["id"]])) == 1, titles[a["id"]]
