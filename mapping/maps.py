@@ -794,8 +794,8 @@ def fit_bounds(actors: pd.DataFrame, pad: float = 0.3) -> list[list[float]] | No
 def actor_map(actor: Mapping, areas: pd.DataFrame | None = None, links: pd.DataFrame | None = None, *,
               lang: str = "en") -> folium.Map:
     """A small map of one organisation: the regions where it works shaded, its seat marked, lines to
-    the partners whose seats are known; fitted to what it shows (the four countries when nothing is
-    known). Every text is escaped; every asset is served offline.
+    the partners whose seats are known; fitted to all it shows, partners abroad included (the four
+    countries when nothing is known). Every text is escaped; every asset is served offline.
 
     Parameters
     ----------
@@ -820,14 +820,13 @@ def actor_map(actor: Mapping, areas: pd.DataFrame | None = None, links: pd.DataF
              if isinstance(c, str) and c}
     shaded = geo.regions()
     shaded = shaded[shaded["region_code"].isin(codes)]
-    # Fitted to what lies in the atlas's countries (a seat abroad, or partners abroad, are reached by
-    # lines running off the map), so a local file shows its own region, not half the world.
-    points = [seat] if seat and geo.locate(*seat) is not None else []
+    # Fitted to everything drawn: the seat, the areas and both ends of every partnership line (a
+    # partner abroad included: a line running off the map would hide who the partner is and where).
+    points = [seat] if seat else []
     if links is not None and len(links):
+        ends = links.dropna(subset=["source_lat", "source_lon", "target_lat", "target_lon"])
         for column in ("source", "target"):
-            located = links.dropna(subset=[f"{column}_lat", f"{column}_lon"])
-            points += [(a, b) for a, b in zip(located[f"{column}_lat"], located[f"{column}_lon"])
-                       if geo.locate(a, b) is not None]
+            points += list(zip(ends[f"{column}_lat"], ends[f"{column}_lon"]))
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
     if not shaded.empty:

@@ -231,3 +231,30 @@ def test_the_png_button_and_the_view_keeper_are_opt_in(actors):
     # The caption is drawn on the image with fillText (never parsed as HTML): a JSON string literal.
     assert 'text = "Sources: <5>"' in page
     assert 'AtlasMap.keepView(' in page and '"param":"view"' in page and "/app/static/atlas/map.js" in page
+
+
+
+def _fitted(page: str) -> list[list[float]]:
+    """The ``[[south, west], [north, east]]`` a rendered map opens on."""
+    return json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S).group(1))
+
+
+def test_the_organisation_map_fits_everything_it_draws_partners_abroad_included(store):
+    """The small map of a file opens on its seat and both ends of every line drawn: Oujda's partner
+    GIZ sits in Bonn, and the map opens wide enough to show it."""
+    checked = 0
+    for actor_id in store.actors()["id"]:
+        actor, links = store.actor(actor_id), store.map_links(actor_id=actor_id)
+        [(south, west), (north, east)] = _fitted(_html(maps.actor_map(actor, store.actor_areas(actor_id), links)))
+        ends = links.dropna(subset=["source_lat", "source_lon", "target_lat", "target_lon"])
+        points = [(a, b) for c in ("source", "target") for a, b in zip(ends[f"{c}_lat"], ends[f"{c}_lon"])]
+        if pd.notna(actor.get("lat")) and pd.notna(actor.get("lon")):
+            points.append((actor["lat"], actor["lon"]))
+        for lat, lon in points:
+            assert south <= lat <= north and west <= lon <= east, (actor_id, lat, lon)
+        checked += bool(len(ends))
+    assert checked >= 5  # files with partnership lines were among them
+    oujda = _html(maps.actor_map(store.actor("commune-oujda"), store.actor_areas("commune-oujda"),
+                                 store.map_links(actor_id="commune-oujda")))
+    [(_, _), (north, east)] = _fitted(oujda)
+    assert north > 50.7 and east > 7.0  # Bonn, GIZ's seat
