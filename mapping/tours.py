@@ -12,6 +12,12 @@ Examples
 (['map', 'network'], '')
 >>> check(from_json(to_json(tour))) == tour
 True
+
+A step of the partner finder or of the coverage view keeps that page's choices:
+
+>>> check({"name": "Health", "steps": [{"page": "partners", "params": {"of": "commune-oujda", "on": "health"}},
+...                                    {"page": "coverage", "params": {"by": "target_groups", "where": "SN"}}]})["steps"][1]
+{'title': '2', 'page': 'coverage', 'params': {'by': 'target_groups', 'where': 'SN'}, 'caption': ''}
 """
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ from .filters import PARAM_NAMES
 from .validate import Invalid, text_problem
 from .views import COMMON, names
 
-PAGES = ("directory", "actor", "map", "network", "about")
+PAGES = ("directory", "actor", "partners", "coverage", "map", "network", "about")
 MAX_STEPS = 50
 FORMAT = "migration-actors-atlas/tour"
 

@@ -694,6 +694,35 @@ def test_a_tour_steps_forward_and_back_across_pages(app_db):
     assert at.query_params["step"] == "1" and at.query_params["country"] == "SN"
 
 
+def test_a_tour_step_restores_the_partner_finder_and_the_coverage_view(app_db):
+    from mapping.auth import User
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", trusted=True)
+    tour = store.save_tour({"name": "Partners", "steps": [
+        {"title": "For Oujda", "page": "partners", "params": {"of": "commune-oujda", "on": "health"}},
+        {"title": "Gaps", "page": "coverage", "params": {"by": "target_groups", "where": "SN"}},
+        {"title": "Back", "page": "partners", "params": {"in": "MA-02"}},
+    ]}, user=User("amina", "curator"))
+    store.close()
+    at = _app(lang="en")
+    at.switch_page("pages/tours.py").run()
+    at.button(key="tour_start").click().run()
+    assert not at.exception
+    assert at.query_params["tour"] == tour["id"] and at.title[-1].value == "Find partners"
+    assert at.selectbox(key="pt_origin").value == "commune-oujda" and at.multiselect(key="pt_themes").value == ["health"]
+    assert any(s.value.startswith("Potential partners") for s in at.subheader)  # the suggestions, not the question
+    at.button(key="tour_next").click().run()
+    assert not at.exception
+    assert at.title[-1].value == "Who does what where"
+    assert at.selectbox(key="cov_country").value == "SN" and at.query_params["by"] == "target_groups"
+    at.button(key="tour_next").click().run()
+    assert not at.exception
+    # What the step does not set goes back to its default, not where step 1 left it.
+    assert at.selectbox(key="pt_region").value == "MA-02" and at.selectbox(key="pt_origin").value is None
+    assert at.multiselect(key="pt_themes").value == []
+
+
 def test_a_link_can_switch_map_layers_off(app_db):
     at = _app(lang="en", hide="links,regions")
     at.switch_page("pages/map.py").run()
