@@ -116,8 +116,7 @@ def account_box() -> None:
         return
     action = st.session_state.pop("_cookie_action", None)
     if action:  # set or clear the browser's sign-in cookie (an HTTP answer does it, not this socket)
-        _cookie_component()(key=f"atlas_cookie_{action[0]}", data={"action": action[0], "token": action[1]},
-                            on_done_change=lambda: None)
+        _cookie_component()(key=f"atlas_cookie_{action[0]}", data={"action": action[0], "token": action[1]})
     current = user()
     if current:
         st.caption(tr("account.signed_in", name=escape(current.display_name or current.username),

@@ -389,7 +389,7 @@ def test_a_curator_signs_in_edits_a_file_and_imports_a_spreadsheet(server, page)
     # Edit: pick AMAPPE, give it a website, save.
     sidebar.get_by_role("link", name="Edit").click()
     page.get_by_role("heading", name="Edit").wait_for()
-    page.get_by_label("Record").click()
+    page.get_by_label("Record", exact=True).click()  # not the "Kind of record" choice
     page.keyboard.type("Marocaine d'Appui")
     page.keyboard.press("Enter")
     page.get_by_text("Version 1").wait_for()
