@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
 
         naive = init_database(str(Path(tmp) / "naive.duckdb"))
-        admin = naive.add_user("bench", "bench passphrase", "admin", trusted=True)
+        admin = naive.add_user("bench", "quiet harbour lantern", "admin", trusted=True)
         records = [{k: v for k, v in r.items() if not k.startswith("_")} for r in plan.actors[:args.naive_rows]]
         start = time.perf_counter()
         for record in records:

@@ -186,9 +186,10 @@ def _cmd_user(args: argparse.Namespace) -> int:
             print("refused: --role curator|admin is required to add an account", file=sys.stderr)
             return 1
         password = os.environ.get("ATLAS_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
-        user = store.add_user(args.username, password, args.role, args.display_name or "", trusted=True)
+        user = store.add_user(args.username, password, args.role, args.display_name or "", trusted=True,
+                              lang=args.lang)
     except Invalid as exc:
-        print(f"refused: {exc}", file=sys.stderr)
+        print("refused: " + " ".join(exc.errors.values()), file=sys.stderr)
         return 1
     finally:
         store.close()
@@ -354,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--role", choices=["curator", "admin"], help="required for add")
     p.add_argument("--display-name")
+    p.add_argument("--lang", default="en", choices=["en", "fr"], help="language of the messages")
     p.add_argument("--db", default=default_path())
     p.set_defaults(func=_cmd_user)
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from mapping import partners
 from mapping.model import ACTOR_KINDS, COUNTRIES, label
-from pages import _ui
+from pages import _errors, _ui
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -32,7 +32,7 @@ def suggestions(found, lang: str, *, compact: bool = False, start: int = 1) -> N
     """One bordered row per suggestion: rank and link, kind and place, reach, score, reason."""
     top = partners.MAX_SCORE
     for rank, rec in enumerate(found.to_dict("records"), start=start):
-        with st.container(border=True, key=f"partner_{rec['id']}"):
+        with st.container(border=True, key=f"partner_{rec['id']}"), _errors.record(rec["id"]):
             name, reach = st.columns([2, 1], vertical_alignment="center")
             name.page_link("pages/actor.py", label=f"{rank}. " + _ui.escape(rec["name"]),
                            query_params={"actor": rec["id"], "lang": lang})

@@ -21,10 +21,12 @@ def _add() -> None:
     try:
         made = store.add_user(st.session_state.get("acc_name", ""), st.session_state.get("acc_password", ""),
                               st.session_state.get("acc_role") or "curator", st.session_state.get("acc_display", ""),
-                              by=_ui.user())
+                              by=_ui.user(), lang=_ui.lang())
         st.session_state["_acc_done"] = tr("accounts.created", name=made.username)
         st.session_state["acc_password"] = ""
-    except (Invalid, PermissionDenied) as exc:
+    except Invalid as exc:  # worded in the session's language; the field is named by the form
+        st.session_state["_acc_error"] = " ".join(exc.errors.values())
+    except PermissionDenied as exc:
         st.session_state["_acc_error"] = str(exc)
 
 

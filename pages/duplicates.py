@@ -5,7 +5,7 @@ import streamlit as st
 from mapping import curation
 from mapping.model import COUNTRIES, label
 from mapping.validate import Invalid
-from pages import _ui
+from pages import _errors, _ui
 
 _ui.ensure_app()
 
@@ -31,7 +31,7 @@ pick = st.selectbox(tr("dup.pair"), options, key="dup_pick",
 a, b = store.record("actor", pairs.id_a[pick]), store.record("actor", pairs.id_b[pick])
 left, right = st.columns(2)
 for column, record in ((left, a), (right, b)):
-    with column:
+    with column, _errors.record(record["id"]):
         st.subheader(_ui.escape(record["name"]), anchor=False)
         st.caption(f"{_ui.escape(record['id'])} · {tr('status.' + record['status'])} · v{record['version']}")
         rows = [{tr("edit.col.field"): tr(f"field.{f.name}"),

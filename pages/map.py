@@ -4,7 +4,7 @@ import streamlit as st
 
 from mapping import geo, maps, provenance
 from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES, is_international, label
-from pages import _presenter, _ui, _views
+from pages import _errors, _presenter, _ui, _views
 
 _ui.ensure_app()
 
@@ -138,7 +138,7 @@ st.download_button(tr("map.export_html"), file_name="atlas-map.html", mime="text
 if selected:
     actor = _ui.store().actor(selected)
     if actor:
-        with st.container(border=True):
+        with st.container(border=True), _errors.record(selected):
             st.subheader(_ui.escape(actor["name"]), anchor=False)
             place = ", ".join(_ui.escape(x) for x in (actor.get("city"), actor.get("region")) if x)
             st.markdown(f"**{_ui.escape(label(ACTOR_KINDS, actor['kind'], lang))}** · {place}")

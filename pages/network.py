@@ -3,7 +3,7 @@ actor's ego network, the shortest chains between two actors, metrics and exports
 import streamlit as st
 
 from mapping import exporters, graph, views
-from pages import _presenter, _ui, _views
+from pages import _errors, _presenter, _ui, _views
 
 _ui.ensure_app()
 
@@ -119,9 +119,10 @@ if clicked != st.session_state.get("_net_clicked"):  # act on a new click only, 
         _ui.select_actor(clicked)
         selected = clicked
 if selected in actor_names:
-    st.markdown(_ui.tr("network.selected", name=_ui.escape(actor_names[selected])))
-    st.page_link("pages/actor.py", label=_ui.tr("network.open_file"),
-                 query_params={"actor": selected, "lang": lang})
+    with _errors.record(selected):
+        st.markdown(_ui.tr("network.selected", name=_ui.escape(actor_names[selected])))
+        st.page_link("pages/actor.py", label=_ui.tr("network.open_file"),
+                     query_params={"actor": selected, "lang": lang})
 
 st.subheader(_ui.tr("network.metrics"))
 table = _views.network_table(*drawn_as, lang, stated=stated)

@@ -1035,3 +1035,23 @@ def test_user_text_is_verbatim_in_tables_and_escaped_in_markdown(app_db):
     at.selectbox(key="hist_pick").set_value(change).run()
     diff = at.dataframe[-1].value  # the change's before/after table, under the log
     assert diff.iloc[:, 1:].values.ravel().tolist() == ["None", "Second *take*"]
+
+
+def test_accounts_page_refusals_speak_the_sessions_language(app_db):
+    from mapping.auth import User
+
+    at = _app(lang="fr")
+    store = Store(str(app_db))
+    store.add_user("admin", "curator passphrase", "admin", "Admin", trusted=True)
+    store.close()
+    at.session_state["user"] = User("admin", "admin", "Admin")
+    at.switch_page("pages/accounts.py").run()
+    for name, password, expected in (("moussa", "court", "Utilisez au moins 10 caractères"),
+                                     ("x", "another passphrase", "Un nom d'utilisateur compte de 2 à 64"),
+                                     ("admin", "another passphrase", "Le compte admin existe déjà"),
+                                     ("moussa", "password1234", "trop facile à deviner. Essayez")):
+        at.text_input(key="acc_name").input(name)
+        at.text_input(key="acc_password").input(password)
+        next(b for b in at.button if b.label == "Créer le compte").click().run()
+        shown = " ".join(e.value for e in at.error).replace("\\", "")
+        assert expected in shown and "password:" not in shown and "already" not in shown, shown

@@ -52,3 +52,56 @@ def test_streamlit_shows_no_error_details_and_no_raw_table_downloads():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
     assert config["client"]["disableDataExport"] is True
+
+
+def _fails_on(monkeypatch, *texts: str) -> None:
+    """Make escaping exactly ``texts`` (a record's name) raise, as a value no page can display would."""
+    from pages import _ui
+
+    real = _ui.escape
+    monkeypatch.setattr(_ui, "escape", lambda text: _boom() if text in texts else real(text))
+
+
+def _record_warning(at: AppTest, record_id: str) -> None:
+    warning = " ".join(w.value for w in at.warning).replace("\\", "")  # Markdown escapes
+    assert f"Could not display this record ({record_id};" in warning and "secret" not in warning
+
+
+def test_the_map_panel_of_a_record_that_cannot_be_displayed_names_it(app_db, monkeypatch, expected_page_errors):
+    from mapping.store import Store
+
+    giz = Store(str(app_db)).actor("giz")
+    _fails_on(monkeypatch, giz["name"])
+    at = _app(lang="en", actor="giz")
+    at.switch_page("pages/map.py").run()
+    assert not at.exception and not at.error
+    _record_warning(at, "giz")
+    assert at.get("component_instance")  # the map itself is drawn
+    assert [where for _, where, _ in expected_page_errors] == ["record giz"]
+
+
+def test_the_network_panel_of_a_record_that_cannot_be_displayed_names_it(app_db, monkeypatch,
+                                                                       expected_page_errors):
+    from mapping.store import Store
+
+    giz = Store(str(app_db)).actor("giz")
+    _fails_on(monkeypatch, giz["name"], giz["acronym"])
+    at = _app(lang="en", actor="giz")
+    at.switch_page("pages/network.py").run()
+    assert not at.exception and not at.error
+    _record_warning(at, "giz")
+    assert at.get("echarts_chart") and any("name" in df.value.columns for df in at.dataframe)
+    assert [where for _, where, _ in expected_page_errors] == ["record giz"]
+
+
+def test_a_partner_suggestion_that_cannot_be_displayed_names_it_and_the_others_show(app_db, monkeypatch,
+                                                                                  expected_page_errors):
+    from mapping.store import Store
+
+    _fails_on(monkeypatch, Store(str(app_db)).actor("ms2")["name"])
+    at = _app(lang="en", of="commune-oujda", on="health", **{"for": "migrants"})
+    at.switch_page("pages/partners.py").run()
+    assert not at.exception and not at.error
+    _record_warning(at, "ms2")
+    assert any("reachable through GIZ via RECOMIG" in m.value for m in at.markdown)  # the next suggestions
+    assert [where for _, where, _ in expected_page_errors] == ["record ms2"]

@@ -381,3 +381,17 @@ def test_user_unlock_lifts_a_sign_in_lock_and_is_logged(cli, db_path, monkeypatc
         store.close()
     again = cli("user", "unlock", "amina", "--db", str(db_path))
     assert again.returncode == 0 and "was not locked" in again.stdout
+
+
+def test_user_add_refusals_in_french(cli, db_path):
+    r = cli("user", "add", "amina", "--role", "curator", "--lang", "fr", "--db", str(db_path),
+            env={"ATLAS_PASSWORD": "court"})
+    assert r.returncode == 1 and r.stderr.strip() == "refused: Utilisez au moins 10 caractères (les espaces ne comptent pas)."
+    assert cli("user", "add", "amina", "--role", "curator", "--db", str(db_path),
+               env={"ATLAS_PASSWORD": "curator passphrase"}).returncode == 0
+    r = cli("user", "add", "amina", "--role", "curator", "--lang", "fr", "--db", str(db_path),
+            env={"ATLAS_PASSWORD": "curator passphrase"})
+    assert r.returncode == 1 and "Le compte amina existe déjà." in r.stderr
+    r = cli("user", "add", "a b", "--role", "curator", "--lang", "fr", "--db", str(db_path),
+            env={"ATLAS_PASSWORD": "curator passphrase"})
+    assert r.returncode == 1 and "Un nom d'utilisateur compte de 2 à 64" in r.stderr

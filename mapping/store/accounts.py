@@ -41,22 +41,22 @@ class Accounts(Connection):
         return self._df("SELECT username, display_name, role, active, created_at FROM users ORDER BY username")
 
     def add_user(self, username: str, password: str, role: str, display_name: str = "", *,
-                 by: User | None = None, trusted: bool = False) -> User:
+                 by: User | None = None, trusted: bool = False, lang: str = "en") -> User:
         """Create an account. ``by`` must be an admin, unless ``trusted`` (the command line, run by
-        whoever holds the database file)."""
+        whoever holds the database file). Refusals (:class:`Invalid`) are worded in ``lang``."""
         if not trusted:
             self._acting(by, "manage_users")
         username = username.strip()
         if not re.fullmatch(r"[A-Za-z0-9._@-]{2,64}", username):
-            raise Invalid({"username": "2-64 letters, digits or . _ @ -"})
+            raise Invalid({"username": t("accounts.bad_username", lang)})
         if role not in ROLES:
-            raise Invalid({"role": f"one of {', '.join(ROLES)}"})
-        problem = password_problem(password, username, others=(display_name,))
+            raise Invalid({"role": t("accounts.bad_role", lang, roles=", ".join(ROLES))})
+        problem = password_problem(password, username, lang, others=(display_name,))
         if problem:
             raise Invalid({"password": problem})
         with self.transaction() as cur:
             if cur.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-                raise Invalid({"username": f"{username} already exists"})
+                raise Invalid({"username": t("accounts.exists", lang, name=username)})
             cur.execute("INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
                         [username, display_name, role, hash_password(password)])
             self._log(cur, by.username if by else "cli", "create", "user", username, None, {"role": role})
