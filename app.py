@@ -102,6 +102,8 @@ if "lang" not in st.query_params or st.query_params["lang"] != lang:
 # CSS): elements written above a page shift its map fragment, whose clicks then stop arriving.
 try:
     _ui.show_ops_message()
+    if _ui.edits_off():  # on every page, the same place on every run (nothing shifts below it)
+        st.warning(_ui.tr("ops.edits_off"), icon=":material/edit_off:")
     # A curator's page run is one unit of work (one opening of the database); visitors read the
     # published snapshot and take no lock.
     with _ui.store().batch():

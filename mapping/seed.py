@@ -188,7 +188,7 @@ def init_database(path: str | None = None, seed_dir: Path = SEED_DIR) -> Store:
 
     store = Store(path)
     try:
-        if store.count("actors") == 0:
+        if store.count("actors") == 0 and not store.edits_off:  # a read-only file is shown as it is
             load_seed(store, seed_dir)
     except BaseException:
         store.close()

@@ -11,7 +11,7 @@ import streamlit as st
 
 from mapping import sessions
 from mapping.validate import Invalid
-from pages._ui import escape, guarded, lang, live_store, tr, user, viewer
+from pages._ui import edits_off, escape, guarded, lang, live_store, tr, user, viewer
 
 
 def _session_id() -> str:
@@ -113,6 +113,9 @@ def account_box() -> None:
     """Sidebar: sign in (visitors) or who is signed in, sign out and change one's password."""
     if viewer():  # a read-only replica: curators work in the writing instance
         st.caption(tr("account.viewer"))
+        return
+    if edits_off():  # signing in writes (throttling counts, the session): nothing to sign in for
+        st.caption(tr("account.edits_off"))
         return
     action = st.session_state.pop("_cookie_action", None)
     if action:  # set or clear the browser's sign-in cookie (an HTTP answer does it, not this socket)

@@ -38,7 +38,19 @@ def _public(path: str) -> Store:
         return Store(path, read_only=True)
     live = _live(path)
     # A server database (md:) or :memory: has no snapshots: visitors read it through the same store.
-    return Store(path, read_only=True) if live.is_file else live
+    # A file this process cannot write has its snapshot wherever _live could publish it.
+    return Store(live.public_path, read_only=True) if live.is_file else live
+
+
+def edits_off() -> bool:
+    """Whether this process cannot write its database (a read-only file or folder): the atlas is
+    then read as it is, nobody signs in, every page says so and write controls are not offered."""
+    if viewer():
+        return False
+    try:
+        return bool(_live(default_path()).edits_off)
+    except (Busy, NoSnapshot):  # said where the page reads (stop_busy); not a reason to refuse here
+        return False
 
 
 def live_store() -> Store:
@@ -89,7 +101,8 @@ def guarded(callback):
         try:
             return callback(*args, **kwargs)
         except (Busy, ReadOnly) as exc:
-            st.session_state["_ops_message"] = "ops.read_only" if isinstance(exc, ReadOnly) else "ops.busy"
+            st.session_state["_ops_message"] = ("ops.busy" if isinstance(exc, Busy) else
+                                                "ops.edits_off" if edits_off() else "ops.read_only")
         except UserError as exc:  # refused or invalid: its message, shown on the run that follows
             st.session_state["_user_error"] = str(exc)
     return run

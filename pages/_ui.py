@@ -9,7 +9,16 @@ import streamlit as st
 from mapping import i18n
 from mapping.filters import PARAM_NAMES, Filters
 from mapping.present import escape as escape  # re-exported: pages escape user text through _ui
-from pages._stores import data_key, guarded, live_store, show_ops_message, stop_busy, store, viewer  # noqa: F401
+from pages._stores import (  # noqa: F401
+    data_key,
+    edits_off,
+    guarded,
+    live_store,
+    show_ops_message,
+    stop_busy,
+    store,
+    viewer,
+)
 
 FILTER_KEYS = ("f_q", "f_countries", "f_regions", "f_cities", "f_kinds", "f_themes", "f_target_groups", "f_projects")
 _FIELD_OF_KEY = {k: k[2:] for k in FILTER_KEYS}
@@ -167,9 +176,10 @@ def user():
 
 
 def can(action: str) -> bool:
+    """Whether the signed-in account may ``action`` now (nobody may while edits are off)."""
     from mapping.auth import can as allowed
 
-    return allowed(user(), action)
+    return not edits_off() and allowed(user(), action)
 
 
 # -- deep links: each page's own choices in the URL (mapping/views.py) ------------------------------

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapping.filters import Filters
@@ -1055,3 +1056,36 @@ def test_accounts_page_refusals_speak_the_sessions_language(app_db):
         next(b for b in at.button if b.label == "Créer le compte").click().run()
         shown = " ".join(e.value for e in at.error).replace("\\", "")
         assert expected in shown and "password:" not in shown and "already" not in shown, shown
+
+
+def test_a_read_only_database_says_edits_are_off_on_every_page_and_offers_no_writes(app_db, monkeypatch):
+    """The database file cannot be written (os.access's answer for a non-owner, given here: the
+    tests run as root; tests/test_main.py runs the command line as an unprivileged user)."""
+    from mapping.auth import User
+    from mapping.store import base
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    store.save("actor", {"name": "Brouillon interne", "kind": "ngo", "country": "MA", "city": "Rabat",
+                         "lat": 34.0, "lon": -6.8}, user=User("amina", "curator"), source="note")  # a draft
+    before = store.checksum()
+    store.close()
+    monkeypatch.setattr(base, "write_problem", lambda path: f"the database file {path} is read-only")
+    for lang, banner in (("en", "Edits are off"), ("fr", "Modifications désactivées")):
+        for page in ("pages/directory.py", "pages/map.py", "pages/network.py", "pages/about.py", "pages/actor.py"):
+            at = _app(lang=lang, actor="giz")
+            at.session_state["user"] = User("amina", "curator", "Amina")  # signed in before the file turned read-only
+            at.switch_page(page).run()
+            assert not at.exception and not at.error, (page, [e.value for e in at.error])
+            assert any(w.value.startswith(banner) for w in at.warning), (lang, page)
+            assert not any(b.label in ("Sign in", "Se connecter") for b in at.button)
+            assert "Edit this file" not in [link.proto.label for link in at.get("page_link")]
+            assert not any(b.label in ("Sign out", "Se déconnecter") for b in at.button)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/edit.py")  # the curation pages are not listed at all
+    at = _app(lang="en").run()
+    table = next(df.value for df in at.dataframe if "name" in df.value.columns)
+    assert len(table) > 30 and "Brouillon interne" not in table["name"].tolist()  # visitors' data, no drafts
+    assert "Sign-in is off while the database is read-only." in [c.value for c in at.caption]
+    monkeypatch.undo()
+    assert Store(str(app_db)).checksum() == before

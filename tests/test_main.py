@@ -3,7 +3,10 @@
 Every command runs in-process through ``main(argv)`` (the ``cli`` fixture); one test starts the
 real ``python -m mapping`` to prove the module entry point itself.
 """
+import hashlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -395,3 +398,43 @@ def test_user_add_refusals_in_french(cli, db_path):
     r = cli("user", "add", "a b", "--role", "curator", "--lang", "fr", "--db", str(db_path),
             env={"ATLAS_PASSWORD": "curator passphrase"})
     assert r.returncode == 1 and "Un nom d'utilisateur compte de 2 à 64" in r.stderr
+
+
+@pytest.mark.e2e  # five real processes (about a minute on a busy machine): `make test` runs it
+@pytest.mark.skipif(not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("setpriv")),
+                    reason="needs root and setpriv to run the command line as an unprivileged user")
+def test_a_database_the_user_cannot_write_reads_and_refuses_writes_in_one_line(seeded_template):
+    """The real thing: the command line run as ``nobody`` on a database only root may write (root
+    itself passes every permission check, so this is the only honest way to test it)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="atlas-ro-test-"))
+    try:
+        db = folder / "atlas.duckdb"
+        shutil.copyfile(seeded_template, db)
+        out = folder / "out"
+        out.mkdir()
+        for path, mode in ((folder, 0o755), (db, 0o644), (out, 0o777)):
+            os.chmod(path, mode)
+        before = hashlib.sha256(db.read_bytes()).hexdigest()
+
+        def run(*argv: str) -> subprocess.CompletedProcess:
+            return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                   sys.executable, "-m", "mapping", *argv, "--db", str(db)],
+                                  cwd=ROOT, capture_output=True, text=True, timeout=120,
+                                  env={**os.environ, "PYTHONPATH": str(ROOT), "ATLAS_PASSWORD": "quiet harbour lantern"})
+
+        stats = run("stats", "--json")
+        assert stats.returncode == 0 and json.loads(stats.stdout)["tables"]["actors"] > 30, stats.stderr
+        exported = run("export", "--format", "csv", str(out / "actors.csv"))
+        assert exported.returncode == 0 and (out / "actors.csv").stat().st_size > 1000, exported.stderr
+        backup = run("backup", str(out / "backup"))
+        assert backup.returncode == 0 and (out / "backup" / "schema.sql").exists(), backup.stderr
+        for argv in (("user", "add", "zed", "--role", "curator"), ("publish", "--drafts")):
+            refused = run(*argv)
+            assert refused.returncode == 1, refused
+            assert refused.stderr.startswith("refused: edits are off: the database file") and \
+                refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr, refused.stderr
+        assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,6 +1,8 @@
 """Unit tests of mapping.store on fresh temporary databases."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -506,3 +508,82 @@ def test_an_arabic_name_gets_a_readable_permanent_id(store):
     again = store.save("actor", {"name": "جمعية الأمل للمهاجرين", "kind": "migrant_association", "country": "MA"},
                        user=User("amina", "curator"), source="note")
     assert saved["id"] == "jm-y-lml-llmhjryn" and again["id"] == "jm-y-lml-llmhjryn-2"
+
+
+# -- a database this process cannot write: opened read-only, every write refused in one line ---------
+def test_write_problem_names_a_read_only_file_folder_or_lock(tmp_path, monkeypatch):
+    from mapping.store import base
+
+    db = tmp_path / "atlas.duckdb"
+    db.write_bytes(b"")
+    assert base.write_problem(str(db)) is None
+    # Root may write anything, so the check is os.access's answer: given here as a non-owner's would be.
+    denied: set[str] = set()
+    monkeypatch.setattr(base.os, "access", lambda p, mode: str(p) not in denied)
+    denied.add(str(db))
+    assert "database file" in base.write_problem(str(db))
+    denied.clear(), denied.add(str(tmp_path))
+    assert "folder" in base.write_problem(str(db))
+    (tmp_path / "atlas.duckdb.lock").write_bytes(b"")
+    denied.clear(), denied.add(str(db) + ".lock")
+    assert "lock file" in base.write_problem(str(db))
+
+
+def _edits_refused(store) -> None:
+    from mapping.store import ReadOnly
+
+    with pytest.raises(ReadOnly) as refused:
+        store.add_user("zed", "quiet harbour lantern", "curator", trusted=True)
+    message = str(refused.value)
+    assert message.startswith("edits are off:") and "still works" in message and "\n" not in message
+
+
+def test_a_file_found_read_only_is_read_and_every_write_refused(db_path, monkeypatch):
+    from mapping.store import base
+
+    before = Store(str(db_path)).checksum()
+    monkeypatch.setattr(base, "write_problem", lambda path: f"the database file {path} is read-only")
+    store = Store(str(db_path))
+    assert store.edits_off and store.count("actors") > 30 and store.actors().shape[0] > 30
+    _edits_refused(store)
+    published = store.publish()  # visitors' snapshot, published where this process can write
+    assert store.public_path != str(db_path) and str(published).startswith(str(Path(store.public_path).parent))
+    visitors = Store(store.public_path, read_only=True)
+    assert visitors.count("actors") == store.count_actors() and visitors.count("users") == 0
+    visitors.close()
+    store.close()
+    assert not Path(store.public_path).parent.exists()  # the private folder goes with the store
+    monkeypatch.undo()
+    assert Store(str(db_path)).checksum() == before
+
+
+def test_duckdb_refusing_to_open_for_writing_turns_edits_off(db_path, monkeypatch):
+    """os.access may say yes (root, some mounts) and DuckDB still get "Permission denied"."""
+    import duckdb
+
+    from mapping.store import base
+
+    real = base._connect
+
+    def connect(path, read_only=False):
+        if not read_only:
+            raise duckdb.IOException(f'IO Error: Cannot open file "{path}": Permission denied')
+        return real(path, read_only=True)
+
+    monkeypatch.setattr(base, "_connect", connect)
+    store = Store(str(db_path))
+    assert "Permission denied" in store.edits_off and store.count("actors") > 30
+    _edits_refused(store)
+
+
+def test_duckdb_refusing_a_write_is_the_edits_off_message(db_path, monkeypatch):
+    """A file opened read-only behind the store's back: DuckDB's own refusal of the INSERT becomes
+    the one-line "edits are off", not a DuckDB error."""
+    from mapping.store import base
+
+    real = base._connect
+    store = Store(str(db_path))
+    monkeypatch.setattr(base, "_connect", lambda path, read_only=False: real(path, read_only=True))
+    assert store.edits_off is None
+    _edits_refused(store)
+    assert "read-only" in store.edits_off  # and the app now says edits are off

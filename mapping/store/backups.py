@@ -87,7 +87,7 @@ class Backups(Connection):
             raise FileExistsError(f"{target} is not empty")
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(target, 0o700)
-        if self.is_file and not self.read_only:
+        if self.is_file and not self.read_only and not self.edits_off:
             from .snapshots import private_copy
 
             copy = private_copy(self.path)

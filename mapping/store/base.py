@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,7 +67,44 @@ _RECORD_TABLES = {"actor": "actors", "relation": "relations", "project": "projec
 
 
 class ReadOnly(UserError, RuntimeError):
-    """A write on a viewer (read-only) store."""
+    """A write on a viewer (read-only) store, or on a database this process cannot write."""
+
+
+def write_problem(path: str) -> str | None:
+    """Why this process cannot write the database file ``path``, or None if it can (or the path
+    is not a local file). The folder counts as much as the file: the lock file, DuckDB's
+    write-ahead log and the published snapshots are created beside it. Root passes
+    ``os.access`` almost everywhere (not on a read-only mount), so opening also turns DuckDB's
+    own permission errors into the same state (see :meth:`Connection.unit`).
+
+    >>> write_problem(":memory:") is None, write_problem("md:atlas") is None
+    (True, True)
+    """
+    if not _is_file_path(path):
+        return None
+    file, folder, lock = Path(path), Path(path).resolve().parent, Path(path + ".lock")
+    if file.exists() and not os.access(file, os.W_OK):
+        return f"the database file {path} is read-only"
+    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder of {path} is read-only"
+    if lock.exists() and not os.access(lock, os.W_OK):
+        return f"the lock file {lock} is read-only"
+    return None
+
+
+#: What DuckDB and the system say when a file cannot be written.
+_DENIED = ("permission denied", "read-only file system", "read-only mode", "attached in read-only")
+
+
+def _denied(exc: BaseException) -> bool:
+    """Whether an error says the database cannot be written (not that it is busy or broken).
+
+    >>> _denied(duckdb.IOException('IO Error: Cannot open file "x.duckdb": Permission denied'))
+    True
+    >>> _denied(duckdb.IOException("IO Error: Could not set lock on file"))
+    False
+    """
+    return any(text in str(exc).lower() for text in _DENIED)
 
 
 def _connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -160,6 +199,14 @@ def schema_blocks(text: str | None = None) -> list[tuple[int, str]]:
     return [(int(parts[i]), parts[i + 1].strip()) for i in range(1, len(parts), 2)]
 
 
+def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, unless DuckDB already did (a failed COMMIT ends its transaction itself)."""
+    try:
+        cur.execute("ROLLBACK")
+    except duckdb.TransactionException:
+        pass
+
+
 def _is_file_path(path: str) -> bool:
     """False for ``:memory:`` and URLs such as ``md:atlas``; True for plain file paths.
 
@@ -237,6 +284,11 @@ class Connection:
         self._write_lock = threading.RLock()
         self._held: duckdb.DuckDBPyConnection | None = None
         self._snapshot = None
+        #: Why this process cannot write the file (then it is opened read-only, every write is
+        #: refused with this reason and the app shows "edits are off"), or None.
+        self.edits_off: str | None = None
+        #: The database whose published snapshots visitors read (see :meth:`publish`).
+        self.public_path = self.path
         if read_only and self.is_file:
             from .snapshots import Reader
 
@@ -244,7 +296,9 @@ class Connection:
         elif not self.is_file:
             self._held = _connect(self.path, read_only=read_only)
         else:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.edits_off = write_problem(self.path)
+            if not self.edits_off:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         if not read_only:
             self.migrate()
 
@@ -273,7 +327,7 @@ class Connection:
         from . import locks
 
         with locks.exclusive(self.path):
-            con = _connect(self.path)
+            con = self._open_file()
             self._local.con, self._local.dirty = con, False
             try:
                 yield con
@@ -284,6 +338,22 @@ class Connection:
                 finally:
                     self._local.con = None
                     con.close()
+
+    def _open_file(self) -> duckdb.DuckDBPyConnection:
+        """The file for one unit of work: for writing, or read-only when this process cannot
+        write it (found beforehand by :func:`write_problem`, or now, from DuckDB's own error)."""
+        if self.edits_off:
+            return _connect(self.path, read_only=True)
+        try:
+            return _connect(self.path)
+        except duckdb.Error as exc:
+            if not _denied(exc) or not Path(self.path).exists():
+                raise
+            self.edits_off = f"the database file {self.path} cannot be written ({str(exc).splitlines()[0]})"
+            return _connect(self.path, read_only=True)
+
+    def _refuse_write(self) -> ReadOnly:
+        return ReadOnly(f"edits are off: {self.edits_off}; reading (stats, export, backup) still works")
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -310,6 +380,8 @@ class Connection:
             self._held.close()
         if self._snapshot is not None:
             self._snapshot.close()
+        if self.public_path != self.path:  # the private folder of _publish_elsewhere
+            shutil.rmtree(Path(self.public_path).parent, ignore_errors=True)
 
     def _df(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
         with self.unit() as cur:
@@ -325,16 +397,27 @@ class Connection:
         new public snapshot when the outermost unit ends (unless ``publish`` is false)."""
         if self.read_only:
             raise ReadOnly("this atlas is a read-only viewer; edit it in the writing instance")
+        if self.edits_off:
+            raise self._refuse_write()
         with self._write_lock, self.unit() as con:
+            if self.edits_off:  # found on opening the file just now
+                raise self._refuse_write()
             cur = con.cursor() if self._held is not None else con
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
+                cur.execute("COMMIT")
+            except duckdb.Error as exc:
+                _rollback(cur)
+                if not _denied(exc):
+                    raise
+                # DuckDB refused to write (the file or its folder became read-only): say so once.
+                self.edits_off = f"the database file {self.path} cannot be written ({str(exc).splitlines()[0]})"
+                raise self._refuse_write() from None
             except BaseException:
-                cur.execute("ROLLBACK")
+                _rollback(cur)
                 raise
             else:
-                cur.execute("COMMIT")
                 if publish:
                     self._local.dirty = True
             finally:
@@ -359,9 +442,25 @@ class Connection:
 
         with self.unit() as con:
             latest = current(self.path)
+            if self.edits_off:
+                return self._publish_elsewhere(con, latest)
             if unless_current and latest is not None and version_of(latest) == self.data_version():
                 return latest
             return publish(con, self.path)
+
+    def _publish_elsewhere(self, con: duckdb.DuckDBPyConnection, latest: Path | None) -> Path:
+        """For a database this process cannot write: its current snapshot if it is up to date,
+        else a new one in a private temporary folder (nothing can be written beside the file).
+        :attr:`public_path` names the database whose snapshots visitors then read."""
+        from .snapshots import publish, version_of
+
+        if latest is not None and version_of(latest) == self.data_version():
+            self.public_path = self.path
+            return latest
+        if self.public_path == self.path:
+            folder = tempfile.mkdtemp(prefix="atlas-read-only-")
+            self.public_path = str(Path(folder) / Path(self.path).name)
+        return publish(con, self.public_path)
 
     # -- schema -----------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -380,6 +479,8 @@ class Connection:
 
     def _migrate(self) -> int:
         current = self.schema_version()
+        if self.edits_off:  # cannot migrate: read the file as it is
+            return current
         for version, sql in schema_blocks():
             if version <= current:
                 continue

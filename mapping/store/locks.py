@@ -9,6 +9,7 @@ never leaves a stale lock behind.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sys
@@ -48,12 +49,32 @@ def _open(path: str) -> int:
     return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
 
 
+def _open_lock(path: str) -> int | None:
+    """The lock file, created if need be; read-only if it cannot be written (``flock`` works on
+    any descriptor); None if it neither exists nor can be created (a read-only folder: then no
+    process of the atlas can have taken it)."""
+    try:
+        return _open(path)
+    except PermissionError:
+        pass
+    except OSError as exc:
+        if exc.errno != errno.EROFS:
+            raise
+    try:
+        return os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+
+
 @contextmanager
 def exclusive(db_path: str, wait: float | None = None) -> Iterator[None]:
     """Hold ``<db>.lock`` exclusively (between processes and between threads: each call opens
     its own file description), waiting at most ``wait`` seconds, else raise :class:`Busy`."""
     wait = lock_wait() if wait is None else wait
-    fd = _open(db_path + ".lock")
+    fd = _open_lock(db_path + ".lock")
+    if fd is None:
+        yield
+        return
     try:
         deadline = time.monotonic() + wait
         while True:

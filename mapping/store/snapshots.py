@@ -152,7 +152,8 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: str) -> Path:
     stamp = f"{int(version[0]) if version else 0:08d}-{time.time_ns()}"
     tmp = folder / f".tmp-{stamp}.duckdb"
     final = folder / f"snap-{stamp}.duckdb"
-    con.execute(f"ATTACH {_literal(tmp)} AS {_SNAP}")
+    # READ_WRITE: the live file may be open read-only (a database this process cannot write).
+    con.execute(f"ATTACH {_literal(tmp)} AS {_SNAP} (READ_WRITE)")
     try:
         _copy_public(con, live)
     finally:
