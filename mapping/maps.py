@@ -32,7 +32,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from mapping import geo
+from mapping import foliumx, geo
 from mapping.i18n import t
 from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES, is_international, label, relation_phrase
 from mapping.palette import KIND_COLOURS
@@ -54,6 +54,7 @@ ASSETS: dict[str, str | None] = {
     "supercluster": "vendor/supercluster/supercluster.min.js",
     "html2canvas": "vendor/html2canvas/html2canvas.min.js",
     "atlas_map": "atlas/map.js",
+    "atlas_controls": "atlas/controls.js",
     "leaflet_css": "vendor/leaflet/leaflet.css",
     "bootstrap_css": "vendor/bootstrap/bootstrap.min.css",
     "glyphicons_css": None,
@@ -588,31 +589,6 @@ def explore_links(links: pd.DataFrame, m: folium.Map | None = None, *, lang: str
 
 
 # -- legend ------------------------------------------------------------------------------------
-class _Legend(MacroElement):
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: "{{ this.position }}"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "atlas-legend");
-                div.innerHTML = {{ this.html }};
-                // Opening the legend must not click or drag the map under it.
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, html_: str, position: str):
-        super().__init__()
-        self._name = "Legend"
-        self.html = _js(html_)
-        self.position = position
-
-
 def add_legend(m: folium.Map, title: str, entries: list[tuple[str, str]], *,
                position: str = "bottomright") -> folium.Map:
     """Add a legend: ``entries`` are ``(colour, label)``; colour ``"ring"`` draws a hollow ring.
@@ -634,90 +610,9 @@ def add_legend(m: folium.Map, title: str, entries: list[tuple[str, str]], *,
     box = ("<details style='background:rgba(255,255,255,.94);padding:4px 10px;border-radius:6px;"
            "font:13px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:33vh;max-width:60vw;overflow:auto'>"
            f"<summary style='cursor:pointer;font-weight:bold'>{_esc(title)}</summary>{rows}</details>")
-    m.add_child(_Legend(box, position))
+    m.add_child(foliumx.Call("AtlasMap.legend", {"html": box, "position": position}, name="Legend",
+                             js_files=["atlas_controls"]))
     return m
-
-
-class _Snapshot(JSCSSMixin, MacroElement):
-    """A "PNG" button on the map: draws what is on screen (outlines, regions, actors, clusters,
-    legend) into an image with the caption naming sources and date, in the browser, offline."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function (map) {
-            var control = L.control({position: "topleft"});
-            control.onAdd = function () {
-                var button = L.DomUtil.create("a", "atlas-snapshot leaflet-bar");
-                button.href = "#"; button.title = {{ this.title }}; button.textContent = "PNG";
-                button.style.cssText = "width:auto;padding:0 6px;font:bold 12px/30px sans-serif;background:#fff;" +
-                                       "display:block;text-align:center;color:#222";
-                L.DomEvent.on(button, "click", function (e) {
-                    L.DomEvent.stop(e);
-                    html2canvas(map.getContainer(), {backgroundColor: "{{ this.sea }}", logging: false,
-                        ignoreElements: function (el) { return el.classList && (el.classList.contains("atlas-snapshot") ||
-                            el.classList.contains("leaflet-control-zoom") || el.classList.contains("leaflet-control-layers")); }
-                    }).then(function (canvas) {
-                        var ctx = canvas.getContext("2d"), text = {{ this.caption }}, h = 26 * (window.devicePixelRatio || 1);
-                        ctx.font = Math.round(h * 0.55) + "px sans-serif";
-                        ctx.fillStyle = "rgba(255,255,255,0.9)";
-                        ctx.fillRect(0, canvas.height - h, ctx.measureText(text).width + h, h);
-                        ctx.fillStyle = "#111"; ctx.fillText(text, h / 2, canvas.height - h * 0.3);
-                        var link = document.createElement("a");
-                        link.download = "atlas-map.png"; link.href = canvas.toDataURL("image/png");
-                        document.body.appendChild(link); link.click(); link.remove();
-                        window.atlasSnapshots = (window.atlasSnapshots || 0) + 1;
-                    });
-                });
-                return button;
-            };
-            control.addTo(map);
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-    default_js = [("html2canvas", "html2canvas.min.js")]
-
-    def __init__(self, caption: str, title: str = "PNG"):
-        super().__init__()
-        self._name = "Snapshot"
-        self.caption, self.title, self.sea = _js(caption), _js(title), SEA
-
-
-class _ViewKeeper(JSCSSMixin, MacroElement):
-    """Keeps the page's address in step with the map (``AtlasMap.keepView`` in ``static/atlas/map.js``):
-    after each pan or zoom by the user, ``view=lat,lon,zoom`` is written into the parent page's URL
-    (no rerun, nothing sent), so a copied link reopens this view, and layers switched off go to
-    ``hide=``. A map redrawn with the same ``generation`` (a filter changed, nothing asked for
-    another view) opens where the user left it."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        AtlasMap.keepView({{ this._parent.get_name() }}, {{ this.options }});
-        {% endmacro %}
-    """)
-    default_js = [("atlas_map", "map.js")]
-
-    def __init__(self, param: str | None, layers: dict[str, str], hidden: Iterable[str], hide_param: str,
-                 generation: str | None = None):
-        super().__init__()
-        self._name = "ViewKeeper"
-        self.options = _js({"param": param, "hideParam": hide_param, "layers": layers, "hidden": sorted(hidden),
-                            "generation": generation})
-
-
-class _Highlight(JSCSSMixin, MacroElement):
-    """A ring around the selected actor (``AtlasMap.highlight``), above markers and clusters."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        AtlasMap.highlight({{ this._parent.get_name() }}, {{ this.at }}, {{ this.radius }});
-        {% endmacro %}
-    """)
-    default_js = [("atlas_map", "map.js")]
-
-    def __init__(self, at: list[float], radius: float):
-        super().__init__()
-        self._name = "Highlight"
-        self.at, self.radius = _js(at), radius
 
 
 #: Layers of the layer control a link can switch off (``?hide=``), and their translated names.
@@ -768,13 +663,21 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
         assert isinstance(root, Figure)  # a map's root is its page
         root.header.add_child(Element("<style>#map_div, .folium-map { height: 100vh !important; }</style>"))
     if view_param or generation:
-        m.add_child(_ViewKeeper(view_param, {n: k for k, n in names.items()}, hidden, "hide", generation))
+        # The page's address follows the map (AtlasMap.keepView, static/atlas/map.js): ?view= after
+        # each pan or zoom by the user, ?hide= for layers switched off; a map redrawn with the same
+        # generation (a filter changed) opens where the user left it.
+        m.add_child(foliumx.Call("AtlasMap.keepView", {
+            "param": view_param, "hideParam": "hide", "layers": {n: k for k, n in names.items()},
+            "hidden": sorted(hidden), "generation": generation}, name="ViewKeeper", js_files=["atlas_map"]))
     at = actors.loc[actors["id"] == selected, ["lat", "lon"]].dropna() if selected else None
     if at is not None and len(at):
-        m.add_child(_Highlight([round(float(at.iloc[0]["lat"]), COORD_DECIMALS),
-                                round(float(at.iloc[0]["lon"]), COORD_DECIMALS)], radius))
+        # A ring around the selected actor, above markers and clusters.
+        m.add_child(foliumx.Call("AtlasMap.highlight", {
+            "at": [round(float(at.iloc[0]["lat"]), COORD_DECIMALS), round(float(at.iloc[0]["lon"]), COORD_DECIMALS)],
+            "radius": radius}, name="Highlight", js_files=["atlas_map"]))
     if snapshot is not None:
-        m.add_child(_Snapshot(snapshot, t("map.snapshot", lang)))
+        m.add_child(foliumx.Call("AtlasMap.snapshot", {"caption": snapshot, "title": t("map.snapshot", lang), "sea": SEA},
+                                 name="Snapshot", js_files=["html2canvas", "atlas_controls"]))
     return offline(m)
 
 
@@ -875,7 +778,7 @@ def clicked(state: Mapping | None) -> tuple[str, str] | None:
 STANDALONE_ASSETS = ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/jquery/jquery.min.js",
                      "vendor/html2canvas/html2canvas.min.js", "vendor/supercluster/supercluster.min.js",
                      "vendor/markercluster/MarkerCluster.css", "vendor/markercluster/MarkerCluster.Default.css",
-                     "atlas/map.js")
+                     "atlas/map.js", "atlas/controls.js")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 

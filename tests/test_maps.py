@@ -8,7 +8,7 @@ import folium
 import pandas as pd
 import pytest
 
-from mapping import geo, maps
+from mapping import foliumx, geo, maps
 from mapping.model import ACTOR_KINDS, label
 from mapping.synthetic import synthetic_actors
 
@@ -225,13 +225,15 @@ def test_the_standalone_export_carries_everything_it_needs(store, actors):
 
 def test_the_png_button_and_the_view_keeper_are_opt_in(actors):
     plain = _html(maps.explore(actors))
-    assert "atlas-snapshot" not in plain and "html2canvas" not in plain and "replaceState" not in plain
+    assert not foliumx.calls(plain, "AtlasMap.snapshot") and not foliumx.calls(plain, "AtlasMap.keepView")
+    assert "html2canvas" not in plain
     page = _html(maps.explore(actors, snapshot="Sources: <5>", view_param="view"))
-    assert "atlas-snapshot" in page and "/app/static/vendor/html2canvas/html2canvas.min.js" in page
-    # The caption is drawn on the image with fillText (never parsed as HTML): a JSON string literal.
-    assert 'text = "Sources: <5>"' in page
-    assert 'AtlasMap.keepView(' in page and '"param":"view"' in page and "/app/static/atlas/map.js" in page
-
+    assert "/app/static/vendor/html2canvas/html2canvas.min.js" in page
+    # The caption travels as a JSON string (drawn on the image with fillText, never parsed as HTML).
+    [(_, snapshot)] = foliumx.calls(page, "AtlasMap.snapshot")
+    assert snapshot["caption"] == "Sources: <5>" and "/app/static/atlas/controls.js" in page
+    [(_, keeper)] = foliumx.calls(page, "AtlasMap.keepView")
+    assert keeper["param"] == "view" and "/app/static/atlas/map.js" in page
 
 
 def _fitted(page: str) -> list[list[float]]:

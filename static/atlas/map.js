@@ -105,7 +105,9 @@
 
     /* A black ring inside a yellow halo around the selected actor, above the markers and clusters
        (so it shows even when the actor sits inside a cluster); not clickable. */
-    function highlight(map, at, radius) {
+    /* o: {at: [lat, lon], radius} */
+    function highlight(map, o) {
+        var at = o.at, radius = o.radius;
         var pane = map.getPane("atlasSelected") || map.createPane("atlasSelected");
         pane.style.zIndex = 650;
         pane.style.pointerEvents = "none";
@@ -119,5 +121,7 @@
         return group;
     }
 
-    window.AtlasMap = {keepView: keepView, highlight: highlight};
+    window.AtlasMap = window.AtlasMap || {};
+    window.AtlasMap.keepView = keepView;
+    window.AtlasMap.highlight = highlight;
 })();
