@@ -122,11 +122,14 @@ class _CallMixin(MacroElement):
     refs: tuple[Element, ...]
     options: str
 
-    def _setup(self, function: str, name: str, options: Any, refs: Iterable[Element], js_files: Iterable[str]):
+    def _setup(self, function: str, name: str, options: Any, refs: Iterable[Element], js_files: Iterable[str],
+               css_files: Iterable[str]):
         self._name = name
         self.function, self.refs, self.options = function, tuple(refs), js(options)
-        # Instance attribute: each call declares its own files (an asset name each, see maps.ASSETS).
+        # Instance attributes: each call declares its own files, by asset name (see maps.ASSETS:
+        # maps.offline turns each name into the address it is served at).
         self.default_js = [(f, f) for f in js_files]
+        self.default_css = [(f, f) for f in css_files]
 
     @property
     def add(self) -> bool:
@@ -152,8 +155,8 @@ class Call(JSCSSMixin, _CallMixin, MacroElement):
         Prefix of the element's JavaScript variable.
     refs : elements
         Elements of the same map passed (by their variable) before ``options``.
-    js_files : asset names
-        The files defining ``function`` (see ``mapping.maps.ASSETS``).
+    js_files, css_files : asset names
+        The files defining ``function``, the stylesheets it needs (see ``mapping.maps.ASSETS``).
 
     Examples
     --------
@@ -165,9 +168,9 @@ class Call(JSCSSMixin, _CallMixin, MacroElement):
     """
 
     def __init__(self, function: str, options: Any, *, name: str, refs: Iterable[Element] = (),
-                 js_files: Iterable[str] = ()):
+                 js_files: Iterable[str] = (), css_files: Iterable[str] = ()):
         super().__init__()
-        self._setup(function, name, options, refs, js_files)
+        self._setup(function, name, options, refs, js_files, css_files)
 
 
 class LayerCall(JSCSSMixin, _CallMixin, Layer):
@@ -175,9 +178,9 @@ class LayerCall(JSCSSMixin, _CallMixin, Layer):
     ``layer_name``, added to the map when ``show``."""
 
     def __init__(self, function: str, options: Any, *, name: str, layer_name: str, refs: Iterable[Element] = (),
-                 js_files: Iterable[str] = (), show: bool = True):
+                 js_files: Iterable[str] = (), css_files: Iterable[str] = (), show: bool = True):
         super().__init__(name=layer_name, overlay=True, control=True, show=show)
-        self._setup(function, name, options, refs, js_files)
+        self._setup(function, name, options, refs, js_files, css_files)
 
 
 def calls(page: str, function: str) -> list[tuple[list[str], Any]]:
@@ -196,14 +199,24 @@ def calls(page: str, function: str) -> list[tuple[list[str], Any]]:
     return found
 
 
-def inline_assets(page: str, replace: Callable[[str, str], str]) -> str:
+def inline_assets(page: str, load: Callable[[str], tuple[str, str] | None]) -> str:
     """``page`` (a rendered map) with each asset element — ``<script src>`` or stylesheet
-    ``<link href>`` — replaced by ``replace(kind, url)``, kind ``"script"`` or ``"link"``."""
-    page = re.sub(r'<script[^>]*\bsrc="(?P<url>[^"]+)"[^>]*>\s*</script>',
-                  lambda m: replace("script", m.group("url")), page)
-    return re.sub(r'<link[^>]*\bhref="(?P<url>[^"]+)"[^>]*/?>', lambda m: replace("link", m.group("url")), page)
+    ``<link href>`` — replaced by the text ``load(url)`` gives as ``(label, text)`` (inlined as a
+    ``<script>`` or ``<style>`` headed by ``/* label */``), or removed when it gives None.
 
+    >>> inline_assets('<script src="a.js"></script><link rel="stylesheet" href="b.css"/>',
+    ...               lambda url: (url, "x('</script>')") if url == "a.js" else None)
+    "<script>/* a.js */\\nx('<\\\\/script>')\\n</script>"
+    """
+    def replace(match: re.Match) -> str:
+        found = load(match.group("url"))
+        if found is None:
+            return ""
+        label, text = found
+        if match.group(0).startswith("<link"):
+            return f"<style>/* {label} */\n{text}\n</style>"
+        # Nothing in the code may close its element.
+        return f"<script>/* {label} */\n{text.replace('</script', chr(60) + chr(92) + '/script')}\n</script>"
 
-def script_element(code: str, comment: str = "") -> str:
-    """``code`` as an inline ``<script>`` element that nothing inside it can close."""
-    return f"<script>/* {comment} */\n{code.replace('</script', '<' + chr(92) + '/script')}\n</script>"
+    page = re.sub(r'<script[^>]*\bsrc="(?P<url>[^"]+)"[^>]*>\s*</script>', replace, page)
+    return re.sub(r'<link[^>]*\bhref="(?P<url>[^"]+)"[^>]*/?>', replace, page)

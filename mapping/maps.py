@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -27,10 +26,6 @@ from pathlib import Path
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import Element, Figure, MacroElement
-from folium.elements import JSCSSMixin
-from folium.map import Layer
-from folium.template import Template
 
 from mapping import foliumx, geo
 from mapping.i18n import t
@@ -55,6 +50,8 @@ ASSETS: dict[str, str | None] = {
     "html2canvas": "vendor/html2canvas/html2canvas.min.js",
     "atlas_map": "atlas/map.js",
     "atlas_controls": "atlas/controls.js",
+    "atlas_regions": "atlas/regions.js",
+    "atlas_actors": "atlas/actors.js",
     "leaflet_css": "vendor/leaflet/leaflet.css",
     "bootstrap_css": "vendor/bootstrap/bootstrap.min.css",
     "glyphicons_css": None,
@@ -80,22 +77,6 @@ def _esc(value: object) -> str:
 
 
 # -- offline assets ----------------------------------------------------------------------------
-def _js(value: object) -> str:
-    """``value`` as a compact JavaScript literal that is safe inside a ``<script>`` element.
-
-    >>> _js({"a": "</script>"})
-    '{"a":"<\\\\/script>"}'
-    """
-    # "</" cannot close the script: texts are escaped already, this guards the JSON itself.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-
-
-def _walk(element) -> Iterable:
-    yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)
-
-
 def offline(m: folium.Map, base: str = STATIC_URL) -> folium.Map:
     """Point every JS/CSS asset of ``m`` (and of its layers) at the app's own copies.
 
@@ -121,77 +102,31 @@ def offline(m: folium.Map, base: str = STATIC_URL) -> folium.Map:
     >>> "/app/static/vendor/leaflet/leaflet.js" in html_, "cdn." in html_
     (True, False)
     """
-    for element in _walk(m):
-        if not isinstance(element, JSCSSMixin):
-            continue
-        for attr in ("default_js", "default_css"):
-            local = []
-            for name, url in getattr(element, attr):
-                if name not in ASSETS:
-                    raise ValueError(f"{type(element).__name__} needs {name} ({url}), which is not served offline")
-                if ASSETS[name]:
-                    local.append((name, f"{base}/{ASSETS[name]}"))
-            setattr(element, attr, local)  # instance attribute: folium's class defaults stay intact
+    def local(name: str, url: str) -> str | None:
+        if name not in ASSETS:
+            raise ValueError(f"an element needs {name} ({url}), which is not served offline")
+        return f"{base}/{ASSETS[name]}" if ASSETS[name] else None
+
+    foliumx.localise_assets(m, local)
     return m
 
 
-class _Text(Element):
-    """Text rendered as is. branca wraps each element's rendered script in ``Element(text)``,
-    which compiles the text as a Jinja template: for the outlines and actors, hundreds of
-    kilobytes of JSON lexed for nothing on every render."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
+def _outlines_element() -> foliumx.Call:
+    """Land and region lines from the shipped geometry (``AtlasMap.outlines``), drawn under
+    everything; the choropleth reuses its geometry, so the outlines travel once per page, as text
+    serialised once per process (:func:`mapping.geo.outline_geojson`)."""
+    return foliumx.Call("AtlasMap.outlines", {
+        "countries": foliumx.JSON(geo.outline_geojson("countries")),
+        "regions": foliumx.JSON(geo.outline_geojson("regions")), "land": LAND, "border": BORDER},
+        name="Outlines", js_files=["atlas_regions"])
 
 
-class _ScriptOnly:
-    """Mixin for elements whose template defines only a ``script`` macro: their (large) script
-    goes to the page as :class:`_Text`, and their children render as usual."""
-
-    def render(self, **kwargs):
-        script = self._template.module.__dict__["script"]
-        self.get_root().script.add_child(_Text(script(self, kwargs)), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
-
-
-class _Outlines(_ScriptOnly, MacroElement):
-    """Land and region lines from the shipped geometry, drawn under everything and not clickable.
-
-    The region geometry is kept in ``<name>.regions`` so the choropleth reuses it: the outlines
-    travel once per page, as text serialised once per process (:func:`mapping.geo.outline_geojson`).
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = {countries: {{ this.countries }}, regions: {{ this.regions }}};
-        L.geoJSON({{ this.get_name() }}.countries, {interactive: false,
-            style: {fillColor: "{{ this.land }}", fillOpacity: 1, color: "{{ this.border }}", weight: 1.5}
-        }).addTo({{ this._parent.get_name() }});
-        L.geoJSON({{ this.get_name() }}.regions, {interactive: false,
-            style: {fill: false, color: "{{ this.border }}", weight: 0.6, dashArray: "3 3"}
-        }).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self):
-        super().__init__()
-        self._name = "Outlines"
-        self.countries = geo.outline_geojson("countries")
-        self.regions = geo.outline_geojson("regions")
-        self.land, self.border = LAND, BORDER
-
-
-def _outlines(m: folium.Map) -> _Outlines:
+def _outlines(m: folium.Map) -> foliumx.Call:
     """The map's outlines element, added first if ``m`` has none (a map not from :func:`base_map`)."""
-    for child in m._children.values():
-        if isinstance(child, _Outlines):
+    for child in foliumx.children(m):
+        if isinstance(child, foliumx.Call) and child.function == "AtlasMap.outlines":
             return child
-    outlines = _Outlines()
+    outlines = _outlines_element()
     m.add_child(outlines, index=0)
     return outlines
 
@@ -224,10 +159,8 @@ def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, la
     if tiles:
         folium.TileLayer("OpenStreetMap", name=t("map.layer.osm", lang), overlay=True, show=False,
                          max_zoom=MAX_ZOOM).add_to(m)
-    root = m.get_root()
-    assert isinstance(root, Figure)  # a map's root is its page
-    root.header.add_child(Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
-    _Outlines().add_to(m)
+    foliumx.add_style(m, f".leaflet-container{{background:{SEA};}}")
+    _outlines_element().add_to(m)
     if centre:
         lat, lon, zoom = centre.split(",")
         m.location, m.options["zoom"] = [float(lat), float(lon)], int(zoom)
@@ -279,133 +212,18 @@ def actor_payload(actors: pd.DataFrame, lang: str = "en") -> dict:
     }
 
 
-class ActorLayer(JSCSSMixin, _ScriptOnly, Layer):
-    """Actors as canvas circle markers built in the browser from :func:`actor_payload`, clustered
-    by supercluster (a k-d tree index: 50,000 points in a fraction of a second, where
-    Leaflet.markercluster needs seconds). Only what is in view is drawn, again on every move.
-
-    A clicked actor carries ``feature.properties.id`` so streamlit-folium reports which actor it
-    was (``last_active_drawing``); cluster icons sit in a plain layer group, so clicking one zooms
-    in without reporting anything. Actors sharing one place (same city coordinates) are spread
-    in a circle when their cluster cannot be split by zooming."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function () {
-            var p = {{ this.payload }};
-            var clusterRadius = {{ this.cluster_radius }}, MAX_CLUSTER_ZOOM = {{ this.max_cluster_zoom }};
-            function actorMarker(r, at) {
-                var k = p.kinds[r[2]] || p.other;
-                var mk = L.circleMarker(at || [r[0], r[1]], {radius: {{ this.radius }}, color: "#ffffff",
-                    weight: {{ this.weight }}, fillColor: k.colour, fillOpacity: 0.9, dashArray: {{ this.dash }}});
-                mk.feature = {type: "Feature", properties: {id: r[3]}};
-                mk.bindTooltip("<span dir='auto'>" + r[4] + "</span>");
-                mk.bindPopup(function () {
-                    var themes = r[6] ? r[6].split(".").map(function (t) { return p.themes[+t]; }).join(", ") : "";
-                    return "<div class='atlas-popup'><b dir='auto'>" + r[4] + "</b><br>" + k.label +
-                        (r[5] >= 0 ? " · " + p.cities[r[5]] : "") + (themes ? "<br><small>" + themes + "</small>" : "") +
-                        "</div>"; });
-                return mk;
-            }
-            var index = null;
-            if (clusterRadius > 0) {
-                var features = new Array(p.rows.length);
-                for (var i = 0; i < p.rows.length; i++) {
-                    features[i] = {type: "Feature", properties: {i: i},
-                                   geometry: {type: "Point", coordinates: [p.rows[i][1], p.rows[i][0]]}};
-                }
-                index = new Supercluster({radius: clusterRadius, maxZoom: MAX_CLUSTER_ZOOM, minPoints: 2});
-                index.load(features);
-            }
-            var ActorLayer = L.Layer.extend({
-                onAdd: function (map) {
-                    this._points = L.featureGroup().addTo(map);    // actors: a click selects
-                    this._clusters = L.layerGroup().addTo(map);    // cluster icons: a click zooms
-                    this._spider = L.featureGroup().addTo(map);    // actors spread around one place
-                    this._legs = L.layerGroup().addTo(map);
-                    map.on("moveend", this._update, this);
-                    map.on("zoomstart", this._unspider, this);
-                    this._update();
-                    // Benchmarks and tests wait on this count of actor layers drawn.
-                    window.atlasDrawn = (window.atlasDrawn || 0) + 1;
-                },
-                onRemove: function (map) {
-                    map.off("moveend", this._update, this);
-                    map.off("zoomstart", this._unspider, this);
-                    [this._points, this._clusters, this._spider, this._legs].forEach(function (g) { map.removeLayer(g); });
-                },
-                _update: function () {
-                    var map = this._map, self = this;
-                    this._points.clearLayers();
-                    this._clusters.clearLayers();
-                    if (!index) {
-                        p.rows.forEach(function (r) { self._points.addLayer(actorMarker(r)); });
-                        return;
-                    }
-                    var b = map.getBounds().pad(0.25);
-                    index.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
-                                      Math.min(Math.round(map.getZoom()), MAX_CLUSTER_ZOOM + 1)).forEach(function (c) {
-                        var at = [c.geometry.coordinates[1], c.geometry.coordinates[0]];
-                        if (!c.properties.cluster) {
-                            self._points.addLayer(actorMarker(p.rows[c.properties.i]));
-                            return;
-                        }
-                        if (c.properties.cluster_id === self._spidered) { return; }
-                        var n = c.properties.point_count;
-                        var icon = L.divIcon({html: "<div><span>" + c.properties.point_count_abbreviated + "</span></div>",
-                            className: "marker-cluster marker-cluster-" + (n < 10 ? "small" : n < 100 ? "medium" : "large"),
-                            iconSize: L.point(40, 40)});
-                        var m = L.marker(at, {icon: icon, title: String(n)});
-                        m.on("click", function () {
-                            var z = index.getClusterExpansionZoom(c.properties.cluster_id);
-                            if (z > MAX_CLUSTER_ZOOM && map.getZoom() >= MAX_CLUSTER_ZOOM - 2) { self._spiderfy(c, at); }
-                            else { map.setView(at, Math.min(z, map.getMaxZoom())); }
-                        });
-                        self._clusters.addLayer(m);
-                    });
-                },
-                _spiderfy: function (c, at) {
-                    var map = this._map, self = this;
-                    this._unspider();
-                    var leaves = index.getLeaves(c.properties.cluster_id, Infinity);
-                    var centre = map.latLngToLayerPoint(at);
-                    var reach = Math.max(28, leaves.length * 4);
-                    leaves.forEach(function (leaf, j) {
-                        var angle = 2 * Math.PI * j / leaves.length;
-                        var spot = map.layerPointToLatLng(centre.add(L.point(Math.cos(angle) * reach, Math.sin(angle) * reach)));
-                        self._legs.addLayer(L.polyline([at, spot], {color: "#444", weight: 1, interactive: false}));
-                        self._spider.addLayer(actorMarker(p.rows[leaf.properties.i], spot));
-                    });
-                    this._spidered = c.properties.cluster_id;
-                    this._update();
-                },
-                _unspider: function () {
-                    this._spider.clearLayers();
-                    this._legs.clearLayers();
-                    this._spidered = null;
-                }
-            });
-            return new ActorLayer();
-        })();
-        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
-        {% endmacro %}
-    """)
-    default_js = [("supercluster", "supercluster.min.js")]
-    default_css = [("markerclustercss", "MarkerCluster.css"),
-                   ("markerclusterdefaultcss", "MarkerCluster.Default.css")]
-
-    def __init__(self, actors: pd.DataFrame, *, name: str, lang: str = "en", cluster_radius: int = 60,
-                 radius: float = 6, international: bool = False, show: bool = True):
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "ActorLayer"
-        self.count = int(actors.dropna(subset=["lat", "lon"]).shape[0])
-        self.payload = _js(actor_payload(actors, lang))
-        self.cluster_radius = int(cluster_radius)  # pixels; 0 draws every actor on its own
-        self.max_cluster_zoom = MAX_ZOOM - 2
-        self.radius = radius
+def actor_layer(actors: pd.DataFrame, *, name: str, lang: str = "en", cluster_radius: int = 60,
+                radius: float = 6, international: bool = False, show: bool = True) -> foliumx.LayerCall:
+    """``actors`` as a layer drawn in the browser from :func:`actor_payload` by
+    ``AtlasMap.actorLayer`` (``static/atlas/actors.js``): clustered within ``cluster_radius``
+    pixels (0: each on its own), only what is in view drawn; a click reports the actor's id."""
+    return foliumx.LayerCall("AtlasMap.actorLayer", {
+        "data": actor_payload(actors, lang), "clusterRadius": int(cluster_radius), "maxClusterZoom": MAX_ZOOM - 2,
+        "radius": radius,
         # International partners: a dark ring, dashed, so they read as "elsewhere" at a glance.
-        self.weight = 2.5 if international else 1
-        self.dash = '"3 2"' if international else "null"
+        "weight": 2.5 if international else 1, "dash": "3 2" if international else None,
+    }, name="ActorLayer", layer_name=name, show=show, js_files=["supercluster", "atlas_actors"],
+        css_files=["markerclustercss", "markerclusterdefaultcss"])
 
 
 def explore_actors(actors: pd.DataFrame, m: folium.Map | None = None, *, lang: str = "en",
@@ -425,13 +243,13 @@ def explore_actors(actors: pd.DataFrame, m: folium.Map | None = None, *, lang: s
     """
     m = m or base_map(lang=lang)
     abroad = actors["country"].map(is_international).astype(bool)
-    ActorLayer(actors[~abroad], name=t("map.layer.actors", lang), lang=lang, cluster_radius=60 if cluster else 0,
-               radius=radius).add_to(m)
+    actor_layer(actors[~abroad], name=t("map.layer.actors", lang), lang=lang, cluster_radius=60 if cluster else 0,
+                radius=radius).add_to(m)
     if abroad.any():
         # Clustered only where points (nearly) coincide, e.g. BMZ and GIZ in Bonn: a click on
         # the pair spreads them out, so each stays clickable.
-        ActorLayer(actors[abroad], name=t("map.layer.international", lang), lang=lang, cluster_radius=10,
-                   radius=radius + 1, international=True).add_to(m)
+        actor_layer(actors[abroad], name=t("map.layer.international", lang), lang=lang, cluster_radius=10,
+                    radius=radius + 1, international=True).add_to(m)
     found = set(actors["kind"].tolist())
     present = [k for k in ACTOR_KINDS if k in found]
     entries = [(KIND_COLOURS[k], label(ACTOR_KINDS, k, lang)) for k in present]
@@ -471,49 +289,6 @@ def colour_for(value: float, breaks: list[float]) -> str | None:
     return CHOROPLETH[-1]
 
 
-class _RegionLayer(_ScriptOnly, Layer):
-    """Regions filled by class colour over the shared outline geometry (only the figures are sent
-    per render). A region's tooltip gives name, country and count; a click reports
-    ``feature.properties.region_code`` to streamlit-folium."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function () {
-            var figures = {{ this.figures }}, aliases = {{ this.aliases }};
-            var group = L.geoJSON({{ this.geometry.get_name() }}.regions, {
-                style: function (f) {
-                    var fill = (figures[f.properties.region_code] || [])[3];
-                    return {fillColor: fill || "{{ this.land }}", fillOpacity: fill ? 0.75 : 0,
-                            color: "#5b6770", weight: 0.8};
-                },
-                onEachFeature: function (f, layer) {
-                    var q = figures[f.properties.region_code] || ["", "", 0, null];
-                    layer.feature = {type: "Feature", geometry: f.geometry,
-                                     properties: {region_code: f.properties.region_code, n: q[2]}};
-                    // Every text was escaped in Python, so it may be inserted as HTML.
-                    layer.bindTooltip("<table>" + [0, 1, 2].map(function (j) {
-                        return "<tr><th style='text-align:left;padding-right:8px'>" + aliases[j] +
-                               "</th><td>" + q[j] + "</td></tr>"; }).join("") + "</table>", {sticky: true});
-                    layer.on("mouseover", function () { layer.setStyle({weight: 2.5, color: "#111111"}); });
-                    layer.on("mouseout", function () { group.resetStyle(layer); });
-                }
-            });
-            return group;
-        })();
-        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
-        {% endmacro %}
-    """)
-
-    def __init__(self, figures: dict[str, list], *, aliases: list[str], geometry: _Outlines, name: str,
-                 show: bool = True):
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "RegionLayer"
-        self.figures = _js(figures)
-        self.aliases = _js(aliases)
-        self.geometry = geometry  # named at render: streamlit-folium renames elements first
-        self.land = LAND
-
-
 def explore_regions(counts: pd.DataFrame, m: folium.Map | None = None, *, metric: str = "",
                     lang: str = "en") -> folium.Map:
     """Choropleth of admin-1 regions: ``counts`` has ``region_code`` and ``n``.
@@ -536,8 +311,12 @@ def explore_regions(counts: pd.DataFrame, m: folium.Map | None = None, *, metric
     figures = {code: [_esc(name), _esc(label(COUNTRIES, country, lang)), v, colour_for(v, breaks)]
                for code, name, country, v in zip(regions["region_code"], names, regions["country"], n)}
     aliases = [t("map.layer.region", lang), t("map.layer.country", lang), metric or t("map.layer.actors", lang)]
-    _RegionLayer(figures, aliases=[_esc(x) for x in aliases], geometry=_outlines(m),
-                 name=t("map.layer.regions", lang) + (f" — {metric}" if metric else "")).add_to(m)
+    # Regions filled by class colour over the outlines' geometry (only the figures are sent); a
+    # click reports feature.properties.region_code to streamlit-folium.
+    foliumx.LayerCall("AtlasMap.regionLayer", {"figures": figures, "aliases": [_esc(x) for x in aliases], "land": LAND},
+                      refs=[_outlines(m)], name="RegionLayer",
+                      layer_name=t("map.layer.regions", lang) + (f" — {metric}" if metric else ""),
+                      js_files=["atlas_regions"]).add_to(m)
     low: float = 1
     entries: list[tuple[str, str]] = []
     for bound, colour in zip(breaks, (colour_for(b, breaks) for b in breaks)):
@@ -653,15 +432,13 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
     explore_actors(actors, m, lang=lang, radius=radius)
     folium.LayerControl(collapsed=True).add_to(m)
     names = {key: t(message, lang) for key, message in LAYER_KEYS.items()}
-    for child in list(m._children.values()):
-        if isinstance(child, Layer) and child.control:
+    for child in foliumx.children(m):
+        if isinstance(child, folium.map.Layer) and child.control:
             key = next((k for k, n in names.items() if child.layer_name.startswith(n)), None)
             if key is not None and key in hidden:
                 child.show = False
     if fill_frame:
-        root = m.get_root()
-        assert isinstance(root, Figure)  # a map's root is its page
-        root.header.add_child(Element("<style>#map_div, .folium-map { height: 100vh !important; }</style>"))
+        foliumx.add_style(m, "#map_div, .folium-map { height: 100vh !important; }")
     if view_param or generation:
         # The page's address follows the map (AtlasMap.keepView, static/atlas/map.js): ?view= after
         # each pan or zoom by the user, ?hide= for layers switched off; a map redrawn with the same
@@ -778,7 +555,8 @@ def clicked(state: Mapping | None) -> tuple[str, str] | None:
 STANDALONE_ASSETS = ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/jquery/jquery.min.js",
                      "vendor/html2canvas/html2canvas.min.js", "vendor/supercluster/supercluster.min.js",
                      "vendor/markercluster/MarkerCluster.css", "vendor/markercluster/MarkerCluster.Default.css",
-                     "atlas/map.js", "atlas/controls.js")
+                     "atlas/map.js", "atlas/controls.js", "atlas/regions.js",
+                     "atlas/actors.js")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
@@ -805,21 +583,14 @@ def standalone(m: folium.Map, caption: str = "", title: str = "Migration Actors 
     >>> "/app/static" in page, "<script src" in page, "Sources: &lt;3 documents&gt;" in page
     (False, False, True)
     """
-    page = m.get_root().render()
-
-    def replace(match: re.Match) -> str:
-        tag, url = match.group(0), match.group("url")
+    def load(url: str) -> tuple[str, str] | None:
         asset = url.split(STATIC_URL + "/", 1)[-1] if url.startswith(STATIC_URL) else None
         if asset not in STANDALONE_ASSETS:
-            return ""  # unused by the atlas's maps, or not ours: never fetched
+            return None  # unused by the atlas's maps, or not ours: never fetched
         path = STATIC_DIR / asset
-        if tag.startswith("<link"):
-            return f"<style>/* {asset} */\n{_inline_css(path)}\n</style>"
-        code = path.read_text(encoding="utf-8").replace("</script", "<\\/script")
-        return f"<script>/* {asset} */\n{code}\n</script>"
+        return asset, _inline_css(path) if path.suffix == ".css" else path.read_text(encoding="utf-8")
 
-    page = re.sub(r'<script[^>]*\bsrc="(?P<url>[^"]+)"[^>]*>\s*</script>', replace, page)
-    page = re.sub(r'<link[^>]*\bhref="(?P<url>[^"]+)"[^>]*/?>', replace, page)
+    page = foliumx.inline_assets(m.get_root().render(), load)
     note = (f"<div style='position:fixed;left:8px;bottom:8px;z-index:1000;background:rgba(255,255,255,.92);"
             f"padding:4px 8px;border-radius:4px;font:13px sans-serif'>{_esc(caption)}</div>") if caption else ""
     page = page.replace("<head>", f"<head><title>{_esc(title)}</title>", 1)

@@ -296,8 +296,9 @@ def _map_script(at: AppTest) -> str:
 
 def _map_ids(at: AppTest) -> list[str]:
     """Ids of the actors drawn on the page's map (from the embedded payloads)."""
-    payloads = re.findall(r"var p = (\{.*?\});\n", _map_script(at))
-    return [row[3] for p in payloads for row in json.loads(p.replace("<\\/", "</"))["rows"]]
+    from mapping import foliumx
+
+    return [row[3] for _, o in foliumx.calls(_map_script(at), "AtlasMap.actorLayer") for row in o["data"]["rows"]]
 
 
 def test_the_map_is_rendered_once_per_content_for_every_session(app_db, monkeypatch):
@@ -730,9 +731,10 @@ def test_a_link_can_switch_map_layers_off(app_db):
     assert not at.exception
     script = _map_script(at)
     # The choropleth is built but starts switched off; the actors are on.
-    assert "var figures" in script
-    region_var = re.search(r"var (\w+) = \(function \(\) \{\s*var figures", script).group(1)
+    region_var = re.search(r"var (\w+) = AtlasMap\.regionLayer\(", script).group(1)
     assert f"{region_var}.addTo(" not in script
+    actor_var = re.search(r"var (\w+) = AtlasMap\.actorLayer\(", script).group(1)
+    assert f"{actor_var}.addTo(" in script
     assert at.query_params["hide"] == "links,regions"
 
 
