@@ -107,3 +107,72 @@ def test_text_escaped_for_markdown_never_reaches_a_plain_text_widget():
                             == "escape"):
                         found.append(f"{path.name}:{part.lineno} st.{func.attr}")
     assert not found, found
+
+
+# -- the map's JavaScript and folium's internals (mapping/foliumx.py is their one home) ------------------
+ADAPTER = ROOT / "mapping" / "foliumx.py"
+# What marks JavaScript in a string: a script element, a function, a declaration, Leaflet, the DOM.
+JS = re.compile(r"<script|\bfunction\s*\(|=>|\b(?:var|let|const)\s+\w+\s*=|\bL\.[A-Za-z]+\s*\(|\.addTo\s*\("
+                r"|\b(?:document|window)\.\w")
+
+
+def _folium_private_names() -> set[str]:
+    """Every underscore attribute of folium's and branca's elements (``_children``, ``_template``,
+    ``_parent``, ``_name``, ``_id``…), read from the installed libraries, not listed by hand."""
+    import branca.element
+    import folium
+    from folium.elements import JSCSSMixin
+    from folium.map import Layer
+
+    m = folium.Map(tiles=None)
+    folium.GeoJson({"type": "FeatureCollection", "features": []}).add_to(m)
+    m.get_root().render()
+    names = {n for element in (m, m.get_root(), *m._children.values()) for n in vars(element)}
+    for cls in (branca.element.Figure, branca.element.MacroElement, folium.Map, Layer, JSCSSMixin, folium.GeoJson):
+        names |= {n for c in cls.__mro__ if c.__module__.split(".")[0] in ("folium", "branca") for n in vars(c)}
+    return {n for n in names if n.startswith("_") and not n.startswith("__")}
+
+
+def _mapping_modules_but_the_adapter() -> list[Path]:
+    return [p for p in sorted((ROOT / "mapping").rglob("*.py")) if p != ADAPTER]
+
+
+def _strings(tree: ast.AST) -> list[tuple[int, str]]:
+    """``(line, text)`` of every string literal (f-string parts included), docstrings excepted."""
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_folium_internals_are_touched_only_by_the_adapter():
+    """folium's and branca's private parts (underscore attributes, templates, branca's elements,
+    folium's submodules) are used in mapping/foliumx.py only, so a folium upgrade is checked there
+    (tests/test_foliumx.py pins the version)."""
+    private = _folium_private_names()
+    assert {"_children", "_template", "_parent", "_name"} <= private  # the list is read, not empty
+    offenders = []
+    for path in _mapping_modules_but_the_adapter():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in private:
+                offenders.append(f"{path.name}:{node.lineno} .{node.attr}")
+            elif isinstance(node, ast.Import):
+                offenders += [f"{path.name}:{node.lineno} import {a.name}" for a in node.names
+                              if a.name.split(".")[0] == "branca" or a.name.startswith("folium.")]
+            elif isinstance(node, ast.ImportFrom) and node.module and (
+                    node.module.split(".")[0] == "branca" or node.module.startswith("folium.")):
+                offenders.append(f"{path.name}:{node.lineno} from {node.module}")
+    assert not offenders, f"folium internals outside mapping/foliumx.py: {offenders}"
+
+
+def test_the_map_javascript_lives_in_static_files():
+    """No JavaScript in Python strings under mapping/ but the adapter's one call template: the
+    map's code is in static/atlas/*.js, served by the app and inlined into standalone exports."""
+    offenders = []
+    for path in _mapping_modules_but_the_adapter():
+        for line, text in _strings(ast.parse(path.read_text(encoding="utf-8"))):
+            if JS.search(text):
+                offenders.append(f"{path.name}:{line} {text.strip()[:60]!r}")
+    assert not offenders, f"JavaScript in Python strings (move it to static/atlas/): {offenders}"
