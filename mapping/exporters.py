@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from .formulas import neutralise
@@ -23,6 +24,18 @@ def _flatten(value: object) -> object:
         if isinstance(items, list):
             return "|".join(str(v) for v in items)
     return value
+
+
+def _cell(value: object) -> object:
+    """A cell as spreadsheet and JSON writers take it: any missing value (None, NaN, pandas' NA of
+    a nullable integer column, NaT) as None, NumPy scalars as Python ones.
+
+    >>> _cell(pd.NA), _cell(float("nan")), _cell(pd.array([1995], dtype="Int32")[0]), _cell("a")
+    (None, None, 1995, 'a')
+    """
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -102,7 +115,7 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "actors") -> bytes:
     safe = safe_frame(frame)
     ws.append([str(c) for c in safe.columns])
     for row in safe.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and v != v) or v is None else v for v in row])
+        ws.append([_cell(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -124,7 +137,7 @@ def to_geojson(frame: pd.DataFrame) -> bytes:
         lat, lon = record.pop("lat", None), record.pop("lon", None)
         if lat is None or lon is None or lat != lat or lon != lon:
             continue
-        properties = {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
+        properties = {k: _cell(v) for k, v in record.items()}
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
                          "properties": properties})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,

@@ -49,3 +49,19 @@ def test_exports_say_how_each_fact_is_known(store):
     assert {"evidence", "place_evidence", "dates_evidence", "evidence_note"} <= set(frame.columns)
     tags = exporters.to_hxl(frame).decode("utf-8-sig").splitlines()[1]
     assert "#meta+evidence" in tags and "#meta+evidence+place" in tags
+
+
+def test_a_nullable_integer_column_exports_empty_cells_and_numbers():
+    """An INTEGER column with missing values reads into pandas as Int32 with <NA> (e.g. a year added
+    by CONTRIBUTING's "add a field" recipe): XLSX refused <NA>, GeoJSON wrote it as the text "<NA>"."""
+    import json
+
+    import openpyxl
+
+    frame = pd.DataFrame({"id": ["a", "b"], "lat": [14.7, 15.0], "lon": [-17.4, -16.0],
+                          "founded": pd.array([1995, None], dtype="Int32")})
+    rows = list(openpyxl.load_workbook(io.BytesIO(exporters.to_xlsx(frame))).active.values)
+    assert rows[1][-1] == 1995 and rows[2][-1] is None
+    features = json.loads(exporters.to_geojson(frame))["features"]
+    assert [f["properties"]["founded"] for f in features] == [1995, None]
+    assert to_csv(frame).decode("utf-8-sig").splitlines()[1:] == ["a,14.7,-17.4,1995", "b,15.0,-16.0,"]
