@@ -783,6 +783,87 @@ def drawn_subgraph(g: nx.MultiDiGraph, focus: Iterable[str] = (), hops: int = 1,
     return top_nodes(g, limit, keep=focus).copy()
 
 
+# -- the organisation file's picture of its partners ------------------------------------------------
+#: Partners an organisation file draws around its actor; the rest are named in its partner list.
+EGO_SHOWN = 12
+
+
+def ego_partners(g: nx.MultiDiGraph, centre: str, node_metrics: pd.DataFrame | None = None,
+                 limit: int = EGO_SHOWN) -> tuple[nx.MultiDiGraph, int]:
+    """``centre`` and its ``limit`` most relevant direct partners, with the links among them, and
+    the number of partners left out. Relevant first: most links with ``centre`` (a partner in
+    several projects, a funder and an implementer...), then the most connected in the whole atlas
+    (``node_metrics``' degree), then by name.
+
+    >>> hub = nx.MultiDiGraph([("hub", x) for x in "abcde"] + [("hub", "e"), ("a", "b"), ("b", "z")])
+    >>> drawn, left_out = ego_partners(hub, "hub", limit=3)
+    >>> sorted(drawn), left_out
+    (['a', 'b', 'e', 'hub'], 2)
+    """
+    if centre not in g:
+        return g.subgraph([]).copy(), 0
+    strength: dict[str, int] = {}
+    for u, v in itertools.chain(g.out_edges(centre), g.in_edges(centre)):
+        other = v if u == centre else u
+        if other != centre:
+            strength[other] = strength.get(other, 0) + 1
+    degree = node_metrics["degree"] if node_metrics is not None and "degree" in node_metrics else pd.Series(dtype=float)
+    ranked = sorted(strength, key=lambda n: (-strength[n], -float(degree.get(n, g.degree(n))),
+                                             str(g.nodes[n].get("name", n)).lower()))
+    return g.subgraph([centre, *ranked[:limit]]).copy(), max(len(ranked) - limit, 0)
+
+
+def ego_layout(g: nx.MultiDiGraph, centre: str) -> dict[str, tuple[float, float]]:
+    """The organisation in the middle and its partners on a circle around it, grouped by kind
+    and then by name (a star drawn by a force layout piles its partners up on one side).
+
+    >>> pos = ego_layout(nx.MultiDiGraph([("c", "a"), ("c", "b")]), "c")
+    >>> pos["c"], sorted(pos)
+    ((500.0, 500.0), ['a', 'b', 'c'])
+    """
+    others = sorted((n for n in g if n != centre),
+                    key=lambda n: (str(g.nodes[n].get("kind") or ""), str(g.nodes[n].get("name", n)).lower()))
+    positions = {centre: (500.0, 500.0)}
+    for i, n in enumerate(others):
+        angle = 2 * np.pi * i / max(len(others), 1) - np.pi / 2  # the first at the top
+        positions[n] = (round(500 + 500 * float(np.cos(angle)), 1), round(500 + 500 * float(np.sin(angle)), 1))
+    return positions
+
+
+def ego_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]], node_metrics: pd.DataFrame,
+             centre: str, lang: str = "en") -> dict:
+    """:func:`chart_spec` of an organisation's partners, for a narrow column: the legend above the
+    picture, every partner named (long names wrapped on two or three lines), the names on the
+    left half written to the left of their node so they run outwards, never over the middle.
+
+    >>> g = nx.MultiDiGraph([("c", "a"), ("c", "b")])
+    >>> nx.set_node_attributes(g, {"c": "C", "a": "A", "b": "B"}, "name")
+    >>> spec = ego_spec(g, ego_layout(g, "c"), metrics(g), "c")
+    >>> [d["label"]["show"] for d in spec["series"][0]["data"]], spec["series"][0]["left"]
+    ([True, True, True], 'center')
+    """
+    spec = chart_spec(g, positions, node_metrics, selected=centre, lang=lang, label_top=g.number_of_nodes(),
+                      aspect=1.0)
+    names = spec["legend"][0]["data"]
+    spec["legend"] = [{"data": names, "type": "plain", "orient": "horizontal", "left": 0, "right": 30, "top": 0,
+                       "itemGap": 8, "itemWidth": 12, "itemHeight": 9, "textStyle": {"fontSize": 11, "width": 120,
+                                                                                       "overflow": "truncate"}}]
+    rows = -(-len(names) // 3)  # about three entries a line in a column of a laptop's screen
+    series = spec["series"][0]
+    # A square in the middle (only top and bottom given: ECharts keeps the circle round, where four
+    # sides would stretch it, nodes included, into an oval), names beside it.
+    top = 24 + 18 * rows
+    series.pop("left")
+    series.update({"left": "center", "top": top, "bottom": 18,
+                   "label": series["label"] | {"fontSize": 11, "lineHeight": 13, "width": 84, "overflow": "break"}})
+    spec.pop("media", None)
+    nodes = list(g.nodes)
+    for item, n in zip(series["data"], nodes):
+        if n != centre and positions[n][0] < 499:
+            item["label"] = {"show": True, "position": "left"}
+    return spec
+
+
 def annotated(g: nx.MultiDiGraph, node_metrics: pd.DataFrame, community: Mapping[str, int],
               positions: Mapping[str, tuple[float, float]]) -> nx.MultiDiGraph:
     """A copy of ``g`` whose nodes carry their metrics, community and drawn position (for Gephi)."""

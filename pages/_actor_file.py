@@ -10,12 +10,10 @@ import streamlit.components.v1 as components
 
 from mapping import graph, maps, orgfile
 from mapping.areas import areas_table
-from mapping.filters import Filters
 from mapping.model import TARGET_GROUPS, THEMES, label
 from pages import _ui, _views
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "print.css"
-EGO_LIMIT = 60  # nodes drawn around the file's actor: enough for the busiest hub of the seed and readable
 
 
 def header(actor: dict, sources: int, lang: str) -> None:
@@ -70,19 +68,18 @@ def where_and_who(actor: dict, key: tuple[str, int], lang: str) -> str | None:
                 st.dataframe(areas_table(areas, lang), hide_index=True, width="stretch", key="actor_areas")
     with right, st.container(key="actor_ego"):
         st.subheader(_ui.tr("actor.ego"), anchor=False)
-        whole = _views.network(key, Filters(), False)
-        drawing = _views.network_drawing(key, Filters(), False, None, (actor["id"],), 1, EGO_LIMIT)
-        if drawing["graph"].number_of_nodes() <= 1:
+        ego = _views.ego_chart(key, actor["id"], lang)
+        drawn = ego["graph"]
+        if drawn.number_of_nodes() <= 1:
             st.caption(_ui.tr("actor.no_partners"))
             return None
-        spec = graph.chart_spec(drawing["graph"], drawing["positions"], whole["metrics"], selected=actor["id"],
-                                lang=lang, label_top=EGO_LIMIT, aspect=1.0)  # a narrow column: keep it square
-        event = st.echarts_chart(spec, on_select="rerun", key=f"actor_ego_{actor['id']}", height=340,
-                                 renderer="canvas",
-                                 alt=_ui.tr("actor.ego_alt", n=drawing["graph"].number_of_nodes() - 1))
+        event = st.echarts_chart(ego["spec"], on_select="rerun", key=f"actor_ego_{actor['id']}", height=340,
+                                 renderer="canvas", alt=_ui.tr("actor.ego_alt", n=drawn.number_of_nodes() - 1))
+        if ego["left_out"]:  # a hub: its strongest partners are drawn, the list below names them all
+            st.markdown(f"**{_ui.tr('actor.ego_more', n=ego['left_out'], shown=drawn.number_of_nodes() - 1)}**")
         st.caption(_ui.tr("actor.ego_hint"))
-        clicked = graph.selected_node(drawing["graph"], event)
-        return clicked if clicked and clicked != actor["id"] and clicked in whole["graph"] else None
+        clicked = graph.selected_node(drawn, event)
+        return clicked if clicked and clicked != actor["id"] else None
 
 
 def timeline(projects, events, lang: str) -> None:

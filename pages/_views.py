@@ -95,6 +95,18 @@ def network_table(key: tuple[str, int], filters: Filters, context: bool, project
     return graph.metrics_table(drawn, view["metrics"], view["community"], lang, view["community_names"])
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def ego_chart(key: tuple[str, int], actor_id: str, lang: str) -> dict:
+    """An organisation file's picture of its partners: the most relevant ones around it (the rest
+    counted in ``left_out``), its ECharts option and the drawn graph (clicks map back through it)."""
+    from mapping import graph
+
+    whole = network(key, Filters(), False)
+    drawn, left_out = graph.ego_partners(whole["graph"], actor_id, whole["metrics"])
+    spec = graph.ego_spec(drawn, graph.ego_layout(drawn, actor_id), whole["metrics"], actor_id, lang)
+    return {"graph": drawn, "spec": spec, "left_out": left_out}
+
+
 # -- map ---------------------------------------------------------------------------------------------
 MAP_COLUMNS = ("id", "name", "kind", "country", "region_code", "city", "lat", "lon", "themes")
 

@@ -246,6 +246,20 @@ def test_network_project_view_shows_recosa_roles(app_db):
     assert recosa["degree"] >= roles["actor_id"].nunique()
 
 
+def test_a_hubs_file_draws_its_strongest_partners_and_says_how_many_more(app_db):
+    at = _app(lang="en", actor="giz")
+    at.switch_page("pages/actor.py").run()
+    assert not at.exception
+    [chart] = at.get("echarts_chart")
+    drawn = json.loads(chart.proto.spec)["series"][0]["data"]
+    assert len(drawn) == 13  # GIZ and its twelve most linked partners
+    more = next(m.value for m in at.markdown if m.value.startswith("**…"))
+    n = int(re.search(r"and (\d+) more partners \(see the list below\)", more).group(1))
+    # The list below names every partner, the drawn and the left out.
+    listed = set(next(d for d in at.dataframe if d.key == "actor_partners_giz").value["id"])
+    assert len(listed) == 12 + n
+
+
 def test_network_ego_view_grows_with_hops(app_db):
     at = _network(actor="commune-kaolack")
     at.radio(key="net_mode").set_value("ego").run()

@@ -273,3 +273,26 @@ def test_a_saved_zoom_opens_the_picture_on_its_actor(cliques):
     # the picture's data sit at those coordinates: the centre is node e itself
     e = series["data"][list(cliques.nodes).index("e")]
     assert [e["x"], e["y"]] == series["center"]
+
+
+def test_a_hubs_file_draws_its_most_linked_partners_and_counts_the_rest(store):
+    """GIZ, the seed's hub (two dozen partners): twelve drawn, the most linked to it first, every
+    one named, none drawn over another, and the others counted for the "and N more" line."""
+    actors = store.actors()
+    g = graph.build_graph(actors, store.relations_among(actors["id"].tolist()))
+    node_metrics = graph.metrics(g)
+    partners = set(g.successors("giz")) | set(g.predecessors("giz"))
+    drawn, left_out = graph.ego_partners(g, "giz", node_metrics)
+    shown = set(drawn) - {"giz"}
+    assert len(shown) == graph.EGO_SHOWN and left_out == len(partners) - graph.EGO_SHOWN > 0
+    links = {n: g.number_of_edges("giz", n) + g.number_of_edges(n, "giz") for n in partners}
+    assert min(links[n] for n in shown) >= max(links[n] for n in partners - shown)
+    positions = graph.ego_layout(drawn, "giz")
+    spec = graph.ego_spec(drawn, positions, node_metrics, "giz")
+    data = spec["series"][0]["data"]
+    assert all(d.get("label", {}).get("show") for d in data)  # every partner named
+    points = list(positions.values())
+    nearest = min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for a, b in itertools.combinations(points, 2))
+    assert nearest > 200  # on a 1000-wide circle: no two nodes on top of each other
+    # names on the left run outwards (to the left), so they never cross the middle
+    assert all(d["label"].get("position") == "left" for d, n in zip(data, drawn) if positions[n][0] < 499 and n != "giz")
