@@ -76,7 +76,7 @@ def refresh() -> None:
     """Re-read the signed-in account (role, still active) from the database; app.py calls it
     first on every run. A closed account is signed out with a message."""
     current = user()
-    if viewer():
+    if viewer() or edits_off():  # nobody signs in here (the cookie's key may not even be writable)
         return
     if current is None:
         if not st.session_state.get("_session_checked"):  # a reload or a new tab: the browser's cookie

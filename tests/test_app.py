@@ -1087,6 +1087,12 @@ def test_a_read_only_database_says_edits_are_off_on_every_page_and_offers_no_wri
     before = store.checksum()
     store.close()
     monkeypatch.setattr(base, "write_problem", lambda path: f"the database file {path} is read-only")
+    from pages import _account
+
+    def no_cookie():  # its key file is created beside the database: found unwritable by a real run
+        raise AssertionError("the sign-in cookie was read while edits are off")
+
+    monkeypatch.setattr(_account, "_from_cookie", no_cookie)
     for lang, banner in (("en", "Edits are off"), ("fr", "Modifications désactivées")):
         for page in ("pages/directory.py", "pages/map.py", "pages/network.py", "pages/about.py", "pages/actor.py"):
             at = _app(lang=lang, actor="giz")

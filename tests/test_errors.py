@@ -105,3 +105,22 @@ def test_a_partner_suggestion_that_cannot_be_displayed_names_it_and_the_others_s
     _record_warning(at, "ms2")
     assert any("reachable through GIZ via RECOMIG" in m.value for m in at.markdown)  # the next suggestions
     assert [where for _, where, _ in expected_page_errors] == ["record ms2"]
+
+
+def test_one_side_of_a_duplicate_pair_that_cannot_be_displayed_names_it(app_db, monkeypatch, expected_page_errors):
+    from mapping.auth import User
+    from mapping.store import Store
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", "Amina", trusted=True)
+    dup = store.save("actor", {"name": "AMAPPE Rabat", "acronym": "AMAPPE", "kind": "ngo", "country": "MA"},
+                     user=User("amina", "curator"), source="partners.csv")
+    store.close()
+    _fails_on(monkeypatch, dup["id"])  # its caption (id · status · version) cannot be written
+    at = _app(lang="en")
+    at.session_state["user"] = User("amina", "curator", "Amina")
+    at.switch_page("pages/duplicates.py").run()
+    assert not at.exception and not at.error
+    _record_warning(at, dup["id"])
+    assert at.button(key="dup_merge")  # the other side and the merge button are still there
+    assert [where for _, where, _ in expected_page_errors] == [f"record {dup['id']}"]
