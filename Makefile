@@ -47,8 +47,10 @@ test: setup browser
 	@$(PY) -m pytest tests mapping --doctest-modules -q; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: nothing was checked" >&2; fi; exit $$rc
 
+# On every core (pytest-xdist): each worker is a process of its own, with its own Streamlit caches
+# and temporary folders.
 test-fast: setup
-	$(PY) -m pytest tests mapping --doctest-modules -q -m "not browser and not e2e"
+	$(PY) -m pytest tests mapping --doctest-modules -q -m "not browser and not e2e" -n auto
 
 # A benchmark with its own dependencies (the bench group, in requirements-dev.txt): make bench NAME=load ARGS="--actors 5000"
 NAME ?= load

@@ -71,6 +71,7 @@ def pytest_configure(config):
                                        "(make test runs it, make test-fast skips it)")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     _scan_installed_components_once()
+    _compile_scripts_once()
 
 
 def _scan_installed_components_once() -> None:
@@ -82,6 +83,28 @@ def _scan_installed_components_once() -> None:
     except ImportError:  # another Streamlit: it scans as it likes, only slower
         return
     manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+
+
+def _compile_scripts_once() -> None:
+    """Every AppTest run reads, rewrites ("magic") and compiles app.py and its page anew (a new
+    ScriptCache per run). Scripts do not change during a run; one cache keyed by path and
+    modification time serves every AppTest (a test that wrote a script would get it compiled)."""
+    try:
+        from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+        from streamlit.testing.v1 import app_test, local_script_runner
+    except ImportError:  # another Streamlit: each run compiles, only slower
+        return
+    compiled: dict[tuple[str, int, int], object] = {}
+
+    class SharedScriptCache(ScriptCache):
+        def get_bytecode(self, script_path: str):
+            stat = os.stat(script_path)
+            key = (os.path.abspath(script_path), stat.st_mtime_ns, stat.st_size)
+            if key not in compiled:
+                compiled[key] = ScriptCache().get_bytecode(script_path)
+            return compiled[key]
+
+    app_test.ScriptCache = local_script_runner.ScriptCache = SharedScriptCache
 
 
 @pytest.fixture(autouse=True)
