@@ -3,6 +3,7 @@ projects and events over time, and the sources of every fact — printable on on
 import streamlit as st
 
 from mapping.model import is_international
+from mapping.store import PRIVATE_COLUMNS
 from pages import _actor_file, _errors, _partner_list, _ui, _views
 
 _ui.ensure_app()
@@ -50,7 +51,8 @@ with _errors.record(actor["id"]):
 
     _actor_file.contacts(actor)
     if curator:
-        private = [(k, actor.get(k)) for k in ("contact_name", "contact_role", "contact_email") if actor.get(k)]
+        # Every private field (a new one included), shown to curators only.
+        private = [(k, actor.get(k)) for k in PRIVATE_COLUMNS if actor.get(k)]
         st.caption(_ui.tr("actor.curator_view", status=_ui.tr("status." + actor["status"]), version=actor["version"]))
         for k, v in private:
             st.markdown(f"**{_ui.tr('field.' + k)}** ({_ui.tr('field.private')}) : {_ui.escape(v)}")
