@@ -61,3 +61,28 @@ def test_the_serving_mark_is_seen_by_other_processes_and_dropped_on_exit(tmp_pat
         server.kill()
         server.wait()
     assert not locks.in_use(db)  # the kernel dropped the lock with the process: nothing stale
+
+
+def test_a_lock_file_that_cannot_be_written_still_excludes_and_one_that_cannot_be_opened_is_skipped(tmp_path,
+                                                                                                 monkeypatch):
+    """A process that may not write the lock file (a database it can only read) takes the lock
+    through a read-only descriptor, which ``flock`` accepts; one that cannot open it at all reads
+    without (DuckDB's own file lock remains)."""
+    db = str(tmp_path / "atlas.duckdb")
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(locks, "_open", denied)
+    with locks.exclusive(db, wait=0):  # no lock file and none can be made: goes without
+        pass
+    (tmp_path / "atlas.duckdb.lock").write_bytes(b"")
+    with locks.exclusive(db, wait=0):
+        with pytest.raises(Busy):  # a second holder, read-only too, is still kept out
+            with locks.exclusive(db, wait=0):
+                pass
+    real_open = locks.os.open
+    monkeypatch.setattr(locks.os, "open", lambda path, flags, *a: denied(path) if path.endswith(".lock")
+                        else real_open(path, flags, *a))
+    with locks.exclusive(db, wait=0):  # another account's private lock file: goes without
+        pass

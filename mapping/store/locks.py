@@ -51,8 +51,9 @@ def _open(path: str) -> int:
 
 def _open_lock(path: str) -> int | None:
     """The lock file, created if need be; read-only if it cannot be written (``flock`` works on
-    any descriptor); None if it neither exists nor can be created (a read-only folder: then no
-    process of the atlas can have taken it)."""
+    any descriptor); None if it cannot be opened at all (a read-only folder without one, or
+    another account's private lock file): the reader then goes without, and DuckDB's own file
+    lock still refuses a read while a writer holds the file (:class:`Busy`)."""
     try:
         return _open(path)
     except PermissionError:
@@ -62,7 +63,7 @@ def _open_lock(path: str) -> int | None:
             raise
     try:
         return os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
+    except (FileNotFoundError, PermissionError):
         return None
 
 
