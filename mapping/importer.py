@@ -565,7 +565,7 @@ def plan_import(data: bytes, file_name: str, existing: pd.DataFrame | None = Non
     if not {"country", "region", "region_code"} & set(fields) and not {"lat", "lon"} <= set(fields):
         missing.append("country")
     if missing:
-        plan.problem = t("import.missing_columns", lang, columns=", ".join(missing),
+        plan.problem = t("import.missing_columns", lang, n=len(missing), columns=", ".join(missing),
                          found=", ".join(h for h in header if h)[:300] or "—")
         if found.header:
             plan.problem += " " + t("import.header_at", lang, row=found.header + 1)

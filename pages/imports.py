@@ -20,7 +20,9 @@ if st.session_state.get("_imp_done"):
 if st.session_state.get("_imp_failed"):
     st.error(_ui.escape(st.session_state.pop("_imp_failed")))
 if st.session_state.get("_imp_reviewed"):
-    st.success(tr("import.review.done", **st.session_state.pop("_imp_reviewed")))
+    done = st.session_state.pop("_imp_reviewed")
+    st.success(tr("import.review.done", kinds=tr("import.review.kinds_set", n=done["kinds"]),
+                  published=tr("import.review.published", n=done["published"])))
 upload_tab, review_tab = st.tabs([tr("import.tab.file"), tr("import.tab.review")])
 
 

@@ -100,7 +100,7 @@ st.caption(_ui.tr("network.legend_edges"))
 with notes or st.container():
     if mode == "path" and start and end and start != end:
         if paths:
-            st.success(_ui.tr("network.paths_found", n=len(paths), hops=len(paths[0]) - 1))
+            st.success(_ui.tr("network.paths_found", n=len(paths), steps=_ui.tr("network.steps", n=len(paths[0]) - 1)))
             for sentence in graph.path_sentences(g, paths, lang):
                 st.markdown("- " + _ui.escape(sentence))
         else:

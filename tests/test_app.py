@@ -639,7 +639,7 @@ def test_import_page_takes_a_real_3w_then_its_drafts_are_fixed_and_published_tog
         "added_rows": [], "deleted_rows": []}
     at.run()
     at.button(key="imp_publish").click().run()
-    assert not at.exception and any("1 kind(s) set, 3 draft(s) published" in s.value for s in at.success)
+    assert not at.exception and any("1 kind set, 3 drafts published" in s.value for s in at.success)
     store = Store(str(app_db))
     assert store.record("actor", oim)["kind"] == "development_agency"
     assert store.import_drafts(import_id).empty

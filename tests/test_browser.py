@@ -719,7 +719,7 @@ def test_a_curator_imports_a_3w_with_title_rows_and_publishes_its_drafts_togethe
     snap_sizes(page, "import-3w-review")
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.get_by_role("button", name="Publish all 3 drafts").click()
-    page.get_by_text("3 draft(s) published").wait_for()
+    page.get_by_text("3 drafts published").wait_for()
 
 
 def test_share_this_view_carries_the_map_zoom_and_a_filter_keeps_it(server, page):

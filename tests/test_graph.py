@@ -269,8 +269,8 @@ def test_a_saved_zoom_opens_the_picture_on_its_actor(cliques):
     plain = graph.chart_spec(cliques, positions, graph.metrics(cliques))["series"][0]
     assert "zoom" not in plain and "center" not in plain
     series = graph.chart_spec(cliques, positions, graph.metrics(cliques), zoom=3, centre_on="e", aspect=1.4)["series"][0]
-    assert series["zoom"] == 3 and series["center"] == [positions["e"][0] * 1.4, positions["e"][1]]
-    # the picture's data sit at those coordinates: the centre is node e itself
+    assert series["zoom"] == 3
+    # the centre is node e itself, wherever the stretched layout put it
     e = series["data"][list(cliques.nodes).index("e")]
     assert [e["x"], e["y"]] == series["center"]
 

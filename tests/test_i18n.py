@@ -43,6 +43,24 @@ def test_plural_messages_have_cldr_forms_and_a_count():
                 assert isinstance(entry, str), (lang, key)
 
 
+def test_no_message_writes_a_plural_by_hand():
+    """"kind(s)", "brouillon(s) publié(s)": a count's message has CLDR plural forms instead."""
+    for lang in i18n.languages():
+        for key, entry in i18n.catalogue(lang).items():
+            for form in entry.values() if isinstance(entry, dict) else [entry]:
+                assert not re.search(r"\w\((?:s|e|es|x)\)", form), (lang, key, form)
+
+
+def test_messages_with_two_counts_take_each_plural_form():
+    steps = i18n.t("network.steps", "en", n=1)
+    assert i18n.t("network.paths_found", "en", n=2, steps=steps) == "2 shortest chains of 1 step:"
+    assert i18n.t("network.paths_found", "fr", n=1, steps=i18n.t("network.steps", "fr", n=3)) == \
+        "1 chaîne la plus courte, de 3 pas :"
+    done = i18n.t("import.review.done", "fr", kinds=i18n.t("import.review.kinds_set", "fr", n=2),
+                  published=i18n.t("import.review.published", "fr", n=1))
+    assert done == "2 types corrigés, 1 brouillon publié."
+
+
 def test_counts_take_the_plural_form_of_the_language():
     assert i18n.t("import.summary.error", "en", n=1) == "1 error"
     assert i18n.t("import.summary.error", "en", n=2) == "2 errors"
