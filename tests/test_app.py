@@ -276,6 +276,8 @@ def test_network_path_finder_sentences_and_no_path(app_db):
     at.selectbox(key="net_from").set_value("commune-kaolack").run()
     at.selectbox(key="net_to").set_value("uclg-africa").run()
     assert not at.exception
+    [found] = [s.value for s in at.success if "shortest chain" in s.value]
+    assert re.fullmatch(r"(1 shortest chain|[2-9]\d* shortest chains) of (1 step|\d+ steps):", found), found
     sentences = [m.value[2:].replace("\\", "") for m in at.markdown if m.value.startswith("- ") and "Kaolack" in m.value]
     assert sentences and all(s.endswith(".") and "→" not in s for s in sentences)  # sentences, not arrows
     assert any(s.startswith("Commune de Kaolack spoke at Closing webinar")
