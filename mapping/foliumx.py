@@ -1,5 +1,6 @@
-"""The one place that touches folium's and branca's internals (written against folium 0.20.0 and
-branca 0.8.2, the versions in the lock; ``tests/test_foliumx.py`` fails on any other).
+"""The one place that touches folium's and branca's internals (written against folium 0.20.0,
+branca 0.8.2 and streamlit-folium 0.27.4, the versions in the lock; ``tests/test_foliumx.py``
+fails on any other).
 
 The map builders (:mod:`mapping.maps`) use folium's public API and these helpers; the atlas's own
 map JavaScript lives in ``static/atlas/*.js`` and is reached through :class:`Call` and
@@ -31,8 +32,9 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-#: The folium and branca versions whose internals this module was written against.
-FOLIUM_VERSION, BRANCA_VERSION = "0.20.0", "0.8.2"
+#: The versions whose internals this module was written against (streamlit-folium: how it renders
+#: an element's script, see above).
+FOLIUM_VERSION, BRANCA_VERSION, STREAMLIT_FOLIUM_VERSION = "0.20.0", "0.8.2", "0.27.4"
 
 
 class JSON(str):

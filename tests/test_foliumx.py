@@ -19,11 +19,15 @@ def _locked(name: str) -> str:
     return version
 
 
-def test_the_adapter_is_written_for_the_locked_folium_and_branca():
-    """Upgrading folium or branca in the lock fails here: re-read foliumx's docstring (what it
-    relies on), check those internals in the new version, then change the versions it names."""
-    assert (foliumx.FOLIUM_VERSION, foliumx.BRANCA_VERSION) == (_locked("folium"), _locked("branca"))
-    assert (folium.__version__, branca.__version__) == (_locked("folium"), _locked("branca"))
+def test_the_adapter_is_written_for_the_locked_folium_branca_and_streamlit_folium():
+    """Upgrading folium, branca or streamlit-folium in the lock fails here: re-read foliumx's
+    docstring (what it relies on), check those internals in the new version, then change the
+    versions it names."""
+    from importlib.metadata import version
+
+    locked = (_locked("folium"), _locked("branca"), _locked("streamlit-folium"))
+    assert (foliumx.FOLIUM_VERSION, foliumx.BRANCA_VERSION, foliumx.STREAMLIT_FOLIUM_VERSION) == locked
+    assert (folium.__version__, branca.__version__, version("streamlit-folium")) == locked
 
 
 def _map_with_calls() -> tuple[folium.Map, foliumx.Call, foliumx.LayerCall]:
