@@ -157,23 +157,17 @@ def test_directory_row_opens_its_file_and_the_link_survives_reload(server, page)
     open_view(page, server + "/directory?lang=en&country=SN")
     page.get_by_text(f"{n} actors").wait_for()
     table = page.locator("[data-testid='stDataFrame']").nth(2)
-    table.locator("canvas").first.wait_for()
-    # Mouse clicks at coordinates do not scroll: bring the grid into view first, whatever the
-    # fonts of the machine do to the layout above it.
-    table.scroll_into_view_if_needed()
-    for _attempt in range(3):
-        box = table.bounding_box()
-        # The grid is a canvas: click the first row's selection cell (below the header row).
-        # A canvas that was still being laid out can swallow a click, hence the few attempts.
-        page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
-        try:
-            page.wait_for_url("**/actor?**", timeout=10_000)
-            break
-        except Exception:
-            snap(page, f"row-click-miss-{_attempt}")
-    else:
-        pytest.fail("clicking the first row never opened an organisation file")
+    # The grid is a canvas; its rows also exist as an accessible table (what a screen reader
+    # uses). Select the first row the keyboard's way: its first cell takes the grid's focus,
+    # Shift+Space selects the row — no coordinates, nothing that depends on the layout.
+    first = table.locator("[data-testid='glide-cell-1-0']")
+    first.wait_for(state="attached")
+    name = first.text_content()
+    first.focus()
+    page.keyboard.press("Shift+Space")
+    page.wait_for_url("**/actor?**")
     assert "actor=" in page.url
+    page.get_by_role("heading", name=name).first.wait_for()  # that row's file
     page.wait_for_selector(READY)
     title = page.locator("h1").first.inner_text()
     page.reload()
