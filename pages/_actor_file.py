@@ -116,7 +116,9 @@ def sources(entries: list[dict]) -> None:
 
 def print_button() -> None:
     """Browser print of a clean page: the print stylesheet hides the app's chrome; sources open first."""
-    st.html(PRINT_CSS)
+    # Markdown, not st.html: st.html draws in a shadow root of its own, where a stylesheet
+    # reaches nothing of the page (the file printed on four or five pages).
+    st.markdown(f"<style>{PRINT_CSS.read_text(encoding='utf-8')}</style>", unsafe_allow_html=True)
     with st.container(key="actor_print"):
         components.html(
             "<button style='font:14px sans-serif;padding:.4em .9em;border:1px solid #bbb;border-radius:.5em;"
