@@ -162,10 +162,14 @@ def test_directory_row_opens_its_file_and_the_link_survives_reload(server, page)
     # Shift+Space selects the row — no coordinates, nothing that depends on the layout.
     first = table.locator("[data-testid='glide-cell-1-0']")
     first.wait_for(state="attached")
+    page.wait_for_selector(READY, timeout=60_000)  # a rerun still drawing the table would drop the focus
     name = first.text_content()
     first.focus()
+    from playwright.sync_api import expect
+
+    expect(first).to_be_focused()
     page.keyboard.press("Shift+Space")
-    page.wait_for_url("**/actor?**")
+    page.wait_for_url("**/actor?**", timeout=60_000)
     assert "actor=" in page.url
     page.get_by_role("heading", name=name).first.wait_for()  # that row's file
     page.wait_for_selector(READY)
