@@ -165,7 +165,11 @@ def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, la
         lat, lon, zoom = centre.split(",")
         m.location, m.options["zoom"] = [float(lat), float(lon)], int(zoom)
     else:
-        m.fit_bounds(bounds or geo.bounds())
+        # Without animation: a map that opens by zooming from the world view draws its first
+        # second blurred (a canvas scaled 5x) and greys out "zoom out" until the animation ends.
+        fit = folium.FitBounds(bounds or geo.bounds())
+        fit.options["animate"] = False
+        fit.add_to(m)
     return m
 
 

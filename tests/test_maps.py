@@ -263,3 +263,13 @@ def test_the_organisation_map_fits_everything_it_draws_partners_abroad_included(
                                  store.map_links(actor_id="commune-oujda")))
     [(_, _), (north, east)] = _fitted(oujda)
     assert north > 50.7 and east > 7.0  # Bonn, GIZ's seat
+
+
+def test_a_map_opens_on_its_bounds_without_a_zoom_animation():
+    """The first view is set, not animated: an animated fit from the world view drew the map's
+    first second as a canvas scaled five times (blurred) with "zoom out" greyed."""
+    page = _html(maps.base_map([[14.0, -17.0], [15.0, -16.0]]))
+    options = json.loads(re.search(r"fitBounds\(\s*\[\[.*?\]\],\s*(\{.*?\})\s*\)", page, re.S).group(1))
+    assert options == {"animate": False}
+    centred = _html(maps.base_map(centre="14.0,-17.0,6"))  # a shared view opens where it was shared
+    assert "fitBounds" not in centred
