@@ -44,7 +44,7 @@ from mapping.validate import VALIDATORS
 from pages import _errors
 
 _COMMON = dict(deadline=None, suppress_health_check=list(HealthCheck), database=None)
-settings.register_profile("ci", max_examples=3, derandomize=True, **_COMMON)
+settings.register_profile("ci", max_examples=5, derandomize=True, **_COMMON)
 settings.register_profile("long", max_examples=60, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
