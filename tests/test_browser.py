@@ -141,7 +141,7 @@ def snap(page, name: str) -> None:
 
 
 def test_directory_page(server, page):
-    open_view(page, server + "/directory?lang=en")
+    open_view(page, server + "/?lang=en")
     page.get_by_text("Directory of actors").wait_for()
     page.get_by_text("actors", exact=False).first.wait_for()
     page.locator("[data-testid='stDataFrame']").first.wait_for()
@@ -154,7 +154,7 @@ def test_directory_row_opens_its_file_and_the_link_survives_reload(server, page)
     from mapping.seed import init_database
 
     n = init_database(":memory:").count_actors(Filters(countries=("SN",)))  # same seed as the server's database
-    open_view(page, server + "/directory?lang=en&country=SN")
+    open_view(page, server + "/?lang=en&country=SN")  # the Directory is the default page: /directory is "not found"
     page.get_by_text(f"{n} actors").wait_for()
     table = page.locator("[data-testid='stDataFrame']").nth(2)
     # The grid is a canvas; its rows also exist as an accessible table (what a screen reader
