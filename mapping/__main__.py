@@ -428,6 +428,12 @@ def main(argv: list[str] | None = None) -> int:
     except (_Refused, NoSnapshot, ReadOnly) as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `stats | head`: the reader had enough; say nothing
+        try:  # Python would report the pipe again when it flushes stdout at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (AttributeError, OSError, ValueError):  # a stdout without a file behind it
+            pass
+        return 141  # 128 + SIGPIPE, as a command killed by the closed pipe would end
     except Exception as exc:  # noqa: BLE001  no traceback reaches a CLI user unless asked for
         if os.environ.get("ATLAS_DEBUG"):
             raise

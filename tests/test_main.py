@@ -438,3 +438,19 @@ def test_a_database_the_user_cannot_write_reads_and_refuses_writes_in_one_line(s
         assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(db_path, monkeypatch, capsys):
+    """`stats | head`: when the pipe closes, the command stops without an error line."""
+    from mapping.__main__ import main
+
+    class ClosedPipe:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["stats", "--db", str(db_path)]) == 141
+    assert capsys.readouterr().err == ""
