@@ -692,7 +692,7 @@ def _maps_painted(page) -> None:
                const m = w.map_div;
                if (d.readyState !== 'complete' || !m || m._animatingZoom || box.classList.contains('leaflet-zoom-anim')
                    || Math.abs(m.getSize().y - box.clientHeight) > 1) return false;
-               const actors = d.documentElement.innerHTML.includes('new Supercluster');
+               const actors = d.documentElement.innerHTML.includes('AtlasMap.actorLayer');  // the Map page's layer call
                return !actors || (w.atlasDrawn >= 1 && d.querySelectorAll('.marker-cluster, .leaflet-interactive').length > 0);
            })""", arg=MAP_FRAME, timeout=60_000)
 
