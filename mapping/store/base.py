@@ -349,8 +349,12 @@ class Connection:
         except duckdb.Error as exc:
             if not _denied(exc) or not Path(self.path).exists():
                 raise
-            self.edits_off = f"the database file {self.path} cannot be written ({str(exc).splitlines()[0]})"
+            self._denied_by(exc)
             return _connect(self.path, read_only=True)
+
+    def _denied_by(self, exc: BaseException) -> None:
+        """Edits are off from now on: DuckDB refused to write the file (``exc`` says why)."""
+        self.edits_off = f"the database file {self.path} cannot be written ({str(exc).splitlines()[0]})"
 
     def _refuse_write(self) -> ReadOnly:
         return ReadOnly(f"edits are off: {self.edits_off}; reading (stats, export, backup) still works")
@@ -412,7 +416,7 @@ class Connection:
                 if not _denied(exc):
                     raise
                 # DuckDB refused to write (the file or its folder became read-only): say so once.
-                self.edits_off = f"the database file {self.path} cannot be written ({str(exc).splitlines()[0]})"
+                self._denied_by(exc)
                 raise self._refuse_write() from None
             except BaseException:
                 _rollback(cur)
