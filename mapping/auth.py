@@ -98,7 +98,7 @@ def password_problem(password: str, username: str = "", lang: str = "en", *,
         return t("password.username", lang)
     result = zxcvbn(password[:100], user_inputs=[u for u in (username, *others) if u])
     if result["score"] < MIN_STRENGTH:
-        hint = result["feedback"].get("warning") or "" if lang == "en" else ""  # zxcvbn speaks English only
+        hint = (result["feedback"].get("warning") or "") if lang == "en" else ""  # zxcvbn speaks English only
         return t("password.weak", lang, hint=f" ({hint})" if hint else "")
     return None
 
