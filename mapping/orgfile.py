@@ -64,6 +64,31 @@ def title(actor: Mapping) -> str:
     return f"{name} ({acronym})"
 
 
+#: Width of a bold character of the title, in ems, generous (wide letters such as m and w included).
+TITLE_EM_PER_CHAR = 0.62
+
+
+def title_css(text: str) -> str:
+    """CSS sizing the title so its longest word fits on a line of the header's column: long names
+    then wrap between words on a phone, never inside one (only a token too long even at the
+    smallest size breaks). The size follows the column's width (a container query), between
+    1.25 and 2.75 rem.
+
+    >>> css = title_css("Bundesministerium für wirtschaftliche Zusammenarbeit")
+    >>> "calc(100cqi / 10.54)" in css and "overflow-wrap: break-word" in css
+    True
+    >>> "calc(100cqi / 4.96)" in title_css("Commune d'Oujda")  # 'Commune': 7 letters, but 8 at least
+    True
+    """
+    # At least 8 characters: a short name keeps the usual title size (the upper bound).
+    longest = max([8, *(len(word) for word in text.split())])
+    return ("[data-testid='stElementContainer']:has(style.atlas-title-css) { display: none; }"  # no gap of its own
+            ".st-key-actor_header [data-testid='stColumn']:first-child { container-type: inline-size; }"
+            ".st-key-actor_header h1 { font-size: clamp(1.25rem, "
+            f"calc(100cqi / {longest * TITLE_EM_PER_CHAR:.2f}), 2.75rem) !important; "
+            "word-break: normal !important; overflow-wrap: break-word !important; }")
+
+
 def other_names(actor: Mapping) -> list[tuple[str, str, str]]:
     """The file's names in its languages, except the one shown as its title: (language, name, direction).
 

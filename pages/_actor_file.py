@@ -18,9 +18,12 @@ PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "print.css"
 
 def header(actor: dict, sources: int, lang: str) -> None:
     """Name in its languages, what and where it is, status, last update, sources; themes and groups."""
+    name = orgfile.title(actor)
+    # Sized so its longest word fits its column (a phone wraps between words, not inside one).
+    st.markdown(f"<style class='atlas-title-css'>{orgfile.title_css(name)}</style>", unsafe_allow_html=True)
     with st.container(border=True, key="actor_header"):
         left, right = st.columns([3, 2])
-        left.title(_ui.escape(orgfile.title(actor)), anchor=False)
+        left.title(_ui.escape(name), anchor=False)
         for language, name, direction in orgfile.other_names(actor):
             left.markdown(f":gray[{language}] · <span dir='{direction}'>{_ui.escape(name)}</span>",
                           unsafe_allow_html=True)

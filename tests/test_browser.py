@@ -188,6 +188,40 @@ def test_organisation_file_deep_link(server, page):
     assert page.blocked == [], page.blocked
 
 
+#: Every word of the title, as the lines it is drawn on: a word split across two lines has two tops.
+TITLE_WORD_LINES = """() => {
+    const h = document.querySelector('.st-key-actor_header h1');
+    const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT), words = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.textContent.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+            const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+            words.push([m[0], tops.size]);
+        }
+    }
+    return [words, h.scrollWidth <= h.clientWidth + 1];
+}"""
+
+
+@pytest.mark.parametrize("actor", ["bmz", "giz"])
+def test_a_long_title_wraps_between_words_on_a_phone(server, page, actor):
+    """The seed's names with the longest words (Bundesministerium, Zusammenarbeit) on a 390 px phone:
+    each word of the title on one line, the title no wider than its box."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_view(page, server + f"/actor?actor={actor}&lang=en")
+    page.locator(".st-key-actor_header h1").wait_for()
+    page.wait_for_selector(READY, timeout=60_000)
+    # The title's sizing rule is Markdown, drawn once Streamlit's Markdown renderer has loaded (it
+    # can come just after the heading on a first visit).
+    page.wait_for_selector("style.atlas-title-css", state="attached")
+    words, fits = page.evaluate(TITLE_WORD_LINES)
+    assert len(words) >= 6 and any(len(w) >= 14 for w, _ in words), words  # the long real names
+    assert [w for w, lines in words if lines != 1] == [], words
+    assert fits
+    assert page.blocked == [], page.blocked
+
+
 def test_unknown_actor_message(server, page):
     open_view(page, server + "/actor?actor=nope&lang=en")
     page.get_by_text("No published organisation file").wait_for()
