@@ -681,14 +681,25 @@ def spec_to_svg(spec: Mapping, *, width: int = 1600, height: int = 1000, caption
     return "\n".join(out)
 
 
+def node_at(g: nx.MultiDiGraph, index: int | None) -> str | None:
+    """The node of :func:`chart_spec`'s data at ``index`` (what a click on the picture reports), or
+    None when there is no such node.
+
+    >>> g = nx.MultiDiGraph([("a", "b")])
+    >>> node_at(g, 1), node_at(g, 2), node_at(g, -1), node_at(g, None)
+    ('b', None, None, None)
+    """
+    if index is None or not 0 <= index < g.number_of_nodes():
+        return None
+    return next(itertools.islice(iter(g.nodes), index, None))
+
+
 def selected_node(g: nx.MultiDiGraph, event: Mapping | None) -> str | None:
     """The node a click on :func:`chart_spec`'s chart selected (``st.echarts_chart`` state), or None."""
     selection = (event or {}).get("selection") or {}
     for group in selection.get("selected", []):
         if group.get("data_type") in ("node", "main") and group.get("data_indices"):
-            nodes = list(g.nodes)
-            i = group["data_indices"][0]
-            return nodes[i] if 0 <= i < len(nodes) else None
+            return node_at(g, group["data_indices"][0])
     return None
 
 

@@ -26,7 +26,7 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li, .stCaption { font-size: 1.2rem !important; }
 iframe[title="streamlit_folium.st_folium"] {
     height: calc(100vh - var(--atlas-top) - var(--atlas-bottom, 0px) - 12px) !important; }
-.stEChartsChart, .stEChartsChart > div {
+.stEChartsChart, .stEChartsChart > div, .atlas-network {
     height: calc(100vh - var(--atlas-top) - var(--atlas-bottom, 0px) - 12px) !important; }
 .st-key-atlas_present { position: fixed; top: 0; left: 0; right: 0; height: var(--atlas-top); z-index: 999990;
     background: #000000; padding: 0 0.5rem 0 1rem; flex-wrap: nowrap !important; overflow: hidden; }

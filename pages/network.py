@@ -3,7 +3,7 @@ actor's ego network, the shortest chains between two actors, metrics and exports
 import streamlit as st
 
 from mapping import exporters, graph, views
-from pages import _errors, _presenter, _ui, _views
+from pages import _errors, _network_chart, _presenter, _ui, _views
 
 _ui.ensure_app()
 
@@ -94,8 +94,9 @@ drawn_as = (key, filters, context, project, focus, hops, LIMIT)  # what every ca
 caption = _presenter.source_line()
 spec = _views.network_chart(*drawn_as, color_by, size_by, tuple(map(tuple, paths)), selected, lang,
                             presenting, caption, zoom, centre_on, stated=stated)
-event = st.echarts_chart(spec, on_select="rerun", key="network_chart", height=680, renderer="canvas",
-                         alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawing["edges"]))
+# A click on an actor selects it before the next run (the component's callback), which draws it marked.
+_network_chart.network_chart(spec, drawn, key="network_chart", height=680, view_param="graph_view",
+                             alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawing["edges"]))
 st.caption(_ui.tr("network.legend_edges"))
 with notes or st.container():
     if mode == "path" and start and end and start != end:
@@ -112,12 +113,6 @@ with notes or st.container():
     if view["metrics"].attrs.get("estimated"):
         st.caption(_ui.tr("network.estimated", pivots=graph.PIVOTS))
 
-clicked = graph.selected_node(drawn, event)
-if clicked != st.session_state.get("_net_clicked"):  # act on a new click only, not on a kept selection
-    st.session_state["_net_clicked"] = clicked
-    if clicked in actor_names and clicked != selected:
-        _ui.select_actor(clicked)
-        selected = clicked
 if selected in actor_names:
     with _errors.record(selected):
         st.markdown(_ui.tr("network.selected", name=_ui.escape(actor_names[selected])))

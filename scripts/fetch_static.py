@@ -1,4 +1,4 @@
-"""Fetch the JavaScript/CSS the maps need into ``static/vendor/`` so nothing loads from a CDN.
+"""Fetch the JavaScript/CSS the maps and the network need into ``static/vendor/`` so nothing loads from a CDN.
 
 Run ``python scripts/fetch_static.py`` (needs ``npm``; the result is committed, so the app and CI
 never run it). Each package is fetched with ``npm pack`` (the registry tarball, no install
@@ -62,6 +62,13 @@ PACKAGES: dict[str, dict[str, str]] = {
         "webfonts/fa-brands-400.woff2": "fontawesome/webfonts/fa-brands-400.woff2",
         "webfonts/fa-v4compatibility.woff2": "fontawesome/webfonts/fa-v4compatibility.woff2",
         "LICENSE.txt": "fontawesome/LICENSE",
+    },
+    # The Network page's graph (static/atlas/network.js): the major version Streamlit's own
+    # st.echarts_chart bundles, so the picture draws as it did there.
+    "echarts@6.1.0": {
+        "dist/echarts.min.js": "echarts/echarts.min.js",
+        "LICENSE": "echarts/LICENSE",
+        "NOTICE": "echarts/NOTICE",
     },
 }
 

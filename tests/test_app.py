@@ -188,10 +188,34 @@ def _network(**params) -> AppTest:
     return at
 
 
+def _network_component(at: AppTest):
+    """The Network page's graph component (pages/_network_chart.py)."""
+    [chart] = [c for c in at.get("bidi_component") if c.proto.component_name == "atlas_network"]
+    return chart
+
+
+def _chart_spec(at: AppTest) -> dict:
+    """The ECharts option the page's graph component draws."""
+    return json.loads(_network_component(at).proto.json)["spec"]
+
+
 def _chart_nodes(at: AppTest) -> list[str]:
     """Node names the page's ECharts graph draws (unescaped: names are escaped in the spec)."""
-    [chart] = at.get("echarts_chart")
-    return [html.unescape(n["name"]) for n in json.loads(chart.proto.spec)["series"][0]["data"]]
+    return [html.unescape(n["name"]) for n in _chart_spec(at)["series"][0]["data"]]
+
+
+def _click_node(at: AppTest, name: str) -> AppTest:
+    """Click node ``name`` as the browser does: the next run carries the component's trigger value
+    {"event": "node", "value": <index in the spec's data>} beside every widget's state."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    index = _chart_nodes(at).index(name)
+    states = at._tree.get_widget_states()
+    click = WidgetState(id=_make_trigger_id(_network_component(at).proto.id, "events"))
+    click.json_trigger_value = json.dumps([{"event": "node", "value": index}])
+    states.widgets.append(click)
+    return at._run(states)
 
 
 def test_network_page_draws_the_filtered_graph(app_db):
@@ -212,8 +236,21 @@ def test_network_page_draws_the_filtered_graph(app_db):
 
 
 def _chart_links(at: AppTest) -> list[dict]:
-    [chart] = at.get("echarts_chart")
-    return json.loads(chart.proto.spec)["series"][0]["links"]
+    return _chart_spec(at)["series"][0]["links"]
+
+
+def test_a_click_on_a_node_selects_that_actor_on_every_page(app_db):
+    at = _network()
+    assert "actor" not in at.query_params
+    _click_node(at, "GIZ")
+    assert not at.exception
+    assert at.query_params["actor"] == "giz"  # the shared selection, in the address
+    assert any("GIZ" in m.value for m in at.markdown if m.value.startswith("Selected"))
+    # the run after the click draws the selected node marked and labelled
+    giz = next(n for n in _chart_spec(at)["series"][0]["data"] if html.unescape(n["name"]) == "GIZ")
+    assert giz["itemStyle"]["borderWidth"] == 3 and giz["label"]["show"]
+    _click_node(at, "RECOSA")  # a project is not an actor: the selection stays
+    assert not at.exception and at.query_params["actor"] == "giz"
 
 
 def test_network_draws_inferred_links_dashed_and_a_link_can_hide_them(app_db):
@@ -1016,8 +1053,7 @@ def test_history_page_undoes_a_participant_change(app_db):
 
 def test_a_network_link_reopens_its_zoom_on_the_selected_actor(app_db):
     at = _network(actor="giz", zoom="3")
-    [chart] = at.get("echarts_chart")
-    series = json.loads(chart.proto.spec)["series"][0]
+    series = _chart_spec(at)["series"][0]
     giz = next(n for n in series["data"] if html.unescape(n["name"]) == "GIZ")
     assert series["zoom"] == 3 and series["center"] == [giz["x"], giz["y"]]
     assert at.query_params["zoom"] == "3"  # kept in the address, so a tour step saves it

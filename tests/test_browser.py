@@ -237,13 +237,13 @@ def test_about_page(server, page):
 
 def test_network_page_draws_the_graph_offline(server, page):
     open_view(page, server + "/network?lang=en")
-    chart = page.locator("[data-testid='stEChartsChart'] canvas").first
+    chart = page.locator(".atlas-network canvas").first
     chart.wait_for()
     box = chart.bounding_box()
     assert box["width"] > 300 and box["height"] > 300
     # The chart must have painted something: a blank canvas is a single colour.
     colours = page.evaluate(
-        """() => { const c = document.querySelector("[data-testid='stEChartsChart'] canvas");
+        """() => { const c = document.querySelector(".atlas-network canvas");
                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                    const seen = new Set();
                    for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2] + ',' + d[i+3]);
@@ -251,6 +251,38 @@ def test_network_page_draws_the_graph_offline(server, page):
     assert colours > 5, colours
     page.get_by_text("Metrics").first.wait_for()
     snap(page, "network")
+    assert page.blocked == [], page.blocked
+
+
+def _network_settled(page) -> None:
+    """The Network page's graph is drawn with its latest option and no animation is under way."""
+    page.wait_for_function("""() => { const el = document.querySelector('.atlas-network');
+                                       return el && window.echarts && echarts.getInstanceByDom(el)
+                                              && el.dataset.drawn && el.dataset.settled === el.dataset.drawn; }""",
+                           timeout=60_000)
+
+
+def _node_point(page, name: str) -> tuple[float, float]:
+    """Where node ``name`` is drawn in the window (ECharts' own conversion of its coordinates)."""
+    return tuple(page.evaluate(
+        """(name) => { const el = document.querySelector('.atlas-network'), chart = echarts.getInstanceByDom(el);
+                       const node = chart.getOption().series[0].data.find(n => n.name === name);
+                       const [x, y] = chart.convertToPixel({seriesIndex: 0}, [node.x, node.y]);
+                       const box = el.getBoundingClientRect();
+                       return [box.left + x, box.top + y]; }""", name))
+
+
+def test_a_click_on_a_network_node_selects_that_actor(server, page):
+    open_view(page, server + "/network?lang=en&context=0")
+    _network_settled(page)
+    x, y = _node_point(page, "GIZ")
+    page.mouse.click(x, y)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('actor') === 'giz'")
+    page.get_by_role("link", name="Open its organisation file").wait_for()
+    # The run after the click draws the selection marked, from the page's option.
+    page.wait_for_function("""() => { const chart = echarts.getInstanceByDom(document.querySelector('.atlas-network'));
+                                       const giz = chart.getOption().series[0].data.find(n => n.name === 'GIZ');
+                                       return giz.itemStyle && giz.itemStyle.borderWidth === 3; }""")
     assert page.blocked == [], page.blocked
 
 
@@ -452,10 +484,10 @@ def test_a_presenter_deep_link_opens_offline_in_french(server, page):
     assert "Réseau" in page.locator(".atlas-titlebar").inner_text()
     assert not page.get_by_test_id("stSidebar").is_visible()
     assert not page.locator("header[data-testid='stHeader']").is_visible()
-    canvas = page.locator("[data-testid='stEChartsChart'] canvas, .stEChartsChart canvas").first
+    canvas = page.locator(".atlas-network canvas").first
     canvas.wait_for()
     page.wait_for_function(
-        """() => { const c = document.querySelector("canvas"); if (!c) return false;
+        """() => { const c = document.querySelector(".atlas-network canvas"); if (!c) return false;
                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                    for (let i = 3; i < d.length; i += 4 * 97) if (d[i] > 0) return true; return false; }""")
     snap(page, "present-network-fr")
@@ -651,7 +683,7 @@ def _picture_share(page) -> float:
     """The share of the window's height the map frame or the network chart fills (visible part)."""
     return page.evaluate(
         """() => { const el = document.querySelector("iframe[title='streamlit_folium.st_folium']")
-                              || document.querySelector('.stEChartsChart');
+                              || document.querySelector('.atlas-network');
                    const r = el.getBoundingClientRect();
                    return (Math.min(r.bottom, innerHeight) - Math.max(r.top, 0)) / innerHeight; }""")
 
@@ -661,7 +693,7 @@ def _picture_fits(page) -> None:
     it (the map's scale, its legends) is cut off by the window's edge or hidden under a bar."""
     top, bottom, bar, tour = page.evaluate(
         """() => { const el = document.querySelector("iframe[title='streamlit_folium.st_folium']")
-                              || document.querySelector('.stEChartsChart');
+                              || document.querySelector('.atlas-network');
                    const r = el.getBoundingClientRect();
                    const t = document.querySelector('.st-key-atlas_tour');
                    return [r.top, r.bottom, document.querySelector('.st-key-atlas_present').getBoundingClientRect().bottom,
@@ -691,7 +723,7 @@ def test_a_presenter_steps_a_three_step_tour_with_the_picture_filling_the_screen
     snap(page, f"presenter-tour-1-{width}x{height}")
     page.keyboard.press("PageDown")
     page.get_by_text("step 2 of 3").wait_for()
-    page.locator(".stEChartsChart canvas").wait_for()
+    page.locator(".atlas-network canvas").wait_for()
     page.wait_for_function("() => new URLSearchParams(location.search).get('zoom') === '3'")
     page.wait_for_function("() => new URLSearchParams(location.search).get('actor') === 'giz'")
     shares.append(_picture_share(page))

@@ -90,7 +90,8 @@ def test_the_network_panel_of_a_record_that_cannot_be_displayed_names_it(app_db,
     at.switch_page("pages/network.py").run()
     assert not at.exception and not at.error
     _record_warning(at, "giz")
-    assert at.get("echarts_chart") and any("name" in df.value.columns for df in at.dataframe)
+    assert [c for c in at.get("bidi_component") if c.proto.component_name == "atlas_network"]
+    assert any("name" in df.value.columns for df in at.dataframe)
     assert [where for _, where, _ in expected_page_errors] == ["record giz"]
 
 
