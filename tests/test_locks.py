@@ -86,3 +86,20 @@ def test_a_lock_file_that_cannot_be_written_still_excludes_and_one_that_cannot_b
                         else real_open(path, flags, *a))
     with locks.exclusive(db, wait=0):  # another account's private lock file: goes without
         pass
+
+
+def test_between_units_other_processes_may_write_the_file_and_during_one_none_may_open_it(db_path):
+    """Each process attaches the file to one DuckDB instance of its own for a unit of work and
+    detaches it after: DuckDB's file lock is held for the unit only, as when each unit opened
+    and closed a connection."""
+    store = Store(str(db_path))
+    assert store.count("actors") > 30  # one unit: attached, then detached
+    write = ("import sys, duckdb; con = duckdb.connect(sys.argv[1]); "
+             "con.execute(\"UPDATE settings SET value = 'written elsewhere' WHERE key = 'site_title'\"); con.close()")
+    subprocess.run([sys.executable, "-c", write, str(db_path)], check=True, timeout=60)
+    assert store.setting("site_title") == "written elsewhere"  # read fresh from the file
+    peek = "import sys, duckdb; duckdb.connect(sys.argv[1], read_only=True)"
+    with store.unit():
+        held = subprocess.run([sys.executable, "-c", peek, str(db_path)], capture_output=True, text=True, timeout=60)
+    assert held.returncode != 0 and "lock" in held.stderr.lower()
+    assert subprocess.run([sys.executable, "-c", peek, str(db_path)], timeout=60).returncode == 0

@@ -17,6 +17,17 @@ def test_schema_version_recorded_and_migration_is_idempotent(empty_store):
     assert empty_store.count("actors") == 0
 
 
+def test_a_store_opened_during_another_stores_unit_sees_only_its_own_file(store, tmp_path):
+    """Units of work attach their files to one DuckDB instance per process, so while one store's
+    file is attached another's catalogue questions (which schema version? which columns?) must
+    be answered from its own file alone."""
+    with store.unit():
+        other = Store(str(tmp_path / "new.duckdb"))  # migrated from nothing: it saw no schema_version table
+        assert other.count("actors") == 0 < store.count("actors")
+        assert other._columns("actors") == store._columns("actors")  # each once, not once per file attached
+    other.close()
+
+
 def test_additive_migration_applies_only_new_blocks(tmp_path, monkeypatch):
     path = tmp_path / "m.duckdb"
     Store(str(path)).close()
@@ -563,14 +574,14 @@ def test_duckdb_refusing_to_open_for_writing_turns_edits_off(db_path, monkeypatc
 
     from mapping.store import base
 
-    real = base._connect
+    real = base.attach
 
     def connect(path, read_only=False):
         if not read_only:
             raise duckdb.IOException(f'IO Error: Cannot open file "{path}": Permission denied')
         return real(path, read_only=True)
 
-    monkeypatch.setattr(base, "_connect", connect)
+    monkeypatch.setattr(base, "attach", connect)
     store = Store(str(db_path))
     assert "Permission denied" in store.edits_off and store.count("actors") > 30
     _edits_refused(store)
@@ -581,9 +592,9 @@ def test_duckdb_refusing_a_write_is_the_edits_off_message(db_path, monkeypatch):
     the one-line "edits are off", not a DuckDB error."""
     from mapping.store import base
 
-    real = base._connect
+    real = base.attach
     store = Store(str(db_path))
-    monkeypatch.setattr(base, "_connect", lambda path, read_only=False: real(path, read_only=True))
+    monkeypatch.setattr(base, "attach", lambda path, read_only=False: real(path, read_only=True))
     assert store.edits_off is None
     _edits_refused(store)
     assert "read-only" in store.edits_off  # and the app now says edits are off

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from ..errors import UserError
-from .base import Connection, _connect, _is_file_path
+from .base import Connection, _connect, _is_file_path, _literal
 
 if TYPE_CHECKING:
     from . import Store
@@ -31,10 +31,6 @@ _SCHEMA_STATEMENT = re.compile(r"^CREATE (TABLE|SEQUENCE|UNIQUE INDEX|INDEX|VIEW
 
 class BadBackup(UserError, ValueError):
     """The directory is not a complete backup of an atlas; nothing was written."""
-
-
-def _literal(path: Path | str) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _lock_down(folder: Path) -> None:

@@ -25,13 +25,12 @@ from pathlib import Path
 import duckdb
 
 from ..errors import UserError
-from .base import PRIVATE_COLUMNS
+from .base import PRIVATE_COLUMNS, _literal, new_alias
 from .locks import exclusive
 
 #: How many published files to keep (older ones are deleted; a viewer still reading one keeps it
 #: alive until it moves on: an open file outlives its name).
 KEEP = 4
-_SNAP = "atlas_snapshot"
 
 #: Rows each table contributes to a snapshot: ``None`` copies every row, a string is the WHERE
 #: clause (it may refer to tables already copied, as ``{snap}.name``). Order matters.
@@ -100,10 +99,6 @@ def version_of(snapshot: Path) -> int:
     return int(snapshot.name.split("-")[1])
 
 
-def _literal(path: Path | str) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -112,7 +107,7 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _copy_public(con: duckdb.DuckDBPyConnection, live: str) -> None:
+def _copy_public(con: duckdb.DuckDBPyConnection, live: str, snap: str) -> None:
     tables = [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' "
         "ORDER BY table_name", [live]).fetchall()]
@@ -125,12 +120,12 @@ def _copy_public(con: duckdb.DuckDBPyConnection, live: str) -> None:
         select = ", ".join(f'CAST(NULL AS {_type(con, live, table, c)}) AS "{c}"' if c in blank else f'"{c}"'
                            for c in columns)
         where = PUBLIC_ROWS.get(table, "false") if table in PUBLIC_ROWS else "false"
-        where = "true" if where is None else where.format(snap=_SNAP)
-        con.execute(f'CREATE TABLE {_SNAP}."{table}" AS SELECT {select} FROM "{live}"."{table}" WHERE {where}')
+        where = "true" if where is None else where.format(snap=snap)
+        con.execute(f'CREATE TABLE {snap}."{table}" AS SELECT {select} FROM "{live}"."{table}" WHERE {where}')
         if table in EXTRA_ROWS:
             condition, kept = EXTRA_ROWS[table]
             kept_list = ", ".join(f'"{c}"' for c in kept if c in columns)
-            con.execute(f'INSERT INTO {_SNAP}."{table}" BY NAME SELECT {kept_list} FROM "{live}"."{table}" '
+            con.execute(f'INSERT INTO {snap}."{table}" BY NAME SELECT {kept_list} FROM "{live}"."{table}" '
                         f"WHERE {condition}")
 
 
@@ -153,11 +148,13 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: str) -> Path:
     tmp = folder / f".tmp-{stamp}.duckdb"
     final = folder / f"snap-{stamp}.duckdb"
     # READ_WRITE: the live file may be open read-only (a database this process cannot write).
-    con.execute(f"ATTACH {_literal(tmp)} AS {_SNAP} (READ_WRITE)")
+    # A name of its own: units of work of other threads share this process's instance.
+    snap = new_alias("atlas_snapshot")
+    con.execute(f"ATTACH {_literal(tmp)} AS {snap} (READ_WRITE)")
     try:
-        _copy_public(con, live)
+        _copy_public(con, live, snap)
     finally:
-        con.execute(f"DETACH {_SNAP}")
+        con.execute(f"DETACH {snap}")
     _fsync(tmp)
     os.replace(tmp, final)
     link = folder / f".current-{stamp}"
