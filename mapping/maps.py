@@ -21,6 +21,7 @@ import base64
 import html
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import folium
@@ -403,6 +404,23 @@ LAYER_KEYS = {"regions": "map.layer.regions", "actors": "map.layer.actors",
               "international": "map.layer.international", "links": "map.layer.links"}
 
 
+@lru_cache(maxsize=1)
+def layers_icon_css() -> str:
+    """The layer control's icon as a data: URI inside the map's page (``static/atlas/layers.svg``):
+    Leaflet's own is a PNG fetched when the control is drawn, which a screenshot or a print taken
+    just then showed as a blank white square.
+
+    >>> css = layers_icon_css()
+    >>> "url('data:image/svg+xml;base64," in css and "background-size:26px 26px" in css
+    True
+    """
+    svg = (Path(__file__).resolve().parent.parent / "static" / "atlas" / "layers.svg").read_bytes()
+    # More specific than leaflet.css's rules (its retina rule included), whatever their order.
+    return (".leaflet-control-container .leaflet-control-layers .leaflet-control-layers-toggle{"
+            f"background-image:url('data:image/svg+xml;base64,{base64.b64encode(svg).decode('ascii')}');"
+            "background-size:26px 26px;background-repeat:no-repeat;background-position:50% 50%}")
+
+
 # -- the whole map -----------------------------------------------------------------------------
 def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts: pd.DataFrame | None = None,
             metric: str = "", links: pd.DataFrame | None = None, fit: list[list[float]] | None = None,
@@ -435,6 +453,7 @@ def explore(actors: pd.DataFrame, m: folium.Map | None = None, *, region_counts:
         explore_links(links, m, lang=lang)
     explore_actors(actors, m, lang=lang, radius=radius)
     folium.LayerControl(collapsed=True).add_to(m)
+    foliumx.add_style(m, layers_icon_css())
     names = {key: t(message, lang) for key, message in LAYER_KEYS.items()}
     for child in foliumx.children(m):
         if isinstance(child, folium.map.Layer) and child.control:

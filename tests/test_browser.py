@@ -387,6 +387,27 @@ def test_map_page_draws_actors_offline_and_a_region_click_filters(server, page):
 
 # A laptop's window, where the map runs below the fold, and presenter mode: a press focuses the map,
 # and a focus that scrolled the page would move the map under the pointer before the click.
+def test_the_layer_controls_icon_is_drawn_from_the_page_itself(server, page):
+    """The layer control's icon is a data: image inside the map's page (no late fetch): its computed
+    style resolves to it, it decodes to a 26 px picture, and the map made no request for an image."""
+    images: list[str] = []
+    page.on("request", lambda r: images.append(r.url) if r.resource_type == "image" else None)
+    open_view(page, server + "/map?lang=en")
+    leaflet = _leaflet(page)
+    toggle = leaflet.locator(".leaflet-control-layers-toggle")
+    toggle.wait_for()
+    leaflet.wait_for_function("() => " + LAYERS_ICON_READY + "(window, document)")
+    background, size = leaflet.evaluate("""() => {
+        const s = getComputedStyle(document.querySelector('.leaflet-control-layers-toggle'));
+        return [s.backgroundImage, s.backgroundSize]; }""")
+    assert background.startswith('url("data:image/svg+xml;base64,'), background[:60]
+    assert size == "26px 26px"
+    url, width, height = leaflet.evaluate("() => document.atlasIcon")
+    assert (width, height) == (26, 26) and url == background[5:-2]
+    assert not [u for u in images if "layers" in u], images  # Leaflet's PNG is never asked for
+    assert page.blocked == [], page.blocked
+
+
 @pytest.mark.parametrize("extra, size", [("", (1400, 1000)), ("", (1280, 720)), ("&present=1", (1400, 1000))])
 def test_map_click_on_an_actor_selects_it(server, page, extra, size):
     from mapping.seed import init_database
@@ -743,12 +764,31 @@ def test_a_presenter_steps_a_three_step_tour_with_the_picture_filling_the_screen
     assert page.blocked == [], page.blocked
 
 
+#: JavaScript: in a map's frame (window ``w``, document ``d``), true once the layer control's icon
+#: (a CSS background image) resolves to an image that has been decoded, or when the map has no layer
+#: control; the first call starts the decoding, later calls see it done.
+LAYERS_ICON_READY = """((w, d) => {
+    const toggle = d.querySelector('.leaflet-control-layers-toggle');
+    if (!toggle) return true;
+    const url = (w.getComputedStyle(toggle).backgroundImage.match(/^url\\("(.*)"\\)$/) || [])[1];
+    if (!url) return false;
+    if (d.atlasIcon === undefined) {
+        const img = new w.Image(); img.src = url; d.atlasIcon = null;
+        img.decode().then(() => { d.atlasIcon = [url, img.naturalWidth, img.naturalHeight]; },
+                          () => { d.atlasIcon = undefined; });
+    }
+    return !!d.atlasIcon && d.atlasIcon[0] === url && d.atlasIcon[1] > 0;
+})"""
+
+
 def _maps_painted(page) -> None:
     """Every map of the page has painted: Leaflet loaded in its frame, the outlines drawn on the
-    map's canvas at the frame's size, and on a map of actors (the Map page) its actor layer drawn with
-    markers or clusters in view. A picture taken before that shows a blank or half-drawn frame."""
+    map's canvas at the frame's size, its layer control's icon decoded, and on a map of actors (the
+    Map page) its actor layer drawn with markers or clusters in view. A picture taken before that
+    shows a blank or half-drawn frame."""
     page.wait_for_function(
-        """(sel) => Array.from(document.querySelectorAll(sel)).every(f => {
+        "(sel) => { const iconReady = " + LAYERS_ICON_READY + """;
+           return Array.from(document.querySelectorAll(sel)).every(f => {
                const w = f.contentWindow, d = f.contentDocument;
                if (!w || !d || typeof w.L !== 'object') return false;
                const box = d.querySelector('.leaflet-container'), canvas = d.querySelector('.leaflet-overlay-pane canvas');
@@ -758,9 +798,10 @@ def _maps_painted(page) -> None:
                const m = w.map_div;
                if (d.readyState !== 'complete' || !m || m._animatingZoom || box.classList.contains('leaflet-zoom-anim')
                    || Math.abs(m.getSize().y - box.clientHeight) > 1) return false;
+               if (!iconReady(w, d)) return false;  // the layer control's icon decoded
                const actors = d.documentElement.innerHTML.includes('AtlasMap.actorLayer');  // the Map page's layer call
                return !actors || (w.atlasDrawn >= 1 && d.querySelectorAll('.marker-cluster, .leaflet-interactive').length > 0);
-           })""", arg=MAP_FRAME, timeout=60_000)
+           }); }""", arg=MAP_FRAME, timeout=60_000)
 
 
 SCREENSHOT_PAGES = ("", "actor?actor=giz", "partners", "coverage", "map", "network", "about", "tours")
