@@ -593,7 +593,9 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
         # PNG of the current picture, made in the browser (no server, no internet).
         "toolbox": {"right": 10, "feature": {"saveAsImage": {"name": "atlas-network", "pixelRatio": 2,
                                                              "title": "PNG"}}},
+        # On a white ground: a zoomed picture's nodes and labels pass under it and stay out of its way.
         "legend": [{"data": [_text(x) for x in names], "type": "plain", "orient": "vertical", "left": 0, "top": 30,
+                    "backgroundColor": "rgba(255, 255, 255, 0.9)", "padding": 4,
                     "itemGap": 6, "itemWidth": 14, "itemHeight": 10,
                     "textStyle": {"fontSize": 13 if large else 11, "width": legend_width, "overflow": "truncate"},
                     "tooltip": {"show": True}}],
@@ -620,6 +622,24 @@ def chart_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]],
                         "textStyle": {"width": 110}}],
             "series": [{"left": 10, "right": 10, "top": 30 + 18 * -(-len(names) // 2), "bottom": None}]}}],
     }
+
+
+def with_view(spec: Mapping, view: tuple[float, float, float] | None) -> dict:
+    """``spec`` (of :func:`chart_spec`) opening on ``view`` — the picture's centre ``x, y`` in the
+    spec's coordinates and its zoom, as a shared link or a tour step keeps them — instead of its own
+    zoom. A shallow copy: a cached spec is shared and stays as it was.
+
+    >>> spec = {"series": [{"type": "graph", "zoom": 3, "center": [1, 2]}], "title": {}}
+    >>> with_view(spec, (700.0, 420.5, 2.5))["series"][0]
+    {'type': 'graph', 'zoom': 2.5, 'center': [700.0, 420.5]}
+    >>> spec["series"][0]["zoom"], with_view(spec, None) is spec
+    (3, True)
+    """
+    if view is None:
+        return spec  # type: ignore[return-value]
+    x, y, zoom = view
+    series = [dict(spec["series"][0], zoom=zoom, center=[x, y]), *spec["series"][1:]]
+    return {**spec, "series": series}
 
 
 def spec_to_svg(spec: Mapping, *, width: int = 1600, height: int = 1000, caption: str = "") -> str:

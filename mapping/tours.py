@@ -13,6 +13,15 @@ Examples
 >>> check(from_json(to_json(tour))) == tour
 True
 
+A network step keeps the user's own zoom and pan of the picture; a view out of range is refused:
+
+>>> check({"name": "Zoomed", "steps": [{"page": "network", "params": {"graph_view": "702.5,418.0,2.50"}}]})["steps"][0]["params"]
+{'graph_view': '702.5,418.0,2.50'}
+>>> check({"name": "Zoomed", "steps": [{"page": "network", "params": {"graph_view": "0,0,99"}}]})
+Traceback (most recent call last):
+...
+mapping.validate.Invalid: step 1: values this page does not understand: ['graph_view']
+
 A step of the partner finder or of the coverage view keeps that page's choices:
 
 >>> check({"name": "Health", "steps": [{"page": "partners", "params": {"of": "commune-oujda", "on": "health"}},
@@ -27,7 +36,7 @@ from typing import Any
 
 from .filters import PARAM_NAMES
 from .validate import Invalid, text_problem
-from .views import COMMON, names
+from .views import COMMON, from_params, names
 
 PAGES = ("directory", "actor", "partners", "coverage", "map", "network", "about")
 MAX_STEPS = 50
@@ -70,6 +79,12 @@ def check(tour: Mapping[str, Any]) -> dict:
         unknown = set(params) - allowed_params(page)
         if unknown:
             errors[f"step {n}"] = f"unknown parameters {sorted(unknown)}"
+            continue
+        # A page's own value the page would drop on opening (a view out of range, a mode it lacks)
+        # is refused now, not silently lost when the step is presented.
+        dropped = sorted(k for k in set(params) & set(names(page)) if not from_params(page, {k: str(params[k])}))
+        if dropped:
+            errors[f"step {n}"] = f"values this page does not understand: {dropped}"
             continue
         title, caption = str(step.get("title") or f"{n}").strip(), str(step.get("caption") or "").strip()
         problem = text_problem(title) or text_problem(caption) or next(

@@ -3,7 +3,8 @@
 The shared filters, the language and the selected actor have their own parameters
 (:mod:`mapping.filters`, ``lang``, ``actor``); this module covers what each page adds — the
 map's shading, partnership project, tiles and initial centre/zoom, the network's mode, colours,
-sizes, project, ego actor and hops, path ends — and presenter mode. Values read from a URL are
+sizes, project, ego actor and hops, path ends, zoom and the user's own view of the picture — and
+presenter mode. Values read from a URL are
 checked: an unknown value is dropped, never passed on to a widget.
 
 Examples
@@ -20,6 +21,7 @@ True
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -74,6 +76,44 @@ def _centre(value: str) -> str | None:
     if -90 <= lat <= 90 and -180 <= lon <= 180 and 2 <= zoom <= 18 and len(parts) == 3:
         return value
     return None
+
+
+#: How far a network view may be zoomed (the chart's own scale limits, mapping.graph.chart_spec).
+GRAPH_ZOOM = (0.2, 12.0)
+
+
+def graph_view(value: str) -> tuple[float, float, float] | None:
+    """``x,y,zoom`` of a network view: the point of the picture at its centre (in the coordinates of
+    the chart's option, :func:`mapping.graph.chart_spec`) and its zoom, as the picture writes them
+    into the address when the user zooms with the wheel or drags it; None for anything else.
+
+    >>> graph_view("702.5,418.0,2.50"), graph_view("1e9,0,2"), graph_view("0,0,40"), graph_view("nan,0,1")
+    ((702.5, 418.0, 2.5), None, None, None)
+    """
+    parts = value.split(",")
+    try:
+        x, y, zoom = (float(p) for p in parts)
+    except ValueError:
+        return None
+    # Layouts span [0, 1000] (x stretched by the aspect); a view may look a little beyond them.
+    if all(math.isfinite(v) for v in (x, y, zoom)) and max(abs(x), abs(y)) <= 10_000 \
+            and GRAPH_ZOOM[0] <= zoom <= GRAPH_ZOOM[1]:
+        return x, y, zoom
+    return None
+
+
+def graph_view_text(x: float, y: float, zoom: float) -> str:
+    """The address's form of a network view (what the picture writes, rounded the same way).
+
+    >>> graph_view_text(702.54, 418, 2.5)
+    '702.5,418.0,2.50'
+    """
+    return f"{x:.1f},{y:.1f},{zoom:.2f}"
+
+
+def _graph_view(value: str) -> str | None:
+    view = graph_view(value)
+    return graph_view_text(*view) if view else None
 
 
 def _layers(value: str) -> str | None:
@@ -144,6 +184,8 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         Param("from", "net_from", None, _ident),
         Param("to", "net_to", None, _ident),
         Param("zoom", "net_zoom", 1, _one_of_int(*ZOOMS)),
+        # The user's own zoom and pan of the picture, written by the picture (static/atlas/network.js).
+        Param("graph_view", "net_view", None, _graph_view),
     ),
 }
 

@@ -41,6 +41,15 @@ def _clicked(key: str) -> None:
         select_actor(node)
 
 
+@guarded
+def forget_view(param: str = "graph_view", key: str = "net_view") -> None:
+    """Callback: the picture opens whole (or at the zoom slider's choice) again. The address loses
+    the view too: the picture wrote it there without telling the page, which would read it back."""
+    st.session_state.pop(key, None)
+    if param in st.query_params:
+        del st.query_params[param]
+
+
 def network_chart(spec: dict, drawn: nx.MultiDiGraph, *, key: str, height: int, alt: str, view_param: str) -> None:
     """Draw ``spec`` (:func:`mapping.graph.chart_spec` of ``drawn``). ``alt`` is the picture's
     accessible name; the user's view goes to ``?view_param=``."""

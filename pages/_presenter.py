@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from mapping import i18n
+from mapping import i18n, views
 from pages._ui import data_key, escape, guarded, lang, store, tr, user
 
 # -- presenter mode ----------------------------------------------------------------------------------
@@ -154,13 +154,13 @@ def go_to_step(tour: dict, n: int) -> None:
     st.session_state["_filters_loaded"] = False  # the step's filters replace the current ones
     # The step's view replaces the current one whole: what it does not set (a map view, a zoom, a
     # selection) goes back to its default instead of staying from the previous step.
-    from mapping import views
-
     for p in views.PARAMS.get(step["page"], ()):
         if p.name not in step["params"]:
             st.session_state.pop(p.key, None)
     if "actor" not in step["params"]:
         st.session_state.pop("selected_actor", None)
+    # The network's own view (?graph_view=) is the step's, whatever the previous step drew.
+    st.session_state.pop("_net_view_of", None)
     if step["params"].get("lang"):
         st.session_state["lang"] = step["params"]["lang"]
 

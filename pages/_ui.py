@@ -185,13 +185,23 @@ def can(action: str) -> bool:
 # -- deep links: each page's own choices in the URL (mapping/views.py) ------------------------------
 def url_in(page: str) -> None:
     """Before the page's widgets: take its choices from the URL when the URL holds something other
-    than what this session last wrote there (a pasted link, a tour step, a fresh browser)."""
+    than what this session last wrote there (a pasted link, a tour step, a fresh browser, or the
+    map or the network writing the user's view into the address).
+
+    Only what changed in the URL is taken, and what left it goes back to its default: a picture
+    writes its view into the address without a run, and the run that follows (a widget changed)
+    must keep that widget's new value, not the one the address still holds."""
     from mapping import views
 
     params = {n: st.query_params[n] for n in views.names(page) if n in st.query_params}
-    if params != st.session_state.get(f"_url_{page}"):
-        st.session_state.update(views.from_params(page, params))
-        st.session_state[f"_url_{page}"] = params
+    last = st.session_state.get(f"_url_{page}")
+    if params == last:
+        return
+    wanted, before = views.from_params(page, params), views.from_params(page, last or {})
+    st.session_state.update({k: v for k, v in wanted.items() if before.get(k) != v or k not in st.session_state})
+    for gone in before.keys() - wanted.keys():
+        st.session_state.pop(gone, None)
+    st.session_state[f"_url_{page}"] = params
 
 
 def url_out(page: str) -> None:

@@ -77,7 +77,17 @@ elif mode == "path":
             focus = tuple(dict.fromkeys(n for p in paths for n in p))
 
 zoom = panel.select_slider(_ui.tr("network.zoom"), views.ZOOMS, key="net_zoom", format_func=lambda z: f"×{z}",
-                           help=_ui.tr("network.zoom_help"))
+                           help=_ui.tr("network.zoom_help"), on_change=_network_chart.forget_view)
+drawn_as = (key, filters, context, project, focus, hops, LIMIT)  # what every cached view below is of
+# The user's own view of the picture (wheel, drag, keys: ?graph_view=) belongs to the picture it was
+# chosen on: another drawing (a filter, a mode, more hops) opens whole. A link or a tour step brings both.
+if st.session_state.get("_net_view_of", (drawn_as, stated)) != (drawn_as, stated):
+    st.session_state.pop("net_view", None)
+st.session_state["_net_view_of"] = (drawn_as, stated)
+own_view = views.graph_view(st.session_state.get("net_view") or "")
+if own_view:
+    panel.button(_ui.tr("network.whole"), key="net_whole", on_click=_network_chart.forget_view,
+                 icon=":material/fit_screen:", help=_ui.tr("network.whole_help"))
 # Zoomed in on what the view is about: the selected actor, else the ego network's centre or the
 # chain's middle.
 centre_on = selected if selected in actor_names else (
@@ -89,11 +99,9 @@ notes = st.container() if not presenting else None
 _ui.url_out("network")
 drawing = _views.network_drawing(key, filters, context, project, focus, hops, LIMIT, stated=stated)
 drawn = drawing["graph"]
-
-drawn_as = (key, filters, context, project, focus, hops, LIMIT)  # what every cached view below is of
 caption = _presenter.source_line()
-spec = _views.network_chart(*drawn_as, color_by, size_by, tuple(map(tuple, paths)), selected, lang,
-                            presenting, caption, zoom, centre_on, stated=stated)
+spec = graph.with_view(_views.network_chart(*drawn_as, color_by, size_by, tuple(map(tuple, paths)), selected,
+                                            lang, presenting, caption, zoom, centre_on, stated=stated), own_view)
 # A click on an actor selects it before the next run (the component's callback), which draws it marked.
 _network_chart.network_chart(spec, drawn, key="network_chart", height=680, view_param="graph_view",
                              alt=_ui.tr("network.alt", nodes=drawn.number_of_nodes(), edges=drawing["edges"]))

@@ -1059,6 +1059,64 @@ def test_a_network_link_reopens_its_zoom_on_the_selected_actor(app_db):
     assert at.query_params["zoom"] == "3"  # kept in the address, so a tour step saves it
 
 
+def test_a_link_reopens_the_networks_own_zoom_and_pan(app_db):
+    at = _network(graph_view="702.5,418.0,2.50")
+    series = _chart_spec(at)["series"][0]
+    assert series["zoom"] == 2.5 and series["center"] == [702.5, 418.0]
+    assert at.query_params["graph_view"] == "702.5,418.0,2.50"  # kept, so the next link or step has it
+    assert json.loads(_network_component(at).proto.json)["param"] == "graph_view"  # where the picture writes
+    at.button(key="net_whole").click().run()  # back to the whole picture
+    assert not at.exception
+    series = _chart_spec(at)["series"][0]
+    assert "center" not in series and "zoom" not in series and "graph_view" not in at.query_params
+    assert not [b for b in at.button if b.key == "net_whole"]
+
+
+def test_the_view_the_picture_writes_survives_a_change_of_colours_and_a_redraw_forgets_it(app_db):
+    at = _network(color="community")
+    assert at.query_params["color"] == "community"
+    # The user zooms (the picture writes the address, no run), then picks colours by kind again: the
+    # run that follows keeps both, not the colours the address still held.
+    at.query_params["graph_view"] = "640.0,500.0,3.00"
+    at.selectbox(key="net_color").set_value("kind").run()
+    assert not at.exception
+    assert at.selectbox(key="net_color").value == "kind" and "color" not in at.query_params
+    series = _chart_spec(at)["series"][0]
+    assert series["zoom"] == 3.0 and series["center"] == [640.0, 500.0]
+    # Another drawing (the projects left out): the view belonged to the old one, the picture opens whole.
+    at.checkbox(key="net_context").uncheck().run()
+    assert not at.exception
+    assert "center" not in _chart_spec(at)["series"][0] and "graph_view" not in at.query_params
+
+
+def test_a_tour_step_restores_the_networks_own_view(app_db):
+    from mapping.auth import User
+
+    store = Store(str(app_db))
+    store.add_user("amina", "curator passphrase", "curator", trusted=True)
+    store.save_tour({"name": "Close ups", "steps": [
+        {"title": "GIZ close up", "page": "network", "params": {"mode": "ego", "ego": "giz", "graph_view": "702.5,418.0,2.50"}},
+        {"title": "Whole", "page": "network", "params": {"mode": "ego", "ego": "giz"}},
+        {"title": "Whole network, zoomed", "page": "network", "params": {"graph_view": "300.0,200.0,4.00"}},
+    ]}, user=User("amina", "curator"))
+    store.close()
+    at = _app(lang="en")
+    at.switch_page("pages/tours.py").run()
+    at.button(key="tour_start").click().run()
+    assert not at.exception and at.radio(key="net_mode").value == "ego"
+    series = _chart_spec(at)["series"][0]
+    assert series["zoom"] == 2.5 and series["center"] == [702.5, 418.0]
+    at.button(key="tour_next").click().run()  # the same drawing, no view saved: the whole picture
+    assert not at.exception and "center" not in _chart_spec(at)["series"][0]
+    at.button(key="tour_next").click().run()  # another drawing, with its own view
+    assert not at.exception and at.radio(key="net_mode").value == "whole"
+    series = _chart_spec(at)["series"][0]
+    assert series["zoom"] == 4.0 and series["center"] == [300.0, 200.0]
+    at.button(key="tour_prev").click().run()
+    at.button(key="tour_prev").click().run()
+    assert _chart_spec(at)["series"][0]["center"] == [702.5, 418.0]
+
+
 _MARKED = "Al-Amal *2* [x](y) <b>"
 
 

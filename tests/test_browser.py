@@ -286,6 +286,126 @@ def test_a_click_on_a_network_node_selects_that_actor(server, page):
     assert page.blocked == [], page.blocked
 
 
+def _network_view(page) -> list[float]:
+    """The picture's centre (x, y, in the option's coordinates) and zoom, as ECharts holds them."""
+    return page.evaluate("""() => { const s = echarts.getInstanceByDom(document.querySelector('.atlas-network'))
+                                                .getOption().series[0];
+                                     return s.center ? [s.center[0], s.center[1], s.zoom] : [null, null, s.zoom || 1]; }""")
+
+
+def _in_picture(page, point: tuple[float, float]) -> tuple[float, float]:
+    """A window point relative to the picture's top left corner."""
+    box = page.locator(".atlas-network").bounding_box()
+    return point[0] - box["x"], point[1] - box["y"]
+
+
+def _empty_point(page) -> tuple[float, float]:
+    """A point of the picture far from every node (a press there drags the picture, selects nothing)."""
+    return tuple(page.evaluate(
+        """() => { const el = document.querySelector('.atlas-network'), chart = echarts.getInstanceByDom(el);
+                   const pts = chart.getOption().series[0].data.map(n => chart.convertToPixel({seriesIndex: 0}, [n.x, n.y]));
+                   const box = el.getBoundingClientRect(); let best = null, far = -1;
+                   for (let x = box.width * 0.3; x < box.width * 0.9; x += 20)
+                     for (let y = box.height * 0.2; y < box.height * 0.8; y += 20) {
+                       const d = Math.min(...pts.map(([px, py]) => Math.hypot(px - x, py - y)));
+                       if (d > far) { far = d; best = [box.left + x, box.top + y]; } }
+                   return best; }"""))
+
+
+#: The view the picture last wrote into the address, as numbers (none: an empty list).
+_WRITTEN = "(new URLSearchParams(location.search).get('graph_view') || '').split(',').filter(Boolean).map(Number)"
+
+
+def _zoom_and_pan(page) -> str:
+    """Zoom in with the wheel and drag the picture as a user would; returns the view the picture
+    then writes into the address (?graph_view=)."""
+    x, y = _empty_point(page)
+    page.mouse.move(x, y)
+    for _turn in range(6):  # each notch of the wheel zooms by a tenth or so
+        page.mouse.wheel(0, -300)
+    page.wait_for_function(f"() => {_WRITTEN} && {_WRITTEN}[2] > 1.5")
+    zoomed = page.evaluate(f"() => {_WRITTEN}")
+    x, y = _empty_point(page)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 140, y + 70, steps=8)
+    page.mouse.up()
+    # Written once the picture stopped moving, and what it says is what the picture shows.
+    page.wait_for_function(f"""(before) => {{ const v = {_WRITTEN}, s = echarts.getInstanceByDom(
+                                   document.querySelector('.atlas-network')).getOption().series[0];
+                               return v && v[0] !== before[0] && Math.abs(v[0] - s.center[0]) < 0.1
+                                      && Math.abs(v[1] - s.center[1]) < 0.1 && Math.abs(v[2] - s.zoom) < 0.01; }}""",
+                           arg=zoomed)
+    return page.evaluate("() => new URLSearchParams(location.search).get('graph_view')")
+
+
+
+
+def test_the_networks_zoom_and_pan_are_in_the_share_link_and_the_link_reopens_them(server, page):
+    from playwright.sync_api import expect
+
+    open_view(page, server + "/network?lang=en")
+    _network_settled(page)
+    assert "graph_view" not in page.url and _network_view(page)[2] == 1  # the whole picture, not a chosen view
+    view = _zoom_and_pan(page)
+    x, y, zoom = map(float, view.split(","))
+    shown = _network_view(page)
+    assert zoom > 1.5 and abs(shown[2] - zoom) < 0.01  # zoomed in, and the address says what is shown
+    assert abs(shown[0] - x) < 0.1 and abs(shown[1] - y) < 0.1
+    assert "actor" not in page.url  # the drag selected nothing
+    giz = _in_picture(page, _node_point(page, "GIZ"))
+    page.get_by_text("Share this view").click()
+    link = page.locator(".atlas-share input")
+    expect(link).to_have_value(re.compile("graph_view=" + re.escape(view.replace(",", "%2C"))))
+    fresh = page.context.new_page()
+    open_view(fresh, link.input_value())
+    _network_settled(fresh)
+    reopened = _network_view(fresh)
+    assert abs(reopened[2] - zoom) < 0.01 and abs(reopened[0] - x) < 0.1 and abs(reopened[1] - y) < 0.1, reopened
+    # The same picture: GIZ is where it was in the picture the link was copied from (the page above
+    # it has a "Whole graph" button more).
+    again = _in_picture(fresh, _node_point(fresh, "GIZ"))
+    assert abs(again[0] - giz[0]) < 3 and abs(again[1] - giz[1]) < 3, (giz, again)
+    # The keyboard's 0 on the picture shows the whole graph again, and the address forgets the view.
+    fresh.locator(".atlas-network").focus()
+    fresh.keyboard.press("0")
+    fresh.wait_for_function("() => !new URLSearchParams(location.search).has('graph_view')")
+    assert _network_view(fresh) == [None, None, 1]
+    assert page.blocked == [], page.blocked  # both pages: one browser context
+
+
+def test_a_tour_step_saved_with_a_zoomed_network_opens_zoomed_for_a_presenter(server, page):
+    sidebar = sign_in(page, server)
+    open_view(page, server + "/network?lang=en&mode=ego&ego=giz")
+    _network_settled(page)
+    view = _zoom_and_pan(page)
+    x, y, zoom = map(float, view.split(","))
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Add this view to a tour").click()
+    sidebar.get_by_label("Name of the new tour").fill("Network close up")
+    sidebar.get_by_label("Title of this step").fill("GIZ, close up")
+    sidebar.get_by_role("button", name="Add this view").click()
+    sidebar.get_by_text("Network close up").first.wait_for()  # "added to ..." once saved
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_view(page, server + "/tours?lang=en")
+    page.locator(".st-key-tour_pick").get_by_role("combobox").click()
+    page.get_by_role("option", name="Network close up").click()
+    page.get_by_text("GIZ, close up").first.wait_for(state="attached")
+    page.get_by_role("button", name="Start the tour").click()
+    page.get_by_text("step 1 of 1").wait_for()
+    page.locator(".atlas-titlebar").wait_for()  # presenter mode
+    page.wait_for_function("(v) => new URLSearchParams(location.search).get('graph_view') === v", arg=view)
+    _network_settled(page)
+    shown = _network_view(page)
+    assert abs(shown[2] - zoom) < 0.01 and abs(shown[0] - x) < 0.1 and abs(shown[1] - y) < 0.1, (shown, view)
+    share = _picture_share(page)
+    _picture_fits(page)
+    snap(page, "presenter-tour-network-view-1280x720")
+    print(f"network picture share of the window height at 1280x720: {share:.0%}")
+    assert share >= 0.70, share
+    assert page.blocked == [], page.blocked
+
+
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 

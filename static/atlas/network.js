@@ -77,9 +77,12 @@ export default async function (component) {
         root.addEventListener("keydown", (e) => {
             const step = { "+": [0, 0, 1.25], "=": [0, 0, 1.25], "-": [0, 0, 0.8],
                            ArrowLeft: [60, 0, 1], ArrowRight: [-60, 0, 1], ArrowUp: [0, 60, 1], ArrowDown: [0, -60, 1] }[e.key];
-            if (e.key === "0") {
+            if (e.key === "0") {  // the page's option without its saved view: the whole graph
                 e.preventDefault();
-                chart.setOption({ series: [{ zoom: 1, center: null }] });
+                const whole = JSON.parse(root.atlasSpec);
+                delete whole.series[0].zoom;
+                delete whole.series[0].center;
+                chart.setOption(whole, { notMerge: true });
                 if (root.atlas.param) { writeParam(root.atlas.param, null); }
                 window.atlasNetworkView = null;
                 return;
