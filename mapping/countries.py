@@ -15,6 +15,7 @@ import gettext
 import json
 import re
 from functools import lru_cache
+from typing import Any
 
 import pycountry
 
@@ -103,6 +104,12 @@ def _world():
     features = json.loads((geo.GEO_DIR / "world.geojson").read_text(encoding="utf-8"))["features"]
     codes = [f["properties"]["country"] for f in features]
     return codes, shapely.STRtree([shape(f["geometry"]) for f in features])
+
+
+def outlines() -> list[tuple[str, Any]]:
+    """Every country of the world as (ISO alpha-2 code, simplified shapely outline)."""
+    codes, tree = _world()
+    return list(zip(codes, tree.geometries))
 
 
 def country_at(lat: float, lon: float) -> str | None:

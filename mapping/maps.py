@@ -28,7 +28,7 @@ import folium
 import numpy as np
 import pandas as pd
 
-from mapping import foliumx, geo
+from mapping import foliumx, geo, sketch
 from mapping.i18n import t
 from mapping.model import ACTOR_KINDS, COUNTRIES, THEMES, is_international, label, relation_phrase
 from mapping.palette import KIND_COLOURS
@@ -497,13 +497,15 @@ def fit_bounds(actors: pd.DataFrame, pad: float = 0.3) -> list[list[float]] | No
 def actor_map(actor: Mapping, areas: pd.DataFrame | None = None, links: pd.DataFrame | None = None, *,
               lang: str = "en") -> folium.Map:
     """A small map of one organisation: the regions where it works shaded, its seat marked, lines to
-    the partners whose seats are known; fitted to all it shows, partners abroad included (the four
-    countries when nothing is known). Every text is escaped; every asset is served offline.
+    the partners whose seats are known; fitted to its seat, its areas and its partners at home
+    (:func:`mapping.sketch.actor_view`, the same view as the printed map), so lines to partners
+    abroad run off the edge towards them (the page names them). Every text is escaped; every asset
+    is served offline.
 
     Parameters
     ----------
     actor : mapping
-        The file: ``name``, ``kind``, ``lat``, ``lon``, ``region_code``.
+        The file: ``id``, ``name``, ``kind``, ``lat``, ``lon``, ``country``, ``region_code``.
     areas : DataFrame, optional
         Areas of operation (``region_code``).
     links : DataFrame, optional
@@ -517,26 +519,16 @@ def actor_map(actor: Mapping, areas: pd.DataFrame | None = None, links: pd.DataF
     >>> "&lt;b&gt;MS2&lt;/b&gt;" in page and "<b>MS2</b>" not in page and '"MA-01"' in page
     True
     """
-    lat, lon = actor.get("lat"), actor.get("lon")
-    seat = None if lat is None or lon is None or pd.isna(lat) or pd.isna(lon) else (float(lat), float(lon))
-    codes = {c for c in ([] if areas is None else areas["region_code"].tolist()) + [actor.get("region_code")]
-             if isinstance(c, str) and c}
+    view = sketch.actor_view(actor, areas, links)
+    seat = view["seat"]
     shaded = geo.regions()
-    shaded = shaded[shaded["region_code"].isin(codes)]
-    # Fitted to everything drawn: the seat, the areas and both ends of every partnership line (a
-    # partner abroad included: a line running off the map would hide who the partner is and where).
-    points = [seat] if seat else []
-    if links is not None and len(links):
-        ends = links.dropna(subset=["source_lat", "source_lon", "target_lat", "target_lon"])
-        for column in ("source", "target"):
-            points += list(zip(ends[f"{column}_lat"], ends[f"{column}_lon"]))
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
-    if not shaded.empty:
-        west, south, east, north = (float(v) for v in shaded.total_bounds)
-        lats, lons = lats + [south, north], lons + [west, east]
-    bounds = [[min(lats) - 0.5, min(lons) - 0.5], [max(lats) + 0.5, max(lons) + 0.5]] if lats else None
+    shaded = shaded[shaded["region_code"].isin(view["codes"])]
+    bounds = view["bounds"]
     m = base_map(bounds, lang=lang)
+    # The countries around (Algeria beside Oujda), as land under everything, as on the printed map.
+    folium.GeoJson(sketch.neighbours(bounds), name="Neighbours", control=False, interactive=False,
+                   style_function=lambda _: {"color": BORDER, "weight": 1, "fillColor": LAND, "fillOpacity": 1}
+                   ).add_to(m)
     if not shaded.empty:
         folium.GeoJson(shaded[["region_code", "geometry"]].to_json(), name=t("actor.map.areas", lang),
                        style_function=lambda _: {"color": "#2c7fb8", "weight": 1.5, "fillColor": "#2c7fb8",

@@ -119,6 +119,23 @@ def place_text(actor: Mapping, lang: str = "en") -> str:
     return ", ".join(p for p in parts if p)
 
 
+def partner_lines(partners: pd.DataFrame) -> list[tuple[str, str]]:
+    """The partners table (:func:`mapping.present.partners_table`) as one line per kind of relation,
+    for paper (a table wider than the page is cut at its edge): each partner once, with its kind.
+
+    >>> frame = pd.DataFrame({"relation": ["supported by", "supported by", "partners with"],
+    ...     "name": ["GIZ", "GIZ", "IOM"], "kind": ["Development agency", "Development agency", ""]})
+    >>> partner_lines(frame)
+    [('supported by', 'GIZ (Development agency)'), ('partners with', 'IOM')]
+    """
+    lines: dict[str, list[str]] = {}
+    for relation, name, kind in zip(partners["relation"], partners["name"], partners["kind"]):
+        entry = f"{name} ({kind})" if kind else str(name)
+        if entry not in lines.setdefault(relation, []):
+            lines[relation].append(entry)
+    return [(relation, ", ".join(names)) for relation, names in lines.items()]
+
+
 def header_facts(actor: Mapping, sources: int, lang: str = "en") -> list[tuple[str, str]]:
     """The header card's lines: kind, place, status, last update, number of sources.
 

@@ -55,14 +55,20 @@ def where_and_who(actor: dict, key: tuple[str, int], lang: str) -> str | None:
     """The small map (seat, areas, partnership lines) beside the ego network; returns a clicked
     partner's id so the page can open its file."""
     store = _ui.store()
-    left, right = st.columns([2, 3])
+    left, right = st.container(key="actor_where").columns([2, 3])
     with left:
         st.subheader(_ui.tr("actor.map"), anchor=False)
         def build():
             return maps.actor_map(actor, store.actor_areas(actor["id"]), _views.map_links(key, actor["id"], None),
                                   lang=lang)
 
-        _views.show_map(_views.folium_map((key, actor["id"], lang), f"actor_map_{actor['id']}", 340, (), build))
+        with st.container(key="actor_screen_map"):
+            _views.show_map(_views.folium_map((key, actor["id"], lang), f"actor_map_{actor['id']}", 340, (), build))
+        printed = _views.actor_sketch(key, actor["id"], lang, actor)
+        with st.container(key="actor_print_map"):  # paper only (static/print.css)
+            st.markdown(printed["svg"], unsafe_allow_html=True)
+        if printed["beyond"]:
+            st.caption(_ui.escape(printed["beyond"]))
         if not orgfile.place_text(actor):
             st.caption(_ui.tr("actor.map_no_seat"))
         areas = store.actor_areas(actor["id"])
@@ -83,6 +89,13 @@ def where_and_who(actor: dict, key: tuple[str, int], lang: str) -> str | None:
         st.caption(_ui.tr("actor.ego_hint"))
         clicked = graph.selected_node(drawn, event)
         return clicked if clicked and clicked != actor["id"] else None
+
+
+def partners_on_paper(partners) -> None:
+    """The partners as one line per kind of relation, shown on paper only (static/print.css)."""
+    with st.container(key="actor_partners_print"):
+        st.markdown("\n".join(f"- **{_ui.escape(relation)}** — {_ui.escape(names)}"
+                               for relation, names in orgfile.partner_lines(partners)))
 
 
 def timeline(projects, events, lang: str) -> None:

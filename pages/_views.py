@@ -188,6 +188,16 @@ def map_sketch(key: tuple[str, int], filters: Filters, label: str, height: int) 
 
 # -- organisation file ---------------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=64)
+def actor_sketch(key: tuple[str, int], actor_id: str, lang: str, _actor: dict) -> dict:
+    """The organisation's small map for paper (an SVG: a frame of scripts prints unreliably) and
+    the line naming what it leaves out, once per data version and language."""
+    from mapping import maps, sketch
+
+    view = sketch.actor_view(_actor, _ui.store().actor_areas(actor_id), map_links(key, actor_id, None))
+    return {"svg": sketch.actor_svg(view, _actor, maps.KIND_COLOURS, lang), "beyond": sketch.beyond(view, _actor, lang)}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
 def actor_file(key: tuple[str, int], actor_id: str, lang: str) -> dict:
     """The published partners (one table), projects, events and source list of one organisation
     file, in ``lang``: read and laid out once per data version for every visitor of that file."""

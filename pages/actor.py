@@ -70,11 +70,13 @@ with _errors.record(actor["id"]):
     else:
         st.caption(_ui.tr("actor.partners_hint", n=len(partners)))
         shown = ["name", "relation", "kind", "country", "project", "period", "evidence", "note", "link"]
-        picked = st.dataframe(partners, hide_index=True, key=f"actor_partners_{actor['id']}", on_select="rerun",
-                              selection_mode="single-row", column_order=shown,
-                              column_config={c: _ui.tr(f"col.{c}") for c in shown}
-                              | {"link": st.column_config.LinkColumn(_ui.tr("col.link"),
-                                                                     display_text=_ui.tr("actor.partner_open"))})
+        with st.container(key="actor_partners_table"):  # on screen; paper gets the lines below
+            picked = st.dataframe(partners, hide_index=True, key=f"actor_partners_{actor['id']}", on_select="rerun",
+                                  selection_mode="single-row", column_order=shown,
+                                  column_config={c: _ui.tr(f"col.{c}") for c in shown}
+                                  | {"link": st.column_config.LinkColumn(_ui.tr("col.link"),
+                                                                         display_text=_ui.tr("actor.partner_open"))})
+        _actor_file.partners_on_paper(partners)
         if picked is not None and picked.selection.rows:
             st.switch_page("pages/actor.py",
                            query_params={"actor": partners["id"].iloc[picked.selection.rows[0]], "lang": lang})

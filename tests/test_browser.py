@@ -802,6 +802,23 @@ def test_a_curator_reviews_an_organisation_file_and_its_sources(server, page):
     assert "Renforcement des capacités des collectivités territoriales" in text or "RECOMIG" in text
     assert "This file" in text and "Role in RECOSA" in text
     assert ".txt" not in text and " nan" not in text and "a project role —" not in text
+    # On screen the interactive map; on paper a static map of the seat and its area, at a region's
+    # scale (a partner in Bonn does not pull it to a continent), across the page; the partners as lines.
+    assert not page.locator(".st-key-actor_print_map svg").is_visible()
+    page.get_by_text("Beyond the map: GIZ (Germany).").wait_for()
+    page.emulate_media(media="print")
+    page.locator(".st-key-actor_print_map svg").wait_for()
+    assert not page.locator(".st-key-actor_screen_map").is_visible()
+    assert not page.locator(".st-key-actor_partners_table").is_visible()
+    page.locator(".st-key-actor_partners_print").get_by_text("supported by").wait_for()
+    south, west, north, east = (float(v) for v in page.locator(".st-key-actor_print_map svg").get_attribute(
+        "data-bounds").split(","))
+    assert south < 34.68 < north and west < -1.91 < east and north - south < 6 and east - west < 8
+    box = page.locator(".st-key-actor_print_map svg").bounding_box()
+    assert box["width"] >= 300 and box["height"] >= 250, box
+    texts = page.locator(".st-key-actor_print_map svg text").all_text_contents()
+    assert "Oujda" in texts and "Oriental" in texts and "Germany: GIZ" in texts
+    page.emulate_media(media="screen")
     # Printed (before the screenshots: a full-page screenshot leaves the window as tall as the page)
     pages = _pdf_pages(page, "organisation-file-curator")
     assert 1 <= pages <= 2, pages

@@ -8,7 +8,7 @@ import folium
 import pandas as pd
 import pytest
 
-from mapping import foliumx, geo, maps
+from mapping import foliumx, geo, maps, sketch
 from mapping.model import ACTOR_KINDS, label
 from mapping.synthetic import synthetic_actors
 
@@ -245,25 +245,33 @@ def _fitted(page: str) -> list[list[float]]:
     return json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S).group(1))
 
 
-def test_the_organisation_map_fits_everything_it_draws_partners_abroad_included(store):
-    """The small map of a file opens on its seat and both ends of every line drawn: Oujda's partner
-    GIZ sits in Bonn, and the map opens wide enough to show it."""
+def test_the_organisation_map_fits_its_home_and_names_partners_abroad(store):
+    """The small map of a file opens on its seat, its areas and its partners in the same country;
+    a partner abroad stays out of the view (it would turn a town's map into a continent) and is
+    named under the map with its country: Oujda's map shows the Oriental, not Bonn."""
     checked = 0
     for actor_id in store.actors()["id"]:
         actor, links = store.actor(actor_id), store.map_links(actor_id=actor_id)
         [(south, west), (north, east)] = _fitted(_html(maps.actor_map(actor, store.actor_areas(actor_id), links)))
-        ends = links.dropna(subset=["source_lat", "source_lon", "target_lat", "target_lon"])
-        points = [(a, b) for c in ("source", "target") for a, b in zip(ends[f"{c}_lat"], ends[f"{c}_lon"])]
-        if pd.notna(actor.get("lat")) and pd.notna(actor.get("lon")):
-            points.append((actor["lat"], actor["lon"]))
-        for lat, lon in points:
+        view = sketch.actor_view(actor, store.actor_areas(actor_id), links)
+        inside = [(p["lat"], p["lon"]) for p in view["near"]]
+        if view["seat"] and not view["seat_abroad"]:
+            inside.append(view["seat"])
+        for lat, lon in inside:
             assert south <= lat <= north and west <= lon <= east, (actor_id, lat, lon)
-        checked += bool(len(ends))
-    assert checked >= 5  # files with partnership lines were among them
-    oujda = _html(maps.actor_map(store.actor("commune-oujda"), store.actor_areas("commune-oujda"),
-                                 store.map_links(actor_id="commune-oujda")))
-    [(_, _), (north, east)] = _fitted(oujda)
-    assert north > 50.7 and east > 7.0  # Bonn, GIZ's seat
+        told = sketch.beyond(view, actor)
+        for p in view["far"]:
+            assert p["name"] in told, (actor_id, p["name"], told)
+        checked += bool(view["far"])
+    assert checked >= 3  # files with partners abroad were among them
+    oujda = store.actor("commune-oujda")
+    links = store.map_links(actor_id="commune-oujda")
+    [(south, west), (north, east)] = _fitted(_html(maps.actor_map(oujda, store.actor_areas("commune-oujda"), links)))
+    assert south < 34.68 < north and west < -1.91 < east  # its seat
+    oriental = geo.regions().set_index("region_code").loc["MA-02", "geometry"].bounds  # its area, whole
+    assert west <= oriental[0] and south <= oriental[1] and east >= oriental[2] and north >= oriental[3]
+    assert north - south < 6 and east - west < 6  # a region's scale, not a continent's (Bonn is at 50.7 N)
+    assert sketch.beyond(sketch.actor_view(oujda, None, links), oujda) == "Beyond the map: GIZ (Germany)."
 
 
 def test_a_map_opens_on_its_bounds_without_a_zoom_animation():

@@ -1,3 +1,6 @@
+import re
+from xml.etree import ElementTree
+
 import pandas as pd
 
 from mapping import geo, sketch
@@ -21,3 +24,46 @@ def test_sketch_stays_light_whatever_the_number_of_actors():
     small, large = sketch.map_svg(_actors(10)), sketch.map_svg(_actors(50_000))
     assert large.count("<circle") == sketch.MAX_DOTS
     assert len(large) < 120_000 and len(small) < 40_000
+
+
+# -- the organisation file's printed map -----------------------------------------------------------
+def _printed(store, actor_id: str) -> tuple[dict, str]:
+    actor = store.actor(actor_id)
+    view = sketch.actor_view(actor, store.actor_areas(actor_id), store.map_links(actor_id=actor_id))
+    return view, sketch.actor_svg(view, actor, {"municipality": "#123456"}, "en")
+
+
+def _bounds(svg: str) -> list[float]:
+    return [float(v) for v in re.search(r'data-bounds="([^"]+)"', svg).group(1).split(",")]
+
+
+def test_the_printed_map_of_oujda_shows_its_seat_and_area_at_a_region_scale(store):
+    view, svg = _printed(store, "commune-oujda")
+    south, west, north, east = _bounds(svg)
+    assert south < 34.68 < north and west < -1.91 < east  # the seat in view
+    assert north - south < 6 and east - west < 8  # the Oriental's scale; Bonn (50.7 N) pulls nothing
+    ElementTree.fromstring(svg)  # well-formed
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "Oujda" in texts and "Oriental" in texts and "Germany: GIZ" in texts
+    assert svg.count('marker-end="url(#atlas-arrow)"') == 1  # one arrow, towards Germany
+    assert 'fill="#123456"' in svg  # the seat in its kind's colour
+    assert any(t.endswith(" km") for t in texts)  # a scale bar
+
+
+def test_the_printed_map_of_an_organisation_abroad_shows_its_partners_at_home(store):
+    """GIZ sits in Bonn; its map shows its Moroccan partners, with an arrow to its seat."""
+    view, svg = _printed(store, "giz")
+    south, west, north, east = _bounds(svg)
+    (m_south, m_west), (m_north, m_east) = geo.bounds("MA")
+    assert m_south - 1 <= south and north <= m_north + 1 and m_west - 3 <= west and east <= m_east + 3
+    texts = [t.text for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert view["seat_abroad"] == "DE" and "Germany: GIZ's seat, BMZ" in texts
+
+
+def test_every_seed_file_prints_a_well_formed_map_with_escaped_text(store):
+    for actor_id in store.actors()["id"]:
+        ElementTree.fromstring(_printed(store, actor_id)[1])
+    view = sketch.actor_view({"id": "x", "lat": 14.69, "lon": -17.44, "country": "SN"})
+    svg = sketch.actor_svg(view, {"name": "<script>x</script>", "city": "Dakar & co"})
+    assert "<script>" not in svg and "Dakar &amp; co" in svg
+    ElementTree.fromstring(svg)
