@@ -224,6 +224,16 @@ def _focus_land() -> list[tuple[str, Any]]:
     return list(zip(merged.index, merged.geometry))
 
 
+def _plain(text: str) -> str:
+    """Text for SVG shown through Markdown: every character but letters, digits and spaces as a
+    numeric entity, so neither HTML nor Markdown (``[a](b)``, ``**``) in a name is ever active.
+
+    >>> _plain("A&B [x](y) é")
+    'A&#38;B &#91;x&#93;&#40;y&#41; é'
+    """
+    return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in text)
+
+
 class _Labels:
     """Text placed without overlapping: each label tries a few positions around its point and takes
     the first that is free and inside the drawing; an optional one with none free is left out (its
@@ -256,7 +266,7 @@ class _Labels:
                     box = (left - 2, base - size * 0.85, left + wide + 2, base + size * 0.25)
                 self.taken.append(box)
                 self.out.append(f'<text x="{left:.1f}" y="{base:.1f}" font-size="{size}" {_HALO} {style}>'
-                                f"{html.escape(label)}</text>")
+                                f"{_plain(label)}</text>")
                 return
 
 
@@ -275,7 +285,7 @@ def actor_svg(view: dict, actor: Mapping, colours: Mapping[str, str] | None = No
     >>> view = actor_view({"id": "x", "lat": 34.68, "lon": -1.91, "country": "MA", "region_code": "MA-02",
     ...                    "city": "Oujda"})
     >>> svg = actor_svg(view, {"name": "<b>X</b>", "city": "Oujda", "kind": "municipality"})
-    >>> svg.startswith("<svg") and "Oriental" in svg and "&lt;b&gt;X&lt;/b&gt;" in svg and "<b>" not in svg
+    >>> svg.startswith("<svg") and "Oriental" in svg and "&#60;b&#62;X&#60;&#47;b&#62;" in svg and "<b>" not in svg
     True
     """
     from shapely.geometry import box
@@ -404,7 +414,7 @@ def actor_svg(view: dict, actor: Mapping, colours: Mapping[str, str] | None = No
     out.append(scale_bar)
     s_, w_, n_, e_ = (round(v, 3) for v in (south, west, north, east))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" role="img" '
-            f'aria-label="{html.escape(t("actor.print_map", lang, name=str(actor.get("name") or "")))}" '
+            f'aria-label="{_plain(t("actor.print_map", lang, name=str(actor.get("name") or "")))}" '
             f'data-bounds="{s_},{w_},{n_},{e_}" font-family="sans-serif" preserveAspectRatio="xMidYMid meet" '
             f'width="100%"><defs><marker id="atlas-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" '
             f'markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10Z" fill="#c0392b"/></marker></defs>'
