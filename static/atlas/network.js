@@ -44,6 +44,13 @@ function viewText(v) {
     return v.x.toFixed(1) + "," + v.y.toFixed(1) + "," + v.zoom.toFixed(2);
 }
 
+function draw(chart, root, spec) {
+    // In the app's own typeface, as st.echarts_chart drew it.
+    const option = Object.assign({}, spec);
+    option.textStyle = Object.assign({ fontFamily: getComputedStyle(root).fontFamily }, spec.textStyle);
+    chart.setOption(option, { notMerge: true });
+}
+
 export default async function (component) {
     const { parentElement, data } = component;
     let root = parentElement.querySelector(".atlas-network");
@@ -71,7 +78,6 @@ export default async function (component) {
             timer = setTimeout(() => {
                 const v = viewOf(chart);
                 if (v && root.atlas.param) { writeParam(root.atlas.param, viewText(v)); }
-                window.atlasNetworkView = v;
             }, WRITE_AFTER_MS);
         });
         root.addEventListener("keydown", (e) => {
@@ -82,9 +88,8 @@ export default async function (component) {
                 const whole = JSON.parse(root.atlasSpec);
                 delete whole.series[0].zoom;
                 delete whole.series[0].center;
-                chart.setOption(whole, { notMerge: true });
+                draw(chart, root, whole);
                 if (root.atlas.param) { writeParam(root.atlas.param, null); }
-                window.atlasNetworkView = null;
                 return;
             }
             if (!step) { return; }
@@ -101,7 +106,7 @@ export default async function (component) {
     if (text !== root.atlasSpec) {
         root.atlasSpec = text;
         root.dataset.drawn = String(Number(root.dataset.drawn || 0) + 1);
-        chart.setOption(data.spec, { notMerge: true });
+        draw(chart, root, data.spec);
     }
     return () => { if (!root.isConnected) { chart.dispose(); } };
 }
