@@ -161,6 +161,15 @@ def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, la
         folium.TileLayer("OpenStreetMap", name=t("map.layer.osm", lang), overlay=True, show=False,
                          max_zoom=MAX_ZOOM).add_to(m)
     foliumx.add_style(m, f".leaflet-container{{background:{SEA};}}")
+    # The countries around the four (Algeria beside Oujda, Spain across the strait) as land, under
+    # everything: without them a map zoomed on a border shows the neighbour as sea.
+    (south, west), (north, east) = geo.bounds()
+    if bounds:
+        south, west = min(south, bounds[0][0]), min(west, bounds[0][1])
+        north, east = max(north, bounds[1][0]), max(east, bounds[1][1])
+    folium.GeoJson(sketch.neighbours([[south, west], [north, east]]), name="Neighbours", control=False,
+                   interactive=False, style_function=lambda _: {"color": BORDER, "weight": 1, "fillColor": LAND,
+                                                                 "fillOpacity": 1}).add_to(m)
     _outlines_element().add_to(m)
     if centre:
         lat, lon, zoom = centre.split(",")
@@ -525,10 +534,6 @@ def actor_map(actor: Mapping, areas: pd.DataFrame | None = None, links: pd.DataF
     shaded = shaded[shaded["region_code"].isin(view["codes"])]
     bounds = view["bounds"]
     m = base_map(bounds, lang=lang)
-    # The countries around (Algeria beside Oujda), as land under everything, as on the printed map.
-    folium.GeoJson(sketch.neighbours(bounds), name="Neighbours", control=False, interactive=False,
-                   style_function=lambda _: {"color": BORDER, "weight": 1, "fillColor": LAND, "fillOpacity": 1}
-                   ).add_to(m)
     if not shaded.empty:
         folium.GeoJson(shaded[["region_code", "geometry"]].to_json(), name=t("actor.map.areas", lang),
                        style_function=lambda _: {"color": "#2c7fb8", "weight": 1.5, "fillColor": "#2c7fb8",

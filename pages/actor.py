@@ -68,9 +68,9 @@ with _errors.record(actor["id"]):
     if partners.empty:
         st.caption(_ui.tr("actor.no_partners"))
     else:
-        st.caption(_ui.tr("actor.partners_hint", n=len(partners)))
         shown = ["name", "relation", "kind", "country", "project", "period", "evidence", "note", "link"]
         with st.container(key="actor_partners_table"):  # on screen; paper gets the lines below
+            st.caption(_ui.tr("actor.partners_hint", n=len(partners)))
             picked = st.dataframe(partners, hide_index=True, key=f"actor_partners_{actor['id']}", on_select="rerun",
                                   selection_mode="single-row", column_order=shown,
                                   column_config={c: _ui.tr(f"col.{c}") for c in shown}
