@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -78,6 +78,7 @@ def locale(lang: str) -> Locale:
         return Locale.parse("en")
 
 
+@lru_cache(maxsize=4096)  # an import's report writes a row number on each of thousands of lines
 def number(value: float, lang: str = DEFAULT_LANG) -> str:
     """A number as the language writes it (CLDR separators); numbers under 10,000 are not
     grouped (years, small counts); four significant digits below 10,000, one decimal above.

@@ -12,6 +12,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import mapping.auth  # noqa: E402
+
+# Password hashes in tests cost scrypt's N = 2**10 instead of the production 2**14 (Django's test
+# settings do the same with a fast hasher): some 160 accounts are created or signed in to, and at
+# 35 ms each that was a twentieth of the suite. Hashes carry their own cost, so every check runs
+# as in production; test_auth.py checks the production cost itself (fixture ``production_scrypt``).
+# Lowered before mapping.store is imported: its dummy hash for unknown names costs the same.
+PRODUCTION_SCRYPT_N = mapping.auth._N
+mapping.auth._N = 2 ** 10
+
 from mapping.seed import init_database  # noqa: E402
 from mapping.store import Store  # noqa: E402
 
@@ -43,6 +53,13 @@ def store(db_path) -> Store:
 def curator(store):
     """A curator account (amina) on the test's store."""
     return store.add_user("amina", "curator passphrase", "curator", trusted=True)
+
+
+@pytest.fixture
+def production_scrypt(monkeypatch) -> int:
+    """Password hashes at the production cost (the other tests use a cheaper one, above)."""
+    monkeypatch.setattr(mapping.auth, "_N", PRODUCTION_SCRYPT_N)
+    return PRODUCTION_SCRYPT_N
 
 
 @pytest.fixture

@@ -15,6 +15,13 @@ def test_hashes_are_salted_and_never_hold_the_password():
     assert not verify_password("anything", "md5$abc")
 
 
+def test_production_hashes_cost_scrypt_two_to_the_fourteen(production_scrypt):
+    """What a stolen table costs an attacker: N = 2**14, r = 8 (16 MB and some 35 ms a guess)."""
+    stored = hash_password("keeper of the atlas")
+    assert production_scrypt == 2 ** 14 and stored.startswith("scrypt$16384$8$1$")
+    assert verify_password("keeper of the atlas", stored) and not verify_password("keeper of the Atlas", stored)
+
+
 def test_accounts_are_stored_hashed_and_sign_in(store):
     store.add_user("admin", "keeper of the atlas", "admin", "Admin", trusted=True)
     stored = store.table("users").set_index("username").loc["admin", "password_hash"]
