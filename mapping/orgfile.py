@@ -86,7 +86,10 @@ def title_css(text: str) -> str:
             ".st-key-actor_header [data-testid='stColumn']:first-child { container-type: inline-size; }"
             ".st-key-actor_header h1 { font-size: clamp(1.25rem, "
             f"calc(100cqi / {longest * TITLE_EM_PER_CHAR:.2f}), 2.75rem) !important; "
-            "word-break: normal !important; overflow-wrap: break-word !important; }")
+            "word-break: normal !important; overflow-wrap: break-word !important; }"
+            # Presenter mode hides the page's title (its bar names the page), not the file's name.
+            "[data-testid='stMain'] .st-key-actor_header [data-testid='stElementContainer']:has(h1) "
+            "{ display: block !important; }")
 
 
 def other_names(actor: Mapping) -> list[tuple[str, str, str]]:

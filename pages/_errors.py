@@ -9,6 +9,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import streamlit as st
 
@@ -29,11 +30,24 @@ def _report(where: str) -> str:
     return error_id
 
 
+class PageEnd(Exception):
+    """Raised by :func:`end_page`: the page has said all it has to say."""
+
+
+def end_page() -> NoReturn:
+    """End the page here, as ``st.stop()`` would, but let the app draw what comes after every page
+    (presenter mode's title bar, the tour bar): after ``st.stop()`` nothing more is drawn, so a page
+    that stopped early (Find partners before a choice) showed the sidebar in presenter mode."""
+    raise PageEnd
+
+
 def run_page(run: Callable[[], None], where: str, message: str = "error.page") -> None:
     """Run a page (or a part of the app); if it fails, say so with an error id. Script stops and
-    reruns pass through: they are not exceptions."""
+    reruns pass through: they are not exceptions; :func:`end_page` ends the page quietly."""
     try:
         run()
+    except PageEnd:
+        pass
     except (Busy, NoSnapshot) as exc:  # not a failure: one line says the database is busy, the run ends
         stop_busy(exc)
     except Exception:  # noqa: BLE001  any failure of one page must not take the app down

@@ -25,7 +25,7 @@ if not actor_id:
     if choice:
         st.query_params["actor"] = choice
         st.rerun()
-    st.stop()
+    _errors.end_page()
 
 if actor is None and store.merged_into(actor_id) and store.actor(store.merged_into(actor_id)):
     target = store.merged_into(actor_id)
@@ -33,13 +33,13 @@ if actor is None and store.merged_into(actor_id) and store.actor(store.merged_in
     st.info(_ui.tr("actor.merged", id=_ui.escape(actor_id)))
     st.page_link("pages/actor.py", label=_ui.escape(store.actor(target)["name"]),
                  query_params={"actor": target, "lang": lang})
-    st.stop()
+    _errors.end_page()
 
 if actor is None:
     st.title(_ui.tr("actor.title"))
     st.error(_ui.tr("actor.unknown", id=_ui.escape(actor_id)))
     st.page_link("pages/directory.py", label=_ui.tr("actor.back"))
-    st.stop()
+    _errors.end_page()
 
 # Anything in a published record that cannot be drawn shows its id, not a traceback.
 with _errors.record(actor["id"]):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mapping import partners
 from mapping.model import TARGET_GROUPS, THEMES, label
-from pages import _partner_list, _ui
+from pages import _errors, _partner_list, _ui
 
 _ui.ensure_app()
 SHOWN = 10
@@ -40,7 +40,7 @@ with st.expander(_ui.tr("partners.how")):
 
 if not (origin or themes or region):
     st.info(_ui.tr("partners.ask"))
-    st.stop()
+    _errors.end_page()
 
 filters = _ui.current_filters()
 pool = None if filters.is_empty() else _partner_list.pool(key, filters)
@@ -50,7 +50,7 @@ if pool is not None:
     st.caption(_ui.tr("partners.pool", n=len(pool)))
 if found.empty:
     st.info(_ui.tr("partners.none"))
-    st.stop()
+    _errors.end_page()
 st.subheader(_ui.tr("partners.count", n=len(found)))
 _partner_list.suggestions(found.head(SHOWN), lang)
 if len(found) > SHOWN:

@@ -222,6 +222,23 @@ def test_a_long_title_wraps_between_words_on_a_phone(server, page, actor):
     assert page.blocked == [], page.blocked
 
 
+@pytest.mark.parametrize("path, name", [("partners?", None), ("actor?actor=giz&", "Internationale Zusammenarbeit")])
+def test_presenter_mode_keeps_its_title_bar_and_the_files_name(server, page, path, name):
+    """A page that ends early (Find partners before a choice) still gets presenter mode's title bar,
+    and the organisation file keeps its name (the bar names only the page)."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_view(page, server + f"/{path}lang=en&present=1")
+    page.locator(".atlas-titlebar").wait_for()
+    page.wait_for_selector(READY, timeout=60_000)
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    if name:
+        page.wait_for_selector("style.atlas-title-css", state="attached")
+        page.locator(".st-key-actor_header h1", has_text=name).wait_for()
+    else:
+        page.get_by_text("Choose an organisation, or at least a theme or a region.").wait_for()
+    assert page.blocked == [], page.blocked
+
+
 def test_unknown_actor_message(server, page):
     open_view(page, server + "/actor?actor=nope&lang=en")
     page.get_by_text("No published organisation file").wait_for()
