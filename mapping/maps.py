@@ -540,6 +540,9 @@ def actor_map(actor: Mapping, areas: pd.DataFrame | None = None, links: pd.DataF
                                                  "fillOpacity": 0.25}).add_to(m)
     if links is not None and len(links):
         explore_links(links, m, lang=lang)
+    for partner in view["near"]:  # where each partner in view is, named on hover (as on paper)
+        folium.CircleMarker((partner["lat"], partner["lon"]), radius=4, color="#ffffff", weight=1, fill=True,
+                            fill_color="#c0392b", fill_opacity=1, tooltip=_esc(partner["name"])).add_to(m)
     if seat:
         colour = KIND_COLOURS.get(actor.get("kind") or "", OTHER_COLOUR)
         folium.CircleMarker(seat, radius=9, color="#222", weight=2, fill=True, fill_color=colour, fill_opacity=1,
