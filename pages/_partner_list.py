@@ -40,7 +40,7 @@ def suggestions(found, lang: str, *, compact: bool = False, start: int = 1) -> N
                           + _ui.tr("partners.score", score=round(rec["score"], 1), max=top))
             if not compact:
                 place = ", ".join(p for p in (rec["city"], label(COUNTRIES, rec["country"], lang)) if p)
-                st.caption(_ui.escape(f"{label(ACTOR_KINDS, rec['kind'], lang)} · {place}"))
+                st.caption(_ui.escape(" · ".join(p for p in (label(ACTOR_KINDS, rec["kind"], lang), place) if p)))
             st.markdown(_ui.escape(rec["reason"]))
 
 
