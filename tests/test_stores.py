@@ -83,6 +83,21 @@ def test_visitors_read_the_snapshot_and_curators_the_live_database(app_db):
     assert "Association Encore Brouillon · draft" in curator.selectbox(key="ed_pick").options
 
 
+def test_the_writing_app_publishes_a_database_without_a_current_snapshot_at_its_first_run(app_db):
+    """A database written while no app ran (no snapshot yet, or an older one): the app publishes
+    it before serving, so visitors see it at once (the tests' copies are otherwise served as is)."""
+    import shutil
+
+    from mapping.store import snapshots
+
+    shutil.rmtree(snapshots.directory(str(app_db)))
+    visitor = _app()
+    visitor.run()
+    assert not visitor.exception and not visitor.warning  # no "nothing published yet"
+    assert snapshots.version_of(snapshots.current(str(app_db))) == Store(str(app_db)).data_version()
+    assert any("amappe" in df.value.to_string() for df in visitor.dataframe)
+
+
 def test_a_viewer_process_serves_the_snapshot_with_no_sign_in(app_db, monkeypatch):
     Store(str(app_db)).publish()
     monkeypatch.setenv("ATLAS_MODE", "viewer")
