@@ -1,13 +1,14 @@
 """Unit tests of mapping.store on fresh temporary databases."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from mapping.filters import Filters
-from mapping.store import Store, schema_blocks
+from mapping.store import Store, schema_blocks, snapshots
 
 
 def test_schema_version_recorded_and_migration_is_idempotent(empty_store):
@@ -557,7 +558,9 @@ def test_a_file_found_read_only_is_read_and_every_write_refused(db_path, monkeyp
     store = Store(str(db_path))
     assert store.edits_off and store.count("actors") > 30 and store.actors().shape[0] > 30
     _edits_refused(store)
-    published = store.publish()  # visitors' snapshot, published where this process can write
+    assert store.publish() == snapshots.current(str(db_path))  # its snapshot is current: served as it is
+    shutil.rmtree(snapshots.directory(str(db_path)))  # none (or an older one): made where this process can write
+    published = store.publish()
     assert store.public_path != str(db_path) and str(published).startswith(str(Path(store.public_path).parent))
     visitors = Store(store.public_path, read_only=True)
     assert visitors.count("actors") == store.count_actors() and visitors.count("users") == 0
