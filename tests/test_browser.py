@@ -866,6 +866,28 @@ def test_a_curator_reviews_an_organisation_file_and_its_sources(server, page):
     assert page.blocked == [], page.blocked
 
 
+def test_the_largest_hub_prints_on_two_pages_with_its_map_of_morocco(server, page):
+    """GIZ (40 partners, its seat in Bonn) on paper: two pages, its map on its Moroccan partners
+    with an arrow to its seat, every partner named in the lines of its relations."""
+    open_view(page, server + "/actor?actor=giz&lang=en")
+    page.locator(".st-key-actor_header h1").wait_for()
+    page.locator(MAP_FRAME).first.wait_for()
+    page.wait_for_selector(READY, timeout=60_000)
+    page.emulate_media(media="print")
+    printed = page.locator(".st-key-actor_print_map svg")
+    printed.wait_for()
+    south, west, north, east = (float(v) for v in printed.get_attribute("data-bounds").split(","))
+    assert 27 < south and north < 37 and -13 < west and east < 0, (south, west, north, east)  # Morocco
+    assert "Germany: GIZ's seat, BMZ" in printed.locator("text").all_text_contents()
+    lines = page.locator(".st-key-actor_partners_print").inner_text()
+    for name in ("Commune de Tiznit", "Union européenne", "Expertise France"):
+        assert name in lines, name
+    page.emulate_media(media="screen")
+    pages = _pdf_pages(page, "organisation-file-giz")
+    assert 1 <= pages <= 2, pages
+    assert page.blocked == [], page.blocked
+
+
 def test_coverage_shows_gaps_and_overlaps_and_its_map_offline(server, page):
     open_view(page, server + "/coverage?lang=en")
     page.get_by_role("heading", name="Who does what where").wait_for()
