@@ -14,14 +14,15 @@ from mapping.store import Busy, Store, locks
 
 @contextmanager
 def _held_by_another(path: str, seconds: float):
-    """Another unit of work holding the database for ``seconds`` (from another thread: each
-    unit opens its own lock file description, so threads exclude each other like processes)."""
-    ready = threading.Event()
+    """Another unit of work holding the database for ``seconds``, or until the block ends
+    (from another thread: each unit opens its own lock file description, so threads exclude
+    each other like processes)."""
+    ready, done = threading.Event(), threading.Event()
 
     def hold() -> None:
         with locks.exclusive(path, wait=5):
             ready.set()
-            time.sleep(seconds)  # holding the lock is what is tested
+            done.wait(seconds)  # holding the lock is what is tested
 
     holder = threading.Thread(target=hold)
     holder.start()
@@ -29,13 +30,14 @@ def _held_by_another(path: str, seconds: float):
     try:
         yield
     finally:
+        done.set()
         holder.join()
 
 
 def test_a_unit_of_work_gives_up_after_the_lock_wait_with_one_line(db_path, monkeypatch):
     store = Store(str(db_path))
     monkeypatch.setenv("ATLAS_LOCK_WAIT", "0.2")
-    with _held_by_another(str(db_path), 2.0), pytest.raises(Busy) as caught:
+    with _held_by_another(str(db_path), 60), pytest.raises(Busy) as caught:  # held until Busy is raised
         store.count("actors")
     assert "\n" not in str(caught.value) and "ATLAS_LOCK_WAIT" in str(caught.value)
     assert store.count("actors") > 30  # free again: the same store works
