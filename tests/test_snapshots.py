@@ -103,7 +103,7 @@ def test_a_reader_keeps_reading_a_snapshot_pruned_under_it(store):
         for _ in range(snapshots.KEEP + 1):
             store.publish()
         assert not old.exists()
-        cur = viewer._snapshot._con.cursor()  # the connection opened on the deleted file
+        cur = viewer._snapshot._con  # the cursor that attached the deleted file
         assert cur.execute("SELECT count(*) FROM actors").fetchone()[0] > 30
         assert viewer._snapshot.refresh() and viewer._snapshot.file == snapshots.current(store.path)
     finally:

@@ -174,6 +174,13 @@ def attach(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return cur
 
 
+def cursor_on(alias: str) -> duckdb.DuckDBPyConnection:
+    """A new cursor (for another thread) on a file :func:`attach` attached as ``alias``."""
+    cur = _cursor()
+    cur.execute(f"USE {alias}")
+    return cur
+
+
 def detach(cur: duckdb.DuckDBPyConnection) -> None:
     """Detach the file :func:`attach` gave ``cur`` (checkpointed and unlocked, as a closed
     connection's would be) and close the cursor."""

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import UserError
-from .base import PRIVATE_COLUMNS, _literal, new_alias
+from .base import PRIVATE_COLUMNS, _literal, attach, cursor_on, detach, new_alias
 from .locks import exclusive
 
 #: How many published files to keep (older ones are deleted; a viewer still reading one keeps it
@@ -183,11 +183,12 @@ class Reader:
         self.interval = float(os.environ.get("ATLAS_SNAPSHOT_CHECK", 0)) if interval is None else interval
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None  # holds the current file attached
+        self._alias = ""
         self._file: Path | None = None
         self._generation = 0
         self._checked = 0.0
-        # Connections of the previous files stay open a little while: another thread may still
+        # The previous files stay attached a little while: another thread may still
         # be reading through one of them.
         self._retired: deque = deque()
         self.refresh()
@@ -208,15 +209,16 @@ class Reader:
         with self._lock:
             if latest == self._file:
                 return False
-            try:
-                con = duckdb.connect(str(latest), read_only=True)
+            try:  # attached to this process's instance (see base.attach): a millisecond, not 13
+                con = attach(str(latest), read_only=True)
             except (duckdb.IOException, FileNotFoundError):
                 return False  # pruned between reading the link and opening it: the next check finds the newer one
             if self._con is not None:
                 self._retired.append(self._con)
                 while len(self._retired) > 2:
-                    self._retired.popleft().close()
+                    detach(self._retired.popleft())
             self._con, self._file = con, latest
+            self._alias = con.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]  # one row
             self._generation += 1
             return True
 
@@ -226,7 +228,7 @@ class Reader:
         mine = getattr(self._local, "cursor", None)
         if mine is None or mine[0] != self._generation:
             assert self._con is not None  # __init__ raised NoSnapshot otherwise
-            mine = (self._generation, self._con.cursor())
+            mine = (self._generation, cursor_on(self._alias))
             self._local.cursor = mine
         return mine[1]
 
@@ -234,7 +236,7 @@ class Reader:
         with self._lock:
             for con in [*self._retired, self._con]:
                 if con is not None:
-                    con.close()
+                    detach(con)
             self._retired.clear()
             self._con = None
 
