@@ -887,7 +887,10 @@ def ego_spec(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]], n
     series.pop("left")
     series.update({"left": "center", "top": top, "bottom": 18,
                    "label": series["label"] | {"fontSize": 11, "lineHeight": 13, "width": 84, "overflow": "break"}})
-    spec.pop("media", None)
+    # A phone's column is about as wide as the picture is tall: a smaller circle (more room above
+    # and below) leaves the names on both sides their 84 px instead of cutting them at the edges.
+    spec["media"] = [{"query": {"maxWidth": 480},
+                      "option": {"series": [{"top": top + 40, "bottom": 18 + 70}]}}]
     nodes = list(g.nodes)
     for item, n in zip(series["data"], nodes):
         if n != centre and positions[n][0] < 499:

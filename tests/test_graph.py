@@ -296,3 +296,7 @@ def test_a_hubs_file_draws_its_most_linked_partners_and_counts_the_rest(store):
     assert nearest > 200  # on a 1000-wide circle: no two nodes on top of each other
     # names on the left run outwards (to the left), so they never cross the middle
     assert all(d["label"].get("position") == "left" for d, n in zip(data, drawn) if positions[n][0] < 499 and n != "giz")
+    # on a phone's column (as wide as the picture is tall) the circle shrinks, leaving the names room
+    [narrow] = [m for m in spec["media"] if m["query"].get("maxWidth", 10_000) < 500]
+    wide, small = spec["series"][0], narrow["option"]["series"][0]
+    assert small["top"] + small["bottom"] >= wide["top"] + wide["bottom"] + 100
