@@ -23,6 +23,13 @@ import mapping.auth  # noqa: E402
 PRODUCTION_SCRYPT_N = mapping.auth._N
 mapping.auth._N = 2 ** 10
 
+# Each new AppTest scans every installed package's metadata for Streamlit component manifests
+# (55-80 ms of CPU, more than a page run, and the suite makes hundreds of AppTests). The installed
+# packages do not change during a run, so the scan is made once per process.
+import streamlit.components.v2.manifest_scanner as _manifests  # noqa: E402
+
+_manifests.scan_component_manifests = functools.cache(_manifests.scan_component_manifests)
+
 from mapping.seed import init_database  # noqa: E402
 from mapping.store import Store, snapshots  # noqa: E402
 
