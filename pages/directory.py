@@ -6,7 +6,7 @@ import streamlit as st
 
 from mapping import present
 from mapping.model import ACTOR_KINDS, COUNTRIES
-from pages import _ui
+from pages import _errors, _ui
 
 _ui.ensure_app()
 
@@ -39,7 +39,7 @@ st.subheader(_ui.tr("directory.count", n=total))
 
 if total == 0:
     st.info(_ui.tr("directory.empty"))
-    st.stop()
+    _errors.end_page()
 
 by_country, by_kind = st.columns(2)
 with by_country:

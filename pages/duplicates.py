@@ -22,7 +22,7 @@ if st.session_state.get("_dup_merged"):
     st.success(tr("dup.merged", name=_ui.escape(st.session_state.pop("_dup_merged"))))
 if pairs.empty:
     st.info(tr("dup.none"))
-    st.stop()
+    _errors.end_page()
 
 st.caption(tr("dup.count", n=len(pairs)))
 options = list(range(len(pairs)))

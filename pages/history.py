@@ -5,7 +5,7 @@ from mapping import curation
 from mapping.auth import PermissionDenied
 from mapping.store import Conflict
 from mapping.validate import Invalid
-from pages import _ui
+from pages import _errors, _ui
 
 _ui.ensure_app()
 
@@ -26,7 +26,7 @@ if st.session_state.get("_hist_error"):
     st.error(_ui.escape(st.session_state.pop("_hist_error")))
 if log.empty:
     st.info(tr("history.empty"))
-    st.stop()
+    _errors.end_page()
 
 shown = log[["id", "changed_at", "username", "action", "record_type", "record_id", "note"]]
 st.dataframe(shown, hide_index=True, key="hist_table", width="stretch",
@@ -35,7 +35,7 @@ entries = {int(r.id): f"{r.id} · {r.action} · {r.record_type} {r.record_id} ·
            for r in log.itertuples()}
 picked = st.selectbox(tr("history.pick"), list(entries), index=None, key="hist_pick", format_func=entries.get)
 if picked is None:
-    st.stop()
+    _errors.end_page()
 
 change = store.change(picked)
 st.subheader(tr("history.change", id=change["id"], action=change["action"], who=_ui.escape(change["username"])))

@@ -43,7 +43,7 @@ view = _views.network(key, filters, context, project, stated=stated)
 g = view["graph"]
 if g.number_of_nodes() == 0:
     st.info(_ui.tr("network.empty"))
-    st.stop()
+    _errors.end_page()
 
 actor_names, actor_ids = view["names"], view["ids"]
 selected = _ui.selected_actor()

@@ -222,9 +222,14 @@ def test_a_long_title_wraps_between_words_on_a_phone(server, page, actor):
     assert page.blocked == [], page.blocked
 
 
-@pytest.mark.parametrize("path, name", [("partners?", None), ("actor?actor=giz&", "Internationale Zusammenarbeit")])
-def test_presenter_mode_keeps_its_title_bar_and_the_files_name(server, page, path, name):
-    """A page that ends early (Find partners before a choice) still gets presenter mode's title bar,
+@pytest.mark.parametrize("path, name, message", [
+    ("partners?", None, "Choose an organisation, or at least a theme or a region."),
+    ("?q=zzqqxx&", None, "No actor matches these filters."),
+    ("network?q=zzqqxx&", None, "No actor matches these filters."),
+    ("actor?actor=giz&", "Internationale Zusammenarbeit", None)])
+def test_presenter_mode_keeps_its_title_bar_and_the_files_name(server, page, path, name, message):
+    """A page that ends early (Find partners before a choice, no actor matching the filters) still
+    gets presenter mode's title bar,
     and the organisation file keeps its name (the bar names only the page)."""
     page.set_viewport_size({"width": 1280, "height": 720})
     open_view(page, server + f"/{path}lang=en&present=1")
@@ -235,7 +240,7 @@ def test_presenter_mode_keeps_its_title_bar_and_the_files_name(server, page, pat
         page.wait_for_selector("style.atlas-title-css", state="attached")
         page.locator(".st-key-actor_header h1", has_text=name).wait_for()
     else:
-        page.get_by_text("Choose an organisation, or at least a theme or a region.").wait_for()
+        page.get_by_text(message).wait_for()
     assert page.blocked == [], page.blocked
 
 
