@@ -723,20 +723,26 @@ def test_a_deep_link_restores_the_map_view_and_ignores_bad_values(app_db):
     assert not at.exception and at.selectbox(key="map_shade").value == "all"
 
 
-def test_a_tour_steps_forward_and_back_across_pages(app_db):
+def _started_tour(db_path, name: str, steps: list[dict]) -> tuple[AppTest, dict]:
+    """A tour of ``steps`` saved by a curator, then started from the Tours page by a visitor."""
     from mapping.auth import User
 
-    store = Store(str(app_db))
+    store = Store(str(db_path))
     store.add_user("amina", "curator passphrase", "curator", trusted=True)
-    tour = store.save_tour({"name": "Webinar", "steps": [
-        {"title": "The map", "page": "map", "params": {"country": "SN"}, "caption": "Senegal's actors"},
-        {"title": "RECOSA", "page": "network", "params": {"mode": "project", "graph_project": "recosa"}},
-    ]}, user=User("amina", "curator"))
+    tour = store.save_tour({"name": name, "steps": steps}, user=User("amina", "curator"))
     store.close()
     at = _app(lang="en")
     at.switch_page("pages/tours.py").run()
     assert not at.exception
     at.button(key="tour_start").click().run()
+    return at, tour
+
+
+def test_a_tour_steps_forward_and_back_across_pages(app_db):
+    at, tour = _started_tour(app_db, "Webinar", [
+        {"title": "The map", "page": "map", "params": {"country": "SN"}, "caption": "Senegal's actors"},
+        {"title": "RECOSA", "page": "network", "params": {"mode": "project", "graph_project": "recosa"}},
+    ])
     assert not at.exception
     assert at.query_params["tour"] == tour["id"] and at.query_params["step"] == "1"
     assert at.query_params["country"] == "SN" and at.title[-1].value == "Map of actors"
@@ -750,19 +756,11 @@ def test_a_tour_steps_forward_and_back_across_pages(app_db):
 
 
 def test_a_tour_step_restores_the_partner_finder_and_the_coverage_view(app_db):
-    from mapping.auth import User
-
-    store = Store(str(app_db))
-    store.add_user("amina", "curator passphrase", "curator", trusted=True)
-    tour = store.save_tour({"name": "Partners", "steps": [
+    at, tour = _started_tour(app_db, "Partners", [
         {"title": "For Oujda", "page": "partners", "params": {"of": "commune-oujda", "on": "health"}},
         {"title": "Gaps", "page": "coverage", "params": {"by": "target_groups", "where": "SN"}},
         {"title": "Back", "page": "partners", "params": {"in": "MA-02"}},
-    ]}, user=User("amina", "curator"))
-    store.close()
-    at = _app(lang="en")
-    at.switch_page("pages/tours.py").run()
-    at.button(key="tour_start").click().run()
+    ])
     assert not at.exception
     assert at.query_params["tour"] == tour["id"] and at.title[-1].value == "Find partners"
     assert at.selectbox(key="pt_origin").value == "commune-oujda" and at.multiselect(key="pt_themes").value == ["health"]
@@ -1090,19 +1088,11 @@ def test_the_view_the_picture_writes_survives_a_change_of_colours_and_a_redraw_f
 
 
 def test_a_tour_step_restores_the_networks_own_view(app_db):
-    from mapping.auth import User
-
-    store = Store(str(app_db))
-    store.add_user("amina", "curator passphrase", "curator", trusted=True)
-    store.save_tour({"name": "Close ups", "steps": [
+    at, _ = _started_tour(app_db, "Close ups", [
         {"title": "GIZ close up", "page": "network", "params": {"mode": "ego", "ego": "giz", "graph_view": "702.5,418.0,2.50"}},
         {"title": "Whole", "page": "network", "params": {"mode": "ego", "ego": "giz"}},
         {"title": "Whole network, zoomed", "page": "network", "params": {"graph_view": "300.0,200.0,4.00"}},
-    ]}, user=User("amina", "curator"))
-    store.close()
-    at = _app(lang="en")
-    at.switch_page("pages/tours.py").run()
-    at.button(key="tour_start").click().run()
+    ])
     assert not at.exception and at.radio(key="net_mode").value == "ego"
     series = _chart_spec(at)["series"][0]
     assert series["zoom"] == 2.5 and series["center"] == [702.5, 418.0]
