@@ -254,7 +254,7 @@ async def _paint(browser, url: str, what: str) -> dict[str, float]:
             timeout=120_000)
         out["map outlines and clusters"] = time.perf_counter() - start
     else:
-        await page.locator("[data-testid='stEChartsChart'] canvas").first.wait_for(timeout=120_000)
+        await page.locator(".atlas-network canvas").first.wait_for(timeout=120_000)
         out["first graph paint"] = time.perf_counter() - start
     await context.close()
     return out
