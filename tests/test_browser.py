@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
+from atlas_servers import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +31,6 @@ PRESENTER_TOUR = {"name": "Zoom and selection", "steps": [
      "caption": "GIZ and its partners"},
     {"title": "Senegal", "page": "map", "params": {"country": "SN"}, "caption": "The actors in Senegal"},
 ]}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
@@ -70,7 +64,7 @@ def server(tmp_path_factory):
     ]}, user=curator)
     store.save_tour(PRESENTER_TOUR, user=curator)
     store.close()
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, ATLAS_DB=str(db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
     proc = subprocess.Popen(
