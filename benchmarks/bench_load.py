@@ -75,7 +75,7 @@ def start_server(db: str, log_path: Path) -> tuple[subprocess.Popen, str]:
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--server.enableAgentApi", "true",
+         "--server.address", "127.0.0.1", "--server.enableAgentApi", "true",
          # every session of every round is kept (as browser tabs left open), and a slow run is measured,
          # not cut off at the API's default 30 s
          "--server.agentMaxSessions", "100000", "--server.agentWaitTimeout", "900"],

@@ -124,3 +124,16 @@ def test_the_deploy_files_describe_one_writer_and_the_same_viewers():
     readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
     for port in sorted(p.split(":")[1] for p in viewers_caddy):
         assert f"atlas-viewer@{port}" in readme
+
+
+def test_served_apps_watch_no_source_files():
+    """Every way the atlas is served (make run, the units, the benchmarks, these tests) reads the
+    project's .streamlit/config.toml. Watching the sources made each page run resolve the path of
+    every loaded module: 120 ms of server CPU per run against 18 ms (20 visitor runs measured)."""
+    import tomllib
+
+    config = tomllib.loads((DEPLOY.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    for unit in ("atlas-writer.service", "atlas-viewer@.service"):
+        text = (DEPLOY / unit).read_text(encoding="utf-8")
+        assert "fileWatcherType" not in text and "WorkingDirectory=/srv/atlas" in text, unit
