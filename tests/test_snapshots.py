@@ -57,6 +57,23 @@ def test_a_snapshot_holds_only_what_visitors_may_see(curated):
         viewer.close()
 
 
+def test_account_changes_publish_nothing(store):
+    """Accounts are never in a snapshot: creating, using or closing one leaves visitors' file as
+    it is (rewriting it would only cost the writer time and the viewers their caches)."""
+    before = snapshots.current(store.path)
+    store.add_user("amina", "curator passphrase", "curator", trusted=True)
+    assert store.sign_in("amina", "wrong passphrase", "s1").user is None
+    store.unlock_user("amina", by=None, trusted=True)
+    store.change_password("amina", "curator passphrase", "another long passphrase")
+    store.end_session(store.start_session("amina", 60))
+    store.deactivate_user("amina", by=None, trusted=True)
+    assert snapshots.current(store.path) == before
+    store.add_user("chief", "admin passphrase here", "admin", trusted=True)
+    store.save("actor", {"name": "Association Publique", "kind": "ngo", "country": "MA", "status": "published"},
+               user=User("chief", "admin"), source="note")
+    assert snapshots.current(store.path) != before  # a public change still publishes
+
+
 def test_a_table_the_snapshot_does_not_know_is_published_empty(store):
     with store.transaction() as cur:
         cur.execute("CREATE TABLE newsletter (email VARCHAR)")

@@ -54,7 +54,7 @@ class Accounts(Connection):
         problem = password_problem(password, username, lang, others=(display_name,))
         if problem:
             raise Invalid({"password": problem})
-        with self.transaction() as cur:
+        with self.transaction(publish=False) as cur:  # accounts are never published
             if cur.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
                 raise Invalid({"username": t("accounts.exists", lang, name=username)})
             cur.execute("INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
@@ -156,6 +156,6 @@ class Accounts(Connection):
         """Close an account (kept for the audit log's names)."""
         if not trusted:
             self._acting(by, "manage_users")
-        with self.transaction() as cur:
+        with self.transaction(publish=False) as cur:
             cur.execute("UPDATE users SET active = false WHERE username = ?", [username])
             self._log(cur, by.username if by else "cli", "archive", "user", username, None, None)
