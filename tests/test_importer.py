@@ -379,3 +379,14 @@ def test_an_optional_evidence_column_is_read_and_checked(store):
     store.apply_import(ok, user=None, trusted=True, source="evidence.csv")
     new = store.record("actor", "association-une")
     assert new["evidence"] == "inferred" and new["evidence_note"] == "Named in a partner's annual report"
+
+
+def test_a_row_repeated_word_for_word_gets_a_report_of_its_own_each_time(store):
+    """A 3W repeats a row for every activity; each is checked once but reported in its place."""
+    rows = "Organisation,Country,City,Type\n" + "Help Mali,ML,Kayes,ngo\n" * 3 + "Bad Row,ML,Kayes,alien\n" * 2
+    plan = plan_import(rows.encode(), "x.csv", store.actor_index())
+    report = plan.report()
+    assert report["status"].tolist() == ["new", "area", "area", "error", "error"]
+    assert report["row"].tolist() == [2, 3, 4, 5, 6]
+    assert report["reasons"].iloc[3] == report["reasons"].iloc[4] and "alien" in report["reasons"].iloc[3]
+    assert len(plan.actors) == 1 and plan.actors[0]["name"] == "Help Mali"
