@@ -601,3 +601,14 @@ def test_duckdb_refusing_a_write_is_the_edits_off_message(db_path, monkeypatch):
     assert store.edits_off is None
     _edits_refused(store)
     assert "read-only" in store.edits_off  # and the app now says edits are off
+
+
+def test_the_checksum_covers_every_table_and_moves_with_any_cell(store):
+    """What the "changes nothing" tests rely on."""
+    before = store.checksum()
+    assert set(before) == set(store._TABLES) and before["actors"][0] > 30
+    with store.transaction() as cur:
+        cur.execute("UPDATE actors SET city = 'Oujda ' WHERE id = 'commune-oujda'")  # one cell, one space
+    after = store.checksum()
+    assert after["actors"][0] == before["actors"][0] and after["actors"][1] != before["actors"][1]
+    assert {t: v for t, v in after.items() if t != "actors"} == {t: v for t, v in before.items() if t != "actors"}

