@@ -107,7 +107,7 @@ def timeline(projects, events, lang: str) -> None:
         return
     if (frame["start"] != "").any():
         with st.container(key="actor_timeline_chart"):  # on screen; paper keeps the list below
-            st.vega_lite_chart(orgfile.timeline_spec(frame, lang), use_container_width=True, key="actor_timeline")
+            st.vega_lite_chart(orgfile.timeline_spec(frame, lang), width="stretch", key="actor_timeline")
     lines = [f"- {_ui.escape(r['period'] or '—')} · **{_ui.escape(r['name'])}** ({_ui.escape(r['kind'])})"
              + (f" — {_ui.escape(r['role'])}" if r["role"] else "") for r in frame.to_dict("records")]
     st.markdown("\n".join(lines))
