@@ -270,9 +270,8 @@ def test_restore_checks_the_backup_before_writing_anything(cli, db_path, tmp_pat
         assert not target.exists() and not list(tmp_path.glob(f".from-{bad.name}*"))
 
 
-def test_a_real_3w_import_reviewed_and_published_from_the_command_line(cli, tmp_path):
-    db = tmp_path / "cli.duckdb"
-    assert cli("init", "--db", str(db)).returncode == 0
+def test_a_real_3w_import_reviewed_and_published_from_the_command_line(cli, db_path, tmp_path):
+    db = db_path  # a seeded database (init has tests of its own)
     mali = ROOT / "tests" / "data" / "3w" / "mali-5w_mars-2022.xlsx"
     r = cli("import", str(mali), "--db", str(db), "--report", str(tmp_path / "report.csv"))
     assert r.returncode == 0, r.stderr
