@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import shutil
 import sys
@@ -103,6 +104,16 @@ def pytest_configure(config):
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     _scan_installed_components_once()
     _compile_scripts_once()
+
+
+def pytest_collection_finish(session):
+    """Spare the garbage collector the libraries: what collection imported (Streamlit, pandas,
+    GeoPandas, the boundaries, every test module) lives until the end, yet each full collection
+    walked all of it again, and young collections ran every 700 allocations. Frozen, and with
+    young collections every 10,000, a worker spends 1-2 s collecting instead of 3.5-4 (measured
+    with gc.callbacks over the fast suite); what a test frees is still collected."""
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 100)
 
 
 def _scan_installed_components_once() -> None:
