@@ -679,6 +679,15 @@ class Connection:
         return [c for c in self._columns(table) if c not in ("id", "created_at", "updated_at", "version")]
 
     @staticmethod
+    def _insert_rows(cur: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Insert ``rows`` (tuples in ``columns`` order) in one statement: a list per column,
+        unnested side by side. ``executemany`` runs its statement once per row (a 3W's thousand
+        areas of operation took half a second; this, a hundredth)."""
+        if rows:
+            cur.execute(f"INSERT INTO {table} ({', '.join(columns)}) "  # names from the schema, not users
+                        f"SELECT {', '.join('unnest(?)' for _ in columns)}", [list(c) for c in zip(*rows)])
+
+    @staticmethod
     def _rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
         """Rows as dicts of JSON-ready values (what the audit log stores)."""
         result = cur.execute(sql, params)

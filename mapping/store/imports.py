@@ -87,9 +87,8 @@ class Imports(Connection):
             counts["import_id"] = import_id
             cur.execute("INSERT INTO imports (id, file_name, source_id, username, counts) VALUES (?, ?, ?, ?, ?)",
                         [import_id, plan.file_name, source, acting.username, json.dumps(counts)])
-            if members:
-                cur.executemany("INSERT INTO import_actors (import_id, actor_id, action, kind_rule) VALUES (?, ?, ?, ?)",
-                                [(import_id, *m) for m in members])
+            self._insert_rows(cur, "import_actors", ("import_id", "actor_id", "action", "kind_rule"),
+                              [(import_id, *m) for m in members])
             self._log(cur, acting.username, "import", "database", "*", None, counts, note=plan.file_name)
             self._bump(cur)
         return counts
@@ -111,9 +110,8 @@ class Imports(Connection):
             if key not in have:
                 have.add(key)
                 fresh.append((*key, area.get("lat"), area.get("lon"), import_id))
-        if fresh:
-            cur.executemany("INSERT INTO actor_areas (actor_id, country, region_code, city, sector, period, lat, lon, "
-                            "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh)
+        self._insert_rows(cur, "actor_areas", ("actor_id", "country", "region_code", "city", "sector", "period",
+                                               "lat", "lon", "import_id"), fresh)
         return len(fresh)
 
     def _check_unchanged_since_preview(self, cur: duckdb.DuckDBPyConnection, updates: list[dict], lang: str) -> None:
