@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -24,20 +25,15 @@ import mapping.auth  # noqa: E402
 PRODUCTION_SCRYPT_N = mapping.auth._N
 mapping.auth._N = 2 ** 10
 
-# Each new AppTest scans every installed package's metadata for Streamlit component manifests
-# (55-80 ms of CPU, more than a page run, and the suite makes hundreds of AppTests). The installed
-# packages do not change during a run, so the scan is made once per process.
-import streamlit.components.v2.manifest_scanner as _manifests  # noqa: E402
-
-_manifests.scan_component_manifests = functools.cache(_manifests.scan_component_manifests)
-
-from mapping.seed import init_database  # noqa: E402
-from mapping.store import Store, snapshots  # noqa: E402
+if TYPE_CHECKING:
+    from mapping.store import Store
 
 
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory) -> Path:
     """One seeded database file, built once per session and copied for each test."""
+    from mapping.seed import init_database
+
     path = tmp_path_factory.mktemp("template") / "atlas.duckdb"
     init_database(str(path)).close()
     return path
@@ -47,6 +43,8 @@ def seeded_template(tmp_path_factory) -> Path:
 def db_path(tmp_path, seeded_template) -> Path:
     """Path of a fresh copy of the seeded database, with its current snapshot: as served, so the
     app does not publish it again at its first run (a sixth of a second each, for some 50 tests)."""
+    from mapping.store import snapshots
+
     path = tmp_path / "atlas.duckdb"
     shutil.copyfile(seeded_template, path)
     published = snapshots.current(str(seeded_template))
@@ -59,6 +57,8 @@ def db_path(tmp_path, seeded_template) -> Path:
 
 @pytest.fixture
 def store(db_path) -> Store:
+    from mapping.store import Store
+
     s = Store(str(db_path))
     yield s
     s.close()
@@ -79,6 +79,8 @@ def production_scrypt(monkeypatch) -> int:
 
 @pytest.fixture
 def empty_store(tmp_path) -> Store:
+    from mapping.store import Store
+
     s = Store(str(tmp_path / "empty.duckdb"))
     yield s
     s.close()
@@ -102,6 +104,8 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: several real app processes and the command line on one database "
                                        "(make test runs it, make test-fast skips it)")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    if config.getoption("dist", "no") != "no" and not hasattr(config, "workerinput"):
+        return  # pytest-xdist's controller runs no test: its workers start sooner without Streamlit
     _scan_installed_components_once()
     _compile_scripts_once()
 
