@@ -6,7 +6,6 @@ import html
 from pathlib import Path
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from mapping import graph, maps, orgfile
 from mapping.areas import areas_table
@@ -136,7 +135,7 @@ def print_button() -> None:
     # reaches nothing of the page (the file printed on four or five pages).
     st.markdown(f"<style>{PRINT_CSS.read_text(encoding='utf-8')}</style>", unsafe_allow_html=True)
     with st.container(key="actor_print"):
-        components.html(
+        st.iframe(  # a frame: the button's script runs there and prints the page around it
             "<button style='font:14px sans-serif;padding:.4em .9em;border:1px solid #bbb;border-radius:.5em;"
             "background:#fff;cursor:pointer' onclick=\"const d=window.parent.document;"
             "d.querySelectorAll('details').forEach(e=>e.open=true);setTimeout(()=>window.parent.print(),300)\">"

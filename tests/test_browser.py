@@ -889,6 +889,12 @@ def test_the_largest_hub_prints_on_two_pages_with_its_map_of_morocco(server, pag
     for name in ("Commune de Tiznit", "Union européenne", "Expertise France"):
         assert name in lines, name
     page.emulate_media(media="screen")
+    # The Print button (in a frame of its own) opens the sources and prints the page around it.
+    page.evaluate("window.printed = 0; window.print = () => { window.printed += 1; }")
+    assert page.locator("details:not([open])").count() > 0
+    page.frame_locator(".st-key-actor_print iframe").get_by_role("button", name="Print this file").click()
+    page.wait_for_function("window.printed === 1")
+    assert page.locator("details:not([open])").count() == 0
     pages = _pdf_pages(page, "organisation-file-giz")
     assert 1 <= pages <= 2, pages
     assert page.blocked == [], page.blocked
