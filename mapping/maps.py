@@ -167,9 +167,13 @@ def base_map(bounds: list[list[float]] | None = None, *, tiles: bool = False, la
     if bounds:
         south, west = min(south, bounds[0][0]), min(west, bounds[0][1])
         north, east = max(north, bounds[1][0]), max(east, bounds[1][1])
-    folium.GeoJson(sketch.neighbours([[south, west], [north, east]]), name="Neighbours", control=False,
-                   interactive=False, style_function=lambda _: {"color": BORDER, "weight": 1, "fillColor": LAND,
+    # Beyond them, the rest of the land in the window, coarse and without borders.
+    folium.GeoJson(sketch.far_land([[south, west], [north, east]]), name="Far land", control=False,
+                   interactive=False, style_function=lambda _: {"stroke": False, "fillColor": LAND,
                                                                  "fillOpacity": 1}).add_to(m)
+    folium.GeoJson(sketch.neighbours([[south, west], [north, east]]), name="Neighbours", control=False,
+                   interactive=False, style_function=lambda f: {"color": BORDER, "weight": 1, "fill": False}
+                   if f["properties"].get("line") else {"stroke": False, "fillColor": LAND, "fillOpacity": 1}).add_to(m)
     _outlines_element().add_to(m)
     if centre:
         lat, lon, zoom = centre.split(",")

@@ -200,9 +200,13 @@ def _edge(origin: tuple[float, float], towards: tuple[float, float], width: floa
 def neighbours(bounds: list[list[float]], margin: float = 5.0) -> dict:
     """The countries around a view other than the four (whose outlines every map draws), as a
     GeoJSON FeatureCollection clipped to the view and ``margin`` degrees around it: a small map
-    shows Algeria as land, not as sea. Simplified to about 2 km.
+    shows Algeria as land, not as sea. Simplified to about 2 km. Land first, then the borders and
+    coasts as lines (``"line": true``), so the straight edges of the clipping are never drawn.
 
-    >>> sorted(f["properties"]["country"] for f in neighbours([[34.0, -2.5], [35.0, -1.5]], 1.0)["features"])
+    >>> fc = neighbours([[34.0, -2.5], [35.0, -1.5]], 1.0)["features"]
+    >>> sorted(f["properties"]["country"] for f in fc if not f["properties"].get("line"))
+    ['DZ', 'ES']
+    >>> sorted(f["properties"]["country"] for f in fc if f["properties"].get("line"))
     ['DZ', 'ES']
     """
     from shapely.geometry import box, mapping
@@ -211,10 +215,56 @@ def neighbours(bounds: list[list[float]], margin: float = 5.0) -> dict:
 
     (south, west), (north, east) = bounds
     around = box(west - margin, south - margin, east + margin, north + margin)
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"country": code},
-         "geometry": mapping(outline.intersection(around).simplify(0.02))}
-        for code, outline in countries.outlines() if code not in FOCUS_COUNTRIES and outline.intersects(around)]}
+    near = [(code, outline) for code, outline in countries.outlines()
+            if code not in FOCUS_COUNTRIES and outline.intersects(around)]
+    land = [{"type": "Feature", "properties": {"country": code},
+             "geometry": mapping(outline.intersection(around).simplify(0.02))} for code, outline in near]
+    lines = [{"type": "Feature", "properties": {"country": code, "line": True},
+              "geometry": mapping(outline.boundary.intersection(around).simplify(0.02))} for code, outline in near]
+    return {"type": "FeatureCollection", "features": land + [f for f in lines if f["geometry"]["coordinates"]]}
+
+
+#: How far around the atlas's countries :func:`far_land` reaches (degrees of latitude, longitude):
+#: a 1920x1080 window fitted on the four countries shows about this much around them.
+FAR = (25.0, 45.0)
+
+
+@lru_cache(maxsize=1)
+def _coarse_land() -> Any:
+    """The world's land within :data:`FAR` of the four countries as one shape: simplified to about
+    25 km, islands under half a square degree and lakes left out (computed once per process)."""
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon, box
+    from shapely.ops import unary_union
+
+    from . import countries
+
+    (south, west), (north, east) = geo.bounds()
+    around = box(west - FAR[1], max(south - FAR[0], -85), east + FAR[1], min(north + FAR[0], 85))
+    land = unary_union([outline.intersection(around) for _, outline in countries.outlines()
+                        if outline.intersects(around)]).simplify(0.25)
+    parts = [Polygon(part.exterior) for part in getattr(land, "geoms", [land]) if part.area > 0.5]
+    return shapely.transform(MultiPolygon(parts), lambda xy: np.round(xy, 2))
+
+
+def far_land(bounds: list[list[float]], margin: float = 5.0) -> dict:
+    """The land beyond :func:`neighbours`' reach, coarse and without borders, as a GeoJSON
+    FeatureCollection: a wide map (a presenter's 1920x1080) shows land to its edges instead of a
+    straight cut through the Sahara where the detailed neighbours end. About 12 kB.
+
+    >>> fc = far_land([[4.3, -17.5], [36.1, 4.2]])
+    >>> from shapely.geometry import Point, shape
+    >>> land = shape(fc["features"][0]["geometry"])
+    >>> land.contains(Point(17, 27)), land.contains(Point(0, 20)), land.contains(Point(-30, 30))
+    (True, False, False)
+    """
+    import shapely
+    from shapely.geometry import box, mapping
+
+    (south, west), (north, east) = bounds
+    near = box(west - margin, south - margin, east + margin, north + margin)  # drawn by neighbours()
+    shape = shapely.transform(_coarse_land().difference(near), lambda xy: np.round(xy, 2))  # cut points too
+    return {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": mapping(shape)}]}
 
 
 @lru_cache(maxsize=1)

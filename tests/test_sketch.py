@@ -67,3 +67,25 @@ def test_every_seed_file_prints_a_well_formed_map_with_escaped_text(store):
     assert "<script>" not in svg and "](" not in svg  # neither HTML nor a Markdown link (the page shows it as Markdown)
     texts = [t.text for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     assert "Dakar & co" in texts
+
+
+def test_the_land_around_a_wide_map_reaches_its_edges_without_a_drawn_cut():
+    """A presenter's 1920x1080 map shows land far beyond the four countries (the detailed
+    neighbours stop 5 degrees out, the coarse land carries on to FAR), and no line is drawn along
+    the neighbours' straight clipping edge: the land is filled without a stroke, borders and
+    coasts are drawn as lines of their own."""
+    from shapely.geometry import Point, box, shape
+
+    (south, west), (north, east) = bounds = [list(c) for c in geo.bounds()]
+    near = sketch.neighbours(bounds)["features"]
+    far = shape(sketch.far_land(bounds)["features"][0]["geometry"])
+    land = [shape(f["geometry"]) for f in near if not f["properties"].get("line")]
+    for lon, lat in [(17, 27), (31, 30), (12, 42), (-4, 42)]:  # Libya, Egypt, Italy, Spain's north
+        assert far.contains(Point(lon, lat)) and not any(p.contains(Point(lon, lat)) for p in land), (lon, lat)
+    for lon, lat in [(-30, 30), (18, 35), (-20, 0)]:  # the Atlantic, the Ionian Sea, the Gulf of Guinea
+        assert not far.contains(Point(lon, lat)) and not any(p.contains(Point(lon, lat)) for p in land)
+    edge = box(west - 5, south - 5, east + 5, north + 5).exterior
+    for f in near:
+        if f["properties"].get("line"):
+            line = shape(f["geometry"])
+            assert line.intersection(edge.buffer(1e-6)).length < 0.05, f["properties"]  # crosses it, never runs along
