@@ -101,7 +101,7 @@ def app_db(db_path, monkeypatch):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: real-browser test (headless Chromium via Playwright)")
-    config.addinivalue_line("markers", "e2e: several real app processes and the command line on one database "
+    config.addinivalue_line("markers", "e2e: real app processes and the command line on one database "
                                        "(make test runs it, make test-fast skips it)")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     if config.getoption("dist", "no") != "no" and not hasattr(config, "workerinput"):

@@ -131,6 +131,7 @@ def served(tmp_path_factory):
         app.stop()
 
 
+@pytest.mark.e2e  # a real app process beside the command line (as test_deploy.py): `make test` runs it
 def test_every_command_works_while_an_app_serves_the_database(cli, served, tmp_path):
     import os
     import stat
