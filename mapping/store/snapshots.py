@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import UserError
-from .base import PRIVATE_COLUMNS, _literal, attach, cursor_on, detach, new_alias
+from .base import PRIVATE_COLUMNS, _literal, _rollback, attach, cursor_on, detach, new_alias
 from .locks import exclusive
 
 #: How many published files to keep (older ones are deleted; a viewer still reading one keeps it
@@ -153,7 +153,7 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: str) -> Path:
             _copy_public(con, live, snap)
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)  # a failed COMMIT has ended the transaction already: its error is the one to see
             raise
     finally:
         con.execute(f"DETACH {snap}")
