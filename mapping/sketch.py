@@ -209,12 +209,11 @@ def neighbours(bounds: list[list[float]], margin: float = 5.0) -> dict:
     >>> sorted(f["properties"]["country"] for f in fc if f["properties"].get("line"))
     ['DZ', 'ES']
     """
-    from shapely.geometry import box, mapping
+    from shapely.geometry import mapping
 
     from . import countries
 
-    (south, west), (north, east) = bounds
-    around = box(west - margin, south - margin, east + margin, north + margin)
+    around = _reach(bounds, margin)
     near = [(code, outline) for code, outline in countries.outlines()
             if code not in FOCUS_COUNTRIES and outline.intersects(around)]
     land = [{"type": "Feature", "properties": {"country": code},
@@ -222,6 +221,14 @@ def neighbours(bounds: list[list[float]], margin: float = 5.0) -> dict:
     lines = [{"type": "Feature", "properties": {"country": code, "line": True},
               "geometry": mapping(outline.boundary.intersection(around).simplify(0.02))} for code, outline in near]
     return {"type": "FeatureCollection", "features": land + [f for f in lines if f["geometry"]["coordinates"]]}
+
+
+def _reach(bounds: list[list[float]], margin: float) -> Any:
+    """The box :func:`neighbours` draws in detail: the view and ``margin`` degrees around it."""
+    from shapely.geometry import box
+
+    (south, west), (north, east) = bounds
+    return box(west - margin, south - margin, east + margin, north + margin)
 
 
 #: How far around the atlas's countries :func:`far_land` reaches (degrees of latitude, longitude):
@@ -233,7 +240,6 @@ FAR = (25.0, 45.0)
 def _coarse_land() -> Any:
     """The world's land within :data:`FAR` of the four countries as one shape: simplified to about
     25 km, islands under half a square degree and lakes left out (computed once per process)."""
-    import shapely
     from shapely.geometry import MultiPolygon, Polygon, box
     from shapely.ops import unary_union
 
@@ -243,8 +249,7 @@ def _coarse_land() -> Any:
     around = box(west - FAR[1], max(south - FAR[0], -85), east + FAR[1], min(north + FAR[0], 85))
     land = unary_union([outline.intersection(around) for _, outline in countries.outlines()
                         if outline.intersects(around)]).simplify(0.25)
-    parts = [Polygon(part.exterior) for part in getattr(land, "geoms", [land]) if part.area > 0.5]
-    return shapely.transform(MultiPolygon(parts), lambda xy: np.round(xy, 2))
+    return MultiPolygon([Polygon(part.exterior) for part in getattr(land, "geoms", [land]) if part.area > 0.5])
 
 
 def far_land(bounds: list[list[float]], margin: float = 5.0) -> dict:
@@ -259,11 +264,10 @@ def far_land(bounds: list[list[float]], margin: float = 5.0) -> dict:
     (True, False, False)
     """
     import shapely
-    from shapely.geometry import box, mapping
+    from shapely.geometry import mapping
 
-    (south, west), (north, east) = bounds
-    near = box(west - margin, south - margin, east + margin, north + margin)  # drawn by neighbours()
-    shape = shapely.transform(_coarse_land().difference(near), lambda xy: np.round(xy, 2))  # cut points too
+    # Two decimals (about 1 km) are finer than the 25 km drawn, and keep the map's page small.
+    shape = shapely.transform(_coarse_land().difference(_reach(bounds, margin)), lambda xy: np.round(xy, 2))
     return {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": mapping(shape)}]}
 
 
