@@ -22,6 +22,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120, log: str = "its log") -> None:
+    """Wait until the Streamlit server ``proc`` at ``url`` answers its health check."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling interval of the health check, not a wait for rendering
+    raise TimeoutError(f"streamlit did not become healthy; see {log}")
+
+
 class App:
     """One ``streamlit run app.py`` process on ``db`` (``mode="viewer"`` for a viewer)."""
 
@@ -39,18 +55,8 @@ class App:
             cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_healthy(self, timeout: float = 120) -> App:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}; see {self.log.name}")
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.2)  # polling interval of the health check
-        raise TimeoutError(f"streamlit did not become healthy; see {self.log.name}")
+        wait_healthy(self.url, self.proc, timeout, log=self.log.name)
+        return self
 
     def session(self, **query: str) -> Session:
         """A new visitor session (the app runs once for it)."""

@@ -6,14 +6,12 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
-from atlas_servers import free_port
+from atlas_servers import free_port, wait_healthy
 
 pytestmark = pytest.mark.browser
 
@@ -31,21 +29,6 @@ PRESENTER_TOUR = {"name": "Zoom and selection", "steps": [
      "caption": "GIZ and its partners"},
     {"title": "Senegal", "page": "map", "params": {"country": "SN"}, "caption": "The actors in Senegal"},
 ]}
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)  # polling interval of the health check, not a wait for rendering
-    raise TimeoutError("streamlit did not become healthy")
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +57,7 @@ def server(tmp_path_factory):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc)
+        wait_healthy(url, proc, 90, log=log.name)
         yield url
     finally:
         proc.terminate()
